@@ -1,0 +1,45 @@
+# Vertaiset workbooks — the two commands a newcomer needs:
+#   make run    set up, seed the demo workshop, serve it on http://127.0.0.1:8866
+#   make test   set up (Chromium too, where it can be installed) and run every test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8866
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-fast chromium bench check clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/vertaiset check
+	$(BIN)/vertaiset demo --links --base-url http://127.0.0.1:$(PORT)
+	$(BIN)/vertaiset serve --port $(PORT)
+
+# Debian's chromium for the browser tests (Playwright's own browser download is not used).
+chromium:
+	@tools/ensure-chromium.sh
+
+# Unit, widget, notebook (papermill and nbval) and browser tests; the PostgreSQL store tests
+# run against a throwaway server on loopback where PostgreSQL is installed.
+test: install chromium
+	VERTAISET_HOME=$$(mktemp -d) tools/with-postgres.sh $(BIN)/python -m pytest --nbval-lax tests workbooks $(PYTEST_ARGS)
+
+# Everything but the browser tests.
+test-fast: install
+	VERTAISET_HOME=$$(mktemp -d) $(BIN)/python -m pytest -m "not browser" tests $(PYTEST_ARGS)
+
+check: install
+	$(BIN)/vertaiset check
+
+bench: install chromium
+	$(BIN)/python bench/bench_pages.py --runs 5 --out bench/RESULTS.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache reports

@@ -1,0 +1,146 @@
+"""The `vertaiset` command, run as a real subprocess."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMANDS = [["session", "new"], ["serve"], ["report"], ["export"], ["demo"], ["check"]]
+
+
+def vertaiset(*args: str, env_db: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    import os
+
+    env = dict(os.environ)
+    if env_db:
+        env["VERTAISET_DB_URL"] = env_db
+    proc = subprocess.run(
+        [sys.executable, "-m", "vertaiset_widgets.cli", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300
+    )
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help(command):
+    """`--help` on each command says what it does."""
+    out = vertaiset(*command, "--help").stdout
+    assert "usage: vertaiset" in out and len(out.splitlines()) > 3
+
+
+def test_session_new_json(sqlite_url, tmp_path):
+    """`session new --json` prints one JSON object with code, key and the three links, and writes the QR files."""
+    out = vertaiset("session", "new", "--title", "Kevätpaja", "--json", "--qr-dir", str(tmp_path), env_db=sqlite_url).stdout
+    record = json.loads(out)
+    assert {"code", "facilitator_key", "participant_url", "facilitator_url", "screen_url"} <= set(record)
+    assert f"session={record['code']}" in record["participant_url"]
+    assert f"key={record['facilitator_key']}" in record["facilitator_url"]
+    assert "role=screen" in record["screen_url"]
+    assert Path(record["qr_png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in Path(record["qr_svg"]).read_text()
+
+
+def test_session_new_text_shows_terminal_qr(sqlite_url, tmp_path):
+    """Without --json the links and a QR code drawn in the terminal are printed."""
+    out = vertaiset("session", "new", "--qr-dir", str(tmp_path), env_db=sqlite_url).stdout
+    assert "osallistu.ipynb?session=" in out and "█" in out
+
+
+def test_demo_prints_its_code_and_honours_db_url(sqlite_url):
+    """`demo` seeds the database named by VERTAISET_DB_URL and prints the code."""
+    from vertaiset_widgets.store import SessionStore
+
+    assert vertaiset("demo", env_db=sqlite_url).stdout.strip() == "DEMO"
+    store = SessionStore(sqlite_url)
+    session = store.get_session("DEMO")
+    assert len(store.participants(session.id)) == 25
+    assert vertaiset("demo", env_db=sqlite_url).stdout.strip() == "DEMO"  # twice: no second copy
+    assert len(store.participants(session.id)) == 25
+
+
+def test_demo_json_key_works(sqlite_url):
+    """`demo --json` gives a facilitator key that the store accepts."""
+    from vertaiset_widgets.store import SessionStore
+
+    record = json.loads(vertaiset("demo", "--json", env_db=sqlite_url).stdout)
+    assert SessionStore(sqlite_url).check_key(record["code"], record["facilitator_key"])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_export_formats(sqlite_url, tmp_path, fmt):
+    """`export` writes every answer of the session in the chosen format."""
+    vertaiset("demo", env_db=sqlite_url)
+    out = tmp_path / f"demo.{fmt}"
+    printed = vertaiset("export", "DEMO", "--format", fmt, "--out", str(out), "--db-url", sqlite_url).stdout.strip()
+    assert printed == str(out)
+    if fmt == "csv":
+        rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    elif fmt == "json":
+        rows = json.loads(out.read_text())["answers"]
+    else:
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(out)["answers"]
+        header, *values = list(sheet.values)
+        rows = [dict(zip(header, v)) for v in values]
+    from vertaiset_widgets.store import SessionStore
+
+    store = SessionStore(sqlite_url)
+    assert len(rows) == store.count_rows(store.get_session("DEMO").id)
+    assert {r["activity"] for r in rows} == {"arviointi_360"}
+
+
+def test_unknown_code_is_one_clear_line(sqlite_url, tmp_path):
+    """An unknown session code is reported in one line, without a traceback."""
+    proc = vertaiset("export", "NOSUCH", "--out", str(tmp_path / "x.csv"), env_db=sqlite_url, check=False)
+    assert proc.returncode == 2
+    assert "NOSUCH" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_check_lists_activities():
+    """`check` validates the templates and lists what it found."""
+    out = vertaiset("check").stdout
+    assert "arviointi_360" in out and "fi, sv, en" in out
+
+
+def test_check_names_the_broken_file(tmp_path):
+    """`check` on a broken template exits non-zero and names the file."""
+    (tmp_path / "languages.yaml").write_text("languages: {fi: Suomi}\n", encoding="utf-8")
+    (tmp_path / "ui.yaml").write_text("strings:\n  a: {sv: x}\n", encoding="utf-8")
+    proc = vertaiset("check", "--templates", str(tmp_path), check=False)
+    assert proc.returncode == 2
+    assert "ui.yaml" in proc.stderr and "strings.a" in proc.stderr and "'fi'" in proc.stderr
+
+
+@pytest.mark.slow
+def test_report_writes_offline_html(sqlite_url, tmp_path):
+    """`report` runs the workbook with papermill and writes one HTML file with no outside reference."""
+    vertaiset("demo", env_db=sqlite_url)
+    printed = vertaiset("report", "DEMO", "--out", str(tmp_path), env_db=sqlite_url).stdout.strip()
+    path = Path(printed)
+    assert path.exists() and path.parent == tmp_path
+    html = path.read_text(encoding="utf-8")
+    assert re.findall(r'(?:src|href)\s*=\s*["\']?https?://', html) == []
+    assert "<svg" in html and "<table" in html
+    assert "Yhdessä aikuisuuteen" in html and "16.11.2022" in html
+    assert "<html lang=\"fi\"" in html
+    # no code, no other language's method text
+    assert "Workbook.open" not in html and "import " not in html
+    assert "360-asteen tarkastelutapa" in html and "360-graders granskning" not in html
+
+
+@pytest.mark.slow
+def test_report_in_swedish(sqlite_url, tmp_path):
+    """`report --lang sv` writes the Swedish report."""
+    vertaiset("demo", env_db=sqlite_url)
+    path = Path(vertaiset("report", "DEMO", "--lang", "sv", "--out", str(tmp_path), env_db=sqlite_url).stdout.strip())
+    html = path.read_text(encoding="utf-8")
+    assert "360-graders granskning" in html and "<html lang=\"sv\"" in html
+    assert "360-asteen tarkastelutapa</h2>" not in html

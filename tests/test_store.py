@@ -1,0 +1,260 @@
+"""The session store on a real SQLite file (and PostgreSQL when VERTAISET_TEST_PG_URL is set)."""
+from __future__ import annotations
+
+import multiprocessing as mp
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from vertaiset_widgets import schema
+from vertaiset_widgets.errors import (
+    VertaisetActivityClosedError,
+    VertaisetInputError,
+    VertaisetSessionClosedError,
+    VertaisetUnknownSessionError,
+)
+from vertaiset_widgets.store import AnswerInput, SessionStore
+
+ACT = "arviointi_360"
+
+
+@pytest.fixture
+def store(db_url):
+    """An empty, migrated store on SQLite and on PostgreSQL."""
+    s = SessionStore(db_url)
+    yield s
+    s.close()
+
+
+def _open_session(store):
+    session, key = store.create_session("Testipaja", network="Testiverkosto")
+    store.set_activity_state(session.id, ACT, is_open=True)
+    return session, key
+
+
+def test_migration_creates_the_schema_tables(store):
+    """A new database is migrated to the newest revision with every table of schema.py."""
+    assert store.schema_revision() == schema.SCHEMA_REVISION
+    inspector = sa.inspect(store.engine)
+    for table in schema.metadata.sorted_tables:
+        columns = {c["name"] for c in inspector.get_columns(table.name)}
+        assert columns == {c.name for c in table.columns}, table.name
+
+
+def test_schema_revision_constant_is_alembic_head():
+    """SCHEMA_REVISION names the newest migration, so the fast path never skips one."""
+    from pathlib import Path
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    import vertaiset_widgets
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(vertaiset_widgets.__file__).parent / "migrations"))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == schema.SCHEMA_REVISION
+
+
+def test_sqlite_uses_wal(sqlite_url):
+    """The SQLite file is in WAL mode with a busy timeout."""
+    s = SessionStore(sqlite_url)
+    with s.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+
+
+def test_session_has_code_and_hashed_key(store):
+    """A new session gets a readable join code; only the key's hash is stored."""
+    session, key = store.create_session("Paja", network="Verkosto")
+    assert len(session.code) == 6 and session.code.isalnum() and session.code.isupper()
+    assert store.check_key(session.code, key)
+    assert not store.check_key(session.code, key + "x")
+    assert not store.check_key(session.code, "")
+    with store.engine.connect() as conn:
+        stored = conn.execute(sa.select(schema.sessions.c.key_hash)).scalar()
+    assert key not in stored
+
+
+def test_codes_are_case_insensitive(store):
+    """A code typed in lower case with spaces finds its session."""
+    session, _ = store.create_session("Paja", code="ABC123")
+    assert store.get_session(" abc 123 ").id == session.id
+
+
+def test_unknown_code_raises_clear_error(store):
+    """An unknown code raises VertaisetUnknownSessionError naming the code."""
+    with pytest.raises(VertaisetUnknownSessionError, match="NOPE"):
+        store.get_session("NOPE")
+    assert store.find_session("NOPE") is None
+
+
+def test_sessions_of_one_network_are_its_rounds(store):
+    """Sessions created with the same network name belong to one network."""
+    a, _ = store.create_session("Kevät", network="Verkosto")
+    b, _ = store.create_session("Syksy", network="Verkosto")
+    c, _ = store.create_session("Muu", network="Toinen")
+    assert a.network_id == b.network_id != c.network_id
+    assert [s.code for s in store.network_sessions(a.network_id)] == [a.code, b.code]
+
+
+def test_join_is_idempotent_per_token(store):
+    """The same browser token joins as the same participant."""
+    session, _ = _open_session(store)
+    first = store.join(session.id, "token-aaaaaaaa")
+    again = store.join(session.id, "token-aaaaaaaa")
+    other = store.join(session.id, "token-bbbbbbbb")
+    assert first.id == again.id != other.id
+    assert len(store.participants(session.id)) == 2
+
+
+def test_participants_are_anonymous_until_they_say(store):
+    """A participant has no nickname or group until they give one; both can change."""
+    session, _ = _open_session(store)
+    p = store.join(session.id, "token-aaaaaaaa")
+    assert (p.nickname, p.group_name) == (None, None)
+    p = store.update_profile(p, nickname="  Aino  ", group="Ryhmä 2")
+    assert (p.nickname, p.group_name) == ("Aino", "Ryhmä 2")
+    p = store.update_profile(p, nickname="", group=None)
+    assert (p.nickname, p.group_name) == (None, None)
+
+
+def test_submit_is_idempotent(store):
+    """The same submission sent twice is stored once."""
+    session, _ = _open_session(store)
+    p = store.join(session.id, "token-aaaaaaaa")
+    answers = [AnswerInput("johtaminen", "nyt", 3.0), AnswerInput("johtaminen", "ennen", 2.0)]
+    assert store.submit(p, ACT, answers, submission_id="s-1") == 2
+    assert store.submit(p, ACT, answers, submission_id="s-1") == 0
+    assert store.count_rows(session.id) == 2
+
+
+def test_latest_answer_counts_and_history_stays(store):
+    """A changed answer is a new row; only the latest counts, the old one stays in the store."""
+    session, _ = _open_session(store)
+    p = store.join(session.id, "token-aaaaaaaa")
+    store.submit(p, ACT, [AnswerInput("johtaminen", "nyt", 3.0)], submission_id="s-1")
+    store.submit(p, ACT, [AnswerInput("johtaminen", "nyt", 5.0)], submission_id="s-2")
+    latest = store.answers(session.id, ACT)
+    assert [(a.item, a.layer, a.value_num) for a in latest] == [("johtaminen", "nyt", 5.0)]
+    assert len(store.answers(session.id, ACT, latest=False)) == 2
+
+
+def test_closed_activity_refuses_answers(store):
+    """Answers to a closed activity are refused with a clear error."""
+    session, _ = _open_session(store)
+    p = store.join(session.id, "token-aaaaaaaa")
+    store.set_activity_state(session.id, ACT, is_open=False)
+    with pytest.raises(VertaisetActivityClosedError):
+        store.submit(p, ACT, [AnswerInput("johtaminen", "nyt", 3.0)], submission_id="s-1")
+    assert store.count_rows(session.id) == 0
+
+
+def test_closed_session_refuses_answers(store):
+    """A closed session refuses answers even to an open activity."""
+    session, _ = _open_session(store)
+    p = store.join(session.id, "token-aaaaaaaa")
+    store.set_session_open(session.id, False)
+    with pytest.raises(VertaisetSessionClosedError):
+        store.submit(p, ACT, [AnswerInput("johtaminen", "nyt", 3.0)], submission_id="s-1")
+
+
+def test_duplicate_item_in_one_submission_is_refused(store):
+    """One submission cannot answer the same item and layer twice."""
+    session, _ = _open_session(store)
+    p = store.join(session.id, "token-aaaaaaaa")
+    with pytest.raises(VertaisetInputError):
+        store.submit(p, ACT, [AnswerInput("a", "nyt", 1.0), AnswerInput("a", "nyt", 2.0)], submission_id="s")
+
+
+def test_state_changes_bump_the_revision(store):
+    """Opening, revealing and answering each change the revision that pages poll."""
+    session, _ = store.create_session("Paja")
+    seen = [store.revision(session.id)]
+    store.set_activity_state(session.id, ACT, is_open=True)
+    seen.append(store.revision(session.id))
+    p = store.join(session.id, "token-aaaaaaaa")
+    seen.append(store.revision(session.id))
+    store.submit(p, ACT, [AnswerInput("a", "nyt", 1.0)], submission_id="s")
+    seen.append(store.revision(session.id))
+    store.set_activity_state(session.id, ACT, is_revealed=True)
+    seen.append(store.revision(session.id))
+    assert seen == sorted(set(seen))
+
+
+def test_reset_starts_a_new_round_and_keeps_old_answers(store):
+    """A new round counts only new answers; the earlier round's answers stay readable."""
+    session, _ = _open_session(store)
+    p = store.join(session.id, "token-aaaaaaaa")
+    store.submit(p, ACT, [AnswerInput("a", "nyt", 1.0)], submission_id="s-1")
+    state = store.set_activity_state(session.id, ACT, new_round=True)
+    assert state.round == 2 and state.is_open and not state.is_revealed
+    assert store.answers(session.id, ACT) == []
+    assert [a.value_num for a in store.answers(session.id, ACT, round=1)] == [1.0]
+
+
+def test_texts_are_stored_as_given(store):
+    """Markup in a participant's text is stored verbatim (escaping is the views' job)."""
+    session, _ = _open_session(store)
+    p = store.join(session.id, "token-aaaaaaaa")
+    store.update_profile(p, nickname="<script>x</script>", group="a & b")
+    assert store.participants(session.id)[0].nickname == "<script>x</script>"
+
+
+def _submit_worker(url: str, code: str, worker: int, count: int) -> None:
+    """One OS process: join and submit `count` answers, each submission sent twice."""
+    s = SessionStore(url)
+    session = s.get_session(code)
+    p = s.join(session.id, f"worker-token-{worker:04d}")
+    for i in range(count):
+        submission = f"w{worker}-s{i}"
+        answers = [AnswerInput(item=f"item{i}", layer="nyt", value_num=float(worker % 6))]
+        s.submit(p, ACT, answers, submission_id=submission)
+        s.submit(p, ACT, answers, submission_id=submission)  # a retry after a lost acknowledgement
+    s.close()
+
+
+def test_concurrent_processes_lose_and_double_nothing(db_url):
+    """24 OS processes submitting at once: every answer is stored exactly once."""
+    store = SessionStore(db_url)
+    session, _ = _open_session(store)
+    workers, per_worker = 24, 15
+    ctx = mp.get_context("spawn")
+    procs = [ctx.Process(target=_submit_worker, args=(db_url, session.code, w, per_worker)) for w in range(workers)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(240)
+    assert [proc.exitcode for proc in procs] == [0] * workers
+    rows = store.answers(session.id, ACT, latest=False)
+    assert len(rows) == workers * per_worker
+    keys = {(r.participant_id, r.item) for r in rows}
+    assert len(keys) == workers * per_worker
+    assert len(store.participants(session.id)) == workers
+    store.close()
+
+
+def test_store_url_from_environment(monkeypatch, tmp_path):
+    """VERTAISET_DB_URL chooses the database when no URL is given."""
+    url = f"sqlite:///{tmp_path / 'env.sqlite'}"
+    monkeypatch.setenv("VERTAISET_DB_URL", url)
+    assert SessionStore().url == url
+
+
+def test_default_database_lives_in_vertaiset_home(monkeypatch, tmp_path):
+    """Without a URL the store is the SQLite file in VERTAISET_HOME."""
+    monkeypatch.setenv("VERTAISET_HOME", str(tmp_path))
+    s = SessionStore()
+    assert s.url == f"sqlite:///{tmp_path / 'vertaiset.sqlite'}"
+    assert (tmp_path / "vertaiset.sqlite").exists()
+
+
+def test_submission_ids_are_unique_per_answer(store):
+    """Two participants using the same submission id do not swallow each other's answers."""
+    session, _ = _open_session(store)
+    a = store.join(session.id, "token-aaaaaaaa")
+    b = store.join(session.id, "token-bbbbbbbb")
+    sid = uuid.uuid4().hex
+    store.submit(a, ACT, [AnswerInput("x", "nyt", 1.0)], submission_id=sid)
+    store.submit(b, ACT, [AnswerInput("x", "nyt", 2.0)], submission_id=sid)
+    assert len(store.answers(session.id, ACT)) == 2

@@ -1,0 +1,231 @@
+"""Widgets driven in plain pytest: set traits, submit, assert on the store and the children."""
+from __future__ import annotations
+
+import ipywidgets as W
+import pytest
+
+from vertaiset_widgets.config import PageParams
+from vertaiset_widgets.forms import RatingForm
+from vertaiset_widgets.participant import ParticipantPage
+from vertaiset_widgets.workbook import ActivityConsole, Workbook
+
+ACT = "arviointi_360"
+
+
+@pytest.fixture
+def room(store):
+    session, key = store.create_session("Paja", network="Verkosto")
+    return session, key
+
+
+def _page(store, content, code, lang="fi"):
+    return ParticipantPage(PageParams(session=code, lang=lang), content=content, store=store)
+
+
+def _forms(page):
+    return [c for c in page._activities.children if isinstance(c, RatingForm)]
+
+
+def test_participant_waits_until_an_activity_opens(store, content, room):
+    """Joined but nothing open: the page says to wait; opening shows the form after a poll."""
+    session, _ = room
+    page = _page(store, content, session.code)
+    page.join_as("browser-token-1")
+    assert _forms(page) == []
+    assert any("Odota hetki" in getattr(c, "value", "") for c in page._activities.children)
+    store.set_activity_state(session.id, ACT, is_open=True)
+    page.refresh()
+    (form,) = _forms(page)
+    assert len(form.items) == 8 and [layer["label"] for layer in form.layers] == ["Ennen", "Nyt", "Tulevaisuudessa"]
+    assert form.points == [0, 1, 2, 3, 4, 5]
+
+
+def test_rating_submit_stores_and_acknowledges(store, content, room):
+    """Submitting the form stores every chosen value and says so."""
+    session, _ = room
+    store.set_activity_state(session.id, ACT, is_open=True)
+    page = _page(store, content, session.code)
+    page.join_as("browser-token-1")
+    (form,) = _forms(page)
+    form.value = {"nyt|johtaminen": 4, "ennen|johtaminen": 2}
+    form.submit()
+    stored = {(a.layer, a.item): a.value_num for a in store.answers(session.id, ACT)}
+    assert stored == {("nyt", "johtaminen"): 4.0, ("ennen", "johtaminen"): 2.0}
+    assert form.status_kind == "ok" and "2/24" in form.status
+
+
+def test_answers_come_back_on_a_new_page(store, content, room):
+    """A new page (refresh, culled kernel) with the same browser token shows the earlier answers."""
+    session, _ = room
+    store.set_activity_state(session.id, ACT, is_open=True)
+    first = _page(store, content, session.code)
+    first.join_as("browser-token-1")
+    _forms(first)[0].submit({"nyt|johtaminen": 5})
+    again = _page(store, content, session.code)
+    again.join_as("browser-token-1")
+    (form,) = _forms(again)
+    assert form.value == {"nyt|johtaminen": 5}
+    assert "Aiemmat vastauksesi" in form.status
+
+
+def test_rating_form_drops_values_off_the_scale(store, content, room):
+    """Values outside the scale or for unknown items never reach the store."""
+    session, _ = room
+    store.set_activity_state(session.id, ACT, is_open=True)
+    page = _page(store, content, session.code)
+    page.join_as("browser-token-1")
+    (form,) = _forms(page)
+    form._handle_msg(form, {"type": "submit", "value": {"nyt|johtaminen": 9, "nyt|bogus": 3, "ennen|johtaminen": "2"}}, [])
+    assert [(a.item, a.layer, a.value_num) for a in store.answers(session.id, ACT)] == [("johtaminen", "ennen", 2.0)]
+
+
+def test_empty_submit_asks_for_a_value(store, content, room):
+    """Submitting nothing stores nothing and says what to do."""
+    session, _ = room
+    store.set_activity_state(session.id, ACT, is_open=True)
+    page = _page(store, content, session.code)
+    page.join_as("browser-token-1")
+    (form,) = _forms(page)
+    form.submit({})
+    assert form.status_kind == "error" and store.count_rows(session.id) == 0
+
+
+def test_closing_disables_the_form_and_refuses_late_answers(store, content, room):
+    """After closing, the form is disabled and a late submit is refused with a message."""
+    session, _ = room
+    store.set_activity_state(session.id, ACT, is_open=True)
+    page = _page(store, content, session.code)
+    page.join_as("browser-token-1")
+    (form,) = _forms(page)
+    store.set_activity_state(session.id, ACT, is_open=False)
+    form.submit({"nyt|johtaminen": 3})  # sent before the page noticed
+    assert form.status_kind == "error" and store.count_rows(session.id) == 0
+    page.refresh()
+    assert form.disabled
+
+
+def test_revealed_results_show_room_means(store, content, room):
+    """Revealed results show the room's means as a table, with participants' words escaped."""
+    session, _ = room
+    store.set_activity_state(session.id, ACT, is_open=True)
+    page = _page(store, content, session.code)
+    page.join_as("browser-token-1")
+    _forms(page)[0].submit({"nyt|johtaminen": 4})
+    store.set_activity_state(session.id, ACT, is_open=False, is_revealed=True)
+    page.refresh()
+    html = "".join(getattr(c, "value", "") for c in page._activities.children if isinstance(c, W.HTML))
+    assert "<table" in html and "4.0" in html and "Vastaajia: 1" in html
+
+
+def test_profile_is_saved_and_escaped(store, content, room):
+    """Nickname and group are saved; markup in them is shown as text."""
+    session, _ = room
+    page = _page(store, content, session.code)
+    page.join_as("browser-token-1")
+    page.profile_form.submit({"nickname": "<b>Aino</b>", "group": "Ryhmä 1"})
+    assert store.participants(session.id)[0].nickname == "<b>Aino</b>"
+    assert page.profile_form.value == {"nickname": "<b>Aino</b>", "group": "Ryhmä 1"}
+    assert page.profile_form.status_kind == "ok"
+
+
+def test_unknown_code_says_so(store, content):
+    """An unknown code shows a friendly message and the join form."""
+    page = _page(store, content, "NOSUCH")
+    assert "NOSUCH" in page.message and "ei löydy" in page.message
+    assert page.code_form is not None
+
+
+def test_typed_code_joins(store, content, room):
+    """Without a code the page asks for one; a typed code (any case) opens the session."""
+    session, _ = room
+    page = _page(store, content, "")
+    page.code_form.submit({"code": session.code.lower()})
+    assert page.session is not None and page.session.id == session.id
+    page2 = _page(store, content, "")
+    page2.code_form.submit({"code": "zzzzzz"})
+    assert page2.session is None and page2.code_form.status_kind == "error"
+
+
+def test_closed_session_says_so(store, content, room):
+    """A closed session tells the participant it is closed."""
+    session, _ = room
+    store.set_session_open(session.id, False)
+    page = _page(store, content, session.code)
+    assert "suljettu" in page.message
+
+
+@pytest.mark.parametrize("lang,word", [("fi", "Lähetä vastaukset"), ("sv", "Skicka svaren"), ("en", "Send answers")])
+def test_participant_language(store, content, room, lang, word):
+    """The form speaks the page's language."""
+    session, _ = room
+    store.set_activity_state(session.id, ACT, is_open=True)
+    page = _page(store, content, session.code, lang)
+    page.join_as("browser-token-1")
+    assert _forms(page)[0].texts["submit"] == word
+
+
+def test_facilitator_controls_need_the_key(store, content, room):
+    """With the key the console has controls; without it, none and a message."""
+    session, key = room
+    wb = Workbook(PageParams(session=session.code, role="facilitator", key=key), content=content, store=store)
+    console = wb.activity(ACT)
+    assert set(console.buttons) == {"open", "close", "reveal", "hide"}
+    wb2 = Workbook(PageParams(session=session.code, role="facilitator", key="wrong"), content=content, store=store)
+    assert wb2.activity(ACT).buttons == {} and "avain" in wb2.problem
+
+
+def test_facilitator_opens_and_sees_respondents(store, content, room):
+    """Opening from the console lets participants answer; the count follows the store."""
+    session, key = room
+    wb = Workbook(PageParams(session=session.code, role="facilitator", key=key), content=content, store=store)
+    console: ActivityConsole = wb.activity(ACT)
+    console.buttons["open"].click()
+    assert store.activity_state(session.id, ACT).is_open
+    assert console.buttons["open"].disabled and not console.buttons["close"].disabled
+    page = _page(store, content, session.code)
+    page.join_as("browser-token-1")
+    _forms(page)[0].submit({"nyt|johtaminen": 4})
+    assert console.respondents == 0
+    wb.refresh()
+    assert console.respondents == 1
+    assert "data:image/svg+xml;base64," in console._radar.value
+
+
+def test_screen_shows_results_only_when_revealed(store, content, room):
+    """The room's screen shows the radar only after the facilitator reveals it."""
+    session, key = room
+    store.set_activity_state(session.id, ACT, is_open=True)
+    wb = Workbook(PageParams(session=session.code, role="screen"), content=content, store=store)
+    console = wb.activity(ACT)
+    assert console.buttons == {} and console._radar.value == ""
+    store.set_activity_state(session.id, ACT, is_revealed=True)
+    wb.refresh()
+    assert "<img" in console._radar.value
+
+
+def test_header_shows_join_code_and_qr(store, content, room):
+    """The live header carries the join code, the participant link and a QR image with alt text."""
+    session, key = room
+    wb = Workbook(PageParams(session=session.code, role="screen"), content=content, store=store)
+    header = wb.header()
+    assert session.code in header.value and "osallistu.ipynb?session=" in header.value
+    assert "class='vt-qr' alt='QR-koodi" in header.value
+
+
+def test_unknown_session_in_workbook_is_a_message(store, content):
+    """A facilitator link with an unknown code shows a message, not a traceback."""
+    wb = Workbook(PageParams(session="NOSUCH", role="facilitator"), content=content, store=store)
+    assert "NOSUCH" in wb.problem
+    assert wb.activity(ACT) is None
+
+
+def test_broken_templates_give_a_page_that_says_so(monkeypatch, tmp_path):
+    """A broken template file gives the workbook a message naming the file, not a traceback."""
+    (tmp_path / "languages.yaml").write_text("languages: [oops", encoding="utf-8")
+    monkeypatch.setenv("VERTAISET_TEMPLATES", str(tmp_path))
+    wb = Workbook.open(session="X", role="facilitator")
+    assert "languages.yaml" in wb.problem and "virhe" in wb.problem
+    from vertaiset_widgets.participant import participant_page
+
+    page = participant_page(session="X", lang="sv")
+    assert "languages.yaml" in page.value and "fel" in page.value

@@ -1,0 +1,272 @@
+"""The ``vertaiset`` command: sessions, serving, reports, exports, demo data, template checks.
+
+Every subcommand reads the database from ``--db-url``, else ``VERTAISET_DB_URL``, else
+the default SQLite file (see :mod:`vertaiset_widgets.config`).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from .config import data_home, resolve_db_url
+from .errors import VertaisetError
+
+__all__ = ["main", "build_parser"]
+
+DEFAULT_PORT = 8866
+
+
+def _store(args: argparse.Namespace):
+    from .store import SessionStore
+
+    return SessionStore(resolve_db_url(args.db_url))
+
+
+def _links(code: str, key: str, args: argparse.Namespace, lang: str = "fi"):
+    from .links import SessionLinks
+
+    base = getattr(args, "base_url", None) or os.environ.get("VERTAISET_PUBLIC_URL") or f"http://127.0.0.1:{DEFAULT_PORT}"
+    return SessionLinks(code, key=key, base_url=base, lang=lang)
+
+
+def _print_session(session, key: str, args: argparse.Namespace) -> int:
+    from .links import qr_svg, qr_terminal
+
+    links = _links(session.code, key, args, session.lang)
+    qr_dir = Path(getattr(args, "qr_dir", None) or data_home() / "qr")
+    qr_dir.mkdir(parents=True, exist_ok=True)
+    import segno
+
+    png = qr_dir / f"{session.code}.png"
+    svg = qr_dir / f"{session.code}.svg"
+    segno.make(links.participant, error="m").save(str(png), scale=10, border=2)
+    svg.write_text(qr_svg(links.participant), encoding="utf-8")
+    record = {
+        "code": session.code,
+        "facilitator_key": key,
+        "title": session.title,
+        "network": session.network_name,
+        "date": session.held_on.isoformat(),
+        **links.as_dict(),
+        "qr_png": str(png),
+        "qr_svg": str(svg),
+    }
+    if args.json:
+        print(json.dumps(record, ensure_ascii=False))
+        return 0
+    print(f"Työpaja / Workshop:   {session.title} ({session.held_on:%-d.%-m.%Y})")
+    print(f"Liittymiskoodi / Join code:  {session.code}")
+    print(f"Ohjaajan avain / Facilitator key:  {key}   (näytetään vain nyt / shown only now)")
+    print()
+    print(f"Osallistujat / Participants:  {links.participant}")
+    print(f"Ohjaaja / Facilitator:        {links.facilitator}")
+    print(f"Salin näyttö / Room screen:   {links.screen}")
+    print(f"QR: {png}  {svg}")
+    print()
+    print(qr_terminal(links.participant))
+    return 0
+
+
+# ---------------------------------------------------------------------- commands
+def cmd_session_new(args: argparse.Namespace) -> int:
+    """Create a session and print its code, key, links and QR code."""
+    store = _store(args)
+    held_on = date.fromisoformat(args.date) if args.date else None
+    session, key = store.create_session(args.title, network=args.network, held_on=held_on, lang=args.lang)
+    return _print_session(session, key, args)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Seed the demo session (once) and print its code (and, with --json, its links)."""
+    from .demo import seed_demo
+
+    store = _store(args)
+    session, key = seed_demo(store)
+    if args.json or args.links:
+        return _print_session(session, key, args)
+    print(session.code)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the workbooks with Voila, our template, kernel culling and the database."""
+    from .content import load_content, templates_dir
+    from .report import workbooks_dir
+    from .store import SessionStore
+
+    url = resolve_db_url(args.db_url)
+    SessionStore(url).close()  # create or migrate the schema before any kernel starts
+    load_content()  # a broken template stops here, with its file and field named
+    env = dict(os.environ)
+    env["VERTAISET_DB_URL"] = url
+    public = args.public_url or f"http://{'127.0.0.1' if args.ip in ('0.0.0.0', '::') else args.ip}:{args.port}"
+    env["VERTAISET_PUBLIC_URL"] = public
+    paths = [str(templates_dir())] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    env["JUPYTER_PATH"] = os.pathsep.join(paths)
+    cmd = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(Path(args.root) if args.root else workbooks_dir()),
+        "--no-browser",
+        f"--port={args.port}",
+        f"--Voila.ip={args.ip}",
+        "--template=vertaiset",
+        "--theme=light",
+        # Voila never stops the kernel of a closed page: cull the idle ones. Open pages keep
+        # their websocket, so cull_connected stays False and a page in use is never culled.
+        f"--MappingKernelManager.cull_idle_timeout={args.cull_idle_timeout}",
+        f"--MappingKernelManager.cull_interval={args.cull_interval}",
+        "--MappingKernelManager.cull_connected=False",
+        "--VoilaConfiguration.show_tracebacks=False",
+    ]
+    if args.preheat:
+        cmd += ["--preheat_kernel=True", f"--pool_size={args.preheat}"]
+    print(f"Vertaiset: {public}/  (tietokanta / database: {url})", flush=True)
+    os.execve(sys.executable, cmd, env)
+    return 0  # pragma: no cover - execve does not return
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Run the workbooks for a session with papermill and write an offline HTML report."""
+    from .report import build_report
+
+    path = build_report(args.code, args.out, lang=args.lang, db_url=args.db_url, pdf=args.pdf)
+    print(path)
+    if args.pdf:
+        print(path.with_suffix(".pdf"))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a session's answers as CSV, XLSX or JSON."""
+    from .config import normalize_code
+    from .export import export_session
+
+    store = _store(args)
+    out = args.out or f"vertaiset-{normalize_code(args.code)}.{args.format}"
+    print(export_session(store, args.code, args.format, out))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate every template file; print what is wrong, naming file, activity and field."""
+    from .content import load_content
+
+    content = load_content(args.templates)
+    for activity_id, source in content.sources.items():
+        print(f"ok  {activity_id:<28} {source}")
+    print(f"{len(content.activities)} activities, {len(content.strings)} UI strings, languages: {', '.join(content.languages)}")
+    return 0
+
+
+# ---------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (its help texts are the command's documentation)."""
+    parser = argparse.ArgumentParser(
+        prog="vertaiset",
+        description="Vertaiset workbooks: live workshops on network collaboration (verkostotyö).",
+    )
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db-url", help="SQLAlchemy URL of the store (default: $VERTAISET_DB_URL or the SQLite file in $VERTAISET_HOME)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    session = sub.add_parser("session", help="create sessions", description="Create sessions.")
+    session_sub = session.add_subparsers(dest="session_command", required=True, metavar="SUBCOMMAND")
+    new = session_sub.add_parser(
+        "new",
+        parents=[db],
+        help="create a session: join code, facilitator key, links and QR code",
+        description="Create a session and print its join code, facilitator key (shown only now), "
+        "the participant, facilitator and screen links, and a QR code (PNG and SVG files, and in the terminal).",
+    )
+    new.add_argument("--title", default="Verkostotyöpaja", help="the session's name, shown on every page and the report")
+    new.add_argument("--network", help="the network this session belongs to (default: the title)")
+    new.add_argument("--date", help="the day of the session, YYYY-MM-DD (default: today)")
+    new.add_argument("--lang", default="fi", choices=["fi", "sv", "en"], help="language of the links (default fi)")
+    new.add_argument("--base-url", help="address of the server as phones see it (default: $VERTAISET_PUBLIC_URL or http://127.0.0.1:8866)")
+    new.add_argument("--qr-dir", help="where to write the QR code PNG and SVG (default: $VERTAISET_HOME/qr)")
+    new.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    new.set_defaults(func=cmd_session_new)
+
+    serve = sub.add_parser(
+        "serve",
+        parents=[db],
+        help="serve the workbooks with Voila",
+        description="Serve the workbooks with Voila and the Vertaiset template, culling idle kernels.",
+    )
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    serve.add_argument("--ip", default="127.0.0.1", help="address to listen on; 0.0.0.0 lets phones in the room connect (default 127.0.0.1)")
+    serve.add_argument("--public-url", help="the address phones use, for links and QR codes (default http://IP:PORT)")
+    serve.add_argument("--cull-idle-timeout", type=int, default=600, help="stop a closed page's kernel after this many idle seconds (default 600)")
+    serve.add_argument("--cull-interval", type=int, default=60, help="how often to look for idle kernels, seconds (default 60)")
+    serve.add_argument("--preheat", type=int, default=0, help="keep this many kernels started in advance per notebook (default 0: off)")
+    serve.add_argument("--root", help="folder of notebooks to serve (default: the workbooks/ folder)")
+    serve.set_defaults(func=cmd_serve)
+
+    report = sub.add_parser(
+        "report",
+        parents=[db],
+        help="write a session's report (HTML, optionally PDF)",
+        description="Run the workbooks for the session with papermill (role=report) and write one HTML file "
+        "that opens with no network. Prints the path of what it wrote.",
+    )
+    report.add_argument("code", help="the session's join code")
+    report.add_argument("--out", default="reports", help="folder to write into (default ./reports)")
+    report.add_argument("--lang", choices=["fi", "sv", "en"], help="language (default: the session's)")
+    report.add_argument("--pdf", action="store_true", help="also print it to PDF with headless Chromium")
+    report.set_defaults(func=cmd_report)
+
+    export = sub.add_parser(
+        "export",
+        parents=[db],
+        help="export a session's answers",
+        description="Write every answer of the session (superseded ones marked counts=false) as CSV, XLSX or JSON.",
+    )
+    export.add_argument("code", help="the session's join code")
+    export.add_argument("--format", choices=["csv", "xlsx", "json"], default="csv", help="file format (default csv)")
+    export.add_argument("--out", help="file to write (default ./vertaiset-CODE.FORMAT)")
+    export.set_defaults(func=cmd_export)
+
+    demo = sub.add_parser(
+        "demo",
+        parents=[db],
+        help="seed the demo session and print its code",
+        description="Seed a realistic demo session (the YEE training day, 25 participants, a 360 assessment) "
+        "once, give it a fresh facilitator key, and print its code.",
+    )
+    demo.add_argument("--json", action="store_true", help="print code, key and links as one JSON object")
+    demo.add_argument("--links", action="store_true", help="print the links and QR code as text")
+    demo.add_argument("--base-url", help="address of the server as phones see it")
+    demo.add_argument("--qr-dir", help="where to write the QR code files")
+    demo.set_defaults(func=cmd_demo)
+
+    check = sub.add_parser(
+        "check",
+        help="validate the templates",
+        description="Validate every template file; a problem is reported with its file, activity and field.",
+    )
+    check.add_argument("--templates", help="the templates folder (default: $VERTAISET_TEMPLATES or ./templates)")
+    check.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; problems are printed as one line, never as a traceback."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except VertaisetError as exc:
+        print(f"vertaiset: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"vertaiset: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Where things live, and the parameters a page runs with.
+
+The database URL is resolved the same way by Voila kernels, papermill runs and the CLI:
+
+1. the ``db_url`` parameter (notebook parameter or ``--db-url``), if not empty;
+2. else the environment variable ``VERTAISET_DB_URL``;
+3. else the SQLite file ``$VERTAISET_HOME/vertaiset.sqlite``, where ``VERTAISET_HOME``
+   defaults to ``$XDG_DATA_HOME/vertaiset`` (usually ``~/.local/share/vertaiset``).
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import parse_qs
+
+__all__ = ["PageParams", "default_db_url", "data_home", "resolve_db_url", "ROLES", "DEMO_CODE"]
+
+ROLES = ("participant", "facilitator", "screen", "report")
+#: The join code of the demo session that `vertaiset demo` seeds and that notebooks use by default.
+DEMO_CODE = "DEMO"
+
+_CODE_RE = re.compile(r"^[A-Za-z0-9]{2,16}$")
+_LANG_RE = re.compile(r"^[a-z]{2,3}$")
+
+
+def data_home() -> Path:
+    """The folder of the default database (created on first use)."""
+    env = os.environ.get("VERTAISET_HOME")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg) / "vertaiset"
+
+
+def default_db_url() -> str:
+    """``VERTAISET_DB_URL``, or the SQLite file in :func:`data_home`."""
+    env = os.environ.get("VERTAISET_DB_URL")
+    if env:
+        return env
+    home = data_home()
+    home.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{home / 'vertaiset.sqlite'}"
+
+
+def resolve_db_url(db_url: str | None) -> str:
+    """The explicit URL if given, else :func:`default_db_url`."""
+    return db_url or default_db_url()
+
+
+def normalize_code(code: str | None) -> str:
+    """Join codes are case-insensitive: strip spaces and upper-case them."""
+    return re.sub(r"[\s-]", "", code or "").upper()
+
+
+@dataclass(frozen=True)
+class PageParams:
+    """The parameters one page or report runs with.
+
+    Built from the notebook's ``parameters`` cell, then overridden by the URL query when
+    the notebook runs under Voila (Voila puts the query in ``QUERY_STRING``; papermill
+    does not set it).
+    """
+
+    session: str = ""
+    role: str = "facilitator"
+    lang: str = "fi"
+    key: str = ""
+    db_url: str = ""
+    from_query: bool = False
+
+    @classmethod
+    def from_notebook(cls, *, query: str | None = None, **params: str) -> "PageParams":
+        """Merge notebook parameters with the Voila query string (which wins).
+
+        Parameters
+        ----------
+        query : str, optional
+            The query string; defaults to ``os.environ["QUERY_STRING"]``.
+        **params
+            The notebook's parameters (``session``, ``role``, ``lang``, ``key``, ``db_url``).
+        """
+        known = {k: str(v) for k, v in params.items() if k in cls.__dataclass_fields__ and v is not None}
+        base = cls(**known)
+        query = os.environ.get("QUERY_STRING", "") if query is None else query
+        values = {k: v[-1] for k, v in parse_qs(query.lstrip("?")).items() if v}
+        if not values:
+            return base.cleaned()
+        over: dict[str, object] = {"from_query": True}
+        for name in ("session", "role", "lang", "key"):
+            if name in values:
+                over[name] = values[name]
+        if "role" not in values:
+            # A page opened by URL without a role is the facilitator's view (controls need the key).
+            over["role"] = "facilitator" if base.role in ("report",) else base.role
+        return replace(base, **over).cleaned()
+
+    def cleaned(self) -> "PageParams":
+        """Drop values that cannot be right (they would only reach a user as an error)."""
+        lang = self.lang.lower() if _LANG_RE.match(self.lang.lower() or "") else "fi"
+        role = self.role if self.role in ROLES else "facilitator"
+        session = self.session.strip()
+        session = normalize_code(session) if session and _CODE_RE.match(normalize_code(session)) else session
+        return replace(self, lang=lang, role=role, session=session)
+
+    @property
+    def code_is_wellformed(self) -> bool:
+        """True when ``session`` looks like a join code."""
+        return bool(_CODE_RE.match(self.session))

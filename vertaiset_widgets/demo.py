@@ -1,0 +1,67 @@
+"""A realistic demo session: the YEE training day (16.11.2022) with 25 participants.
+
+Notebooks run against it by default, so a plain ``voila`` launch, ``papermill`` without
+parameters and nbval all have something real to show.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from .config import DEMO_CODE
+from .content import Content, load_content
+from .store import AnswerInput, SessionInfo, SessionStore
+
+__all__ = ["seed_demo", "DEMO_TITLE", "DEMO_NETWORK"]
+
+DEMO_TITLE = "Yhdessä aikuisuuteen – Elämässä Eteenpäin (YEE): verkostoivan työn menetelmäosaaminen"
+DEMO_NETWORK = "YEE-verkosto"
+DEMO_DATE = date(2022, 11, 16)
+
+_NICKNAMES = [
+    "Aino", "Eero", "Helmi", "Ilkka", "Johanna", "Kalle", "Leena", "Mikko", "Noora", "Oskari",
+    "Paula", "Riikka", "Sami", "Tiina", "Ulla", "Ville", "Anu", "Jari", "Katja", "Lasse",
+    "Minna", "Petri", "Sanna", "Tuomas", "",  # one stays anonymous
+]
+_GROUPS = ["Sosiaalityö", "Nuorisopalvelut", "Järjestöt", "Oppilaitokset", "TE-palvelut"]
+
+# Typical shape of a project's 360 (0–5): strong inside, weak towards politics.
+_BASE = {
+    "ennen": [2.4, 1.6, 1.8, 2.2, 1.0, 1.7, 1.9, 2.6],
+    "nyt": [3.4, 2.6, 2.7, 3.0, 1.6, 2.6, 2.9, 3.6],
+    "tulevaisuudessa": [4.3, 3.6, 4.1, 3.9, 3.1, 4.0, 3.8, 4.4],
+}
+_GROUP_TILT = [0.3, -0.2, 0.4, 0.0, -0.4]
+
+
+def seed_demo(store: SessionStore, content: Content | None = None, *, participants: int = 25) -> tuple[SessionInfo, str]:
+    """Create the demo session (once) and give it a fresh facilitator key.
+
+    Returns
+    -------
+    (SessionInfo, str)
+        The session and its new facilitator key (old demo links stop working).
+    """
+    content = content or load_content()
+    existing = store.find_session(DEMO_CODE)
+    if existing is not None:
+        return existing, store.set_key(DEMO_CODE)
+    session, key = store.create_session(DEMO_TITLE, network=DEMO_NETWORK, held_on=DEMO_DATE, code=DEMO_CODE)
+    rng = random.Random(20221116)
+    activity = content.activity("arviointi_360")
+    items = [i.id for i in activity.items]
+    for n in range(participants):
+        nickname = _NICKNAMES[n % len(_NICKNAMES)] or None
+        group_index = n % len(_GROUPS)
+        person = store.join(session.id, f"demo-participant-{n:03d}", nickname=nickname, group=_GROUPS[group_index])
+        answers = []
+        mood = rng.gauss(0, 0.35)
+        for layer, base in _BASE.items():
+            for item, centre in zip(items, base):
+                if rng.random() < 0.04:  # now and then someone skips a dimension
+                    continue
+                value = round(centre + _GROUP_TILT[group_index] + mood + rng.gauss(0, 0.6))
+                answers.append(AnswerInput(item=item, layer=layer, value_num=float(min(5, max(0, value)))))
+        store.submit(person, activity.id, answers, submission_id=f"demo-{n:03d}", require_open=False)
+    store.set_activity_state(session.id, activity.id, is_open=False, is_revealed=True)
+    return store.get_session(DEMO_CODE), key

@@ -1,0 +1,372 @@
+"""The participant's page (``workbooks/osallistu.ipynb``).
+
+Light by design: this module and what it imports never load pandas or altair, so a
+phone's page is ready almost as fast as a bare ipywidgets page.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import uuid
+from datetime import datetime
+from typing import Any
+
+import ipywidgets as W
+
+from .config import PageParams, normalize_code
+from .content import Content, RatingMatrix, load_content
+from .errors import (
+    VertaisetActivityClosedError,
+    VertaisetError,
+    VertaisetSessionClosedError,
+    unavailable_message,
+)
+from .forms import BrowserToken, FieldsForm, RatingForm
+from .i18n import Translator
+from .live import Poller
+from .store import ActivityState, AnswerInput, Participant, SessionInfo, SessionStore
+
+__all__ = ["ParticipantPage", "participant_page", "rating_means"]
+
+log = logging.getLogger("vertaiset")
+
+
+def rating_means(answers: list[Any], activity: RatingMatrix) -> dict[tuple[str, str], tuple[float, int]]:
+    """Mean and count per (layer, item) in pure Python (no pandas on this page)."""
+    sums: dict[tuple[str, str], list[float]] = {}
+    for a in answers:
+        if a.value_num is not None:
+            sums.setdefault((a.layer, a.item), []).append(float(a.value_num))
+    return {k: (sum(v) / len(v), len(v)) for k, v in sums.items()}
+
+
+class ParticipantPage(W.VBox):
+    """Join a session, say who you are (optional), and answer what the facilitator has opened.
+
+    Parameters
+    ----------
+    params : PageParams
+        ``session`` (join code, may be empty: the page then asks for it), ``lang``, ``db_url``.
+    content : Content, optional
+        Loaded templates (default: :func:`load_content`).
+    store : SessionStore, optional
+        Default: a store on ``params.db_url``.
+    poll_interval : float
+        Seconds between checks for the facilitator's changes.
+    """
+
+    def __init__(
+        self,
+        params: PageParams,
+        *,
+        content: Content | None = None,
+        store: SessionStore | None = None,
+        poll_interval: float = 1.0,
+    ):
+        super().__init__()
+        self.add_class("vt-page")
+        self.add_class("vt-participant")
+        self.params = params
+        self.content = content or load_content()
+        self.tr = Translator.create(self.content, params.lang)
+        self.store = store or SessionStore(params.db_url or None)
+        self.session: SessionInfo | None = None
+        self.participant: Participant | None = None
+        self.states: dict[str, ActivityState] = {}
+        self.forms: dict[tuple[str, int], RatingForm] = {}
+        self._results: dict[str, W.HTML] = {}
+        self._rendered = False
+        self.token_widget: BrowserToken | None = None
+        self.profile_form: FieldsForm | None = None
+        self._title = W.HTML(f"<h1>{html.escape(self.tr('participant_title'))}</h1>")
+        self._title.add_class("vt-title")
+        self._message = W.HTML()
+        self._profile_box = W.VBox()
+        self._activities = W.VBox()
+        self._activities.add_class("vt-activities")
+        self._poller = Poller(self._read_revision, self._refresh, interval=poll_interval)
+        self.children = [self._title, self._message, self._profile_box, self._activities]
+        if params.session:
+            self._open_session(params.session)
+        else:
+            self._show_code_entry()
+
+    # ------------------------------------------------------------------ joining
+    def _show_code_entry(self, problem: str = "") -> None:
+        form = FieldsForm(
+            fields=[
+                {
+                    "name": "code",
+                    "label": self.tr("join_code_label"),
+                    "hint": self.tr("join_code_hint"),
+                    "maxlength": 16,
+                    "autocapitalize": "characters",
+                }
+            ],
+            texts={"title": self.tr("join_title"), "submit": self.tr("join_button")},
+        )
+        if problem:
+            form.show_status(problem, "error")
+        form.on_submit(self._handle_code_submit)
+        self.code_form = form
+        self._activities.children = [form]
+
+    def _handle_code_submit(self, form: FieldsForm, value: dict) -> None:
+        code = normalize_code(value.get("code", ""))
+        if not code:
+            form.show_status(self.tr("join_code_missing"), "error")
+            return
+        if self.store.find_session(code) is None:
+            form.show_status(self.tr("unknown_session", code=code), "error")
+            return
+        self._open_session(code)
+
+    def _open_session(self, code: str) -> None:
+        session = self.store.find_session(code)
+        if session is None:
+            self._show_message(self.tr("unknown_session", code=code), "error")
+            self._show_code_entry()
+            return
+        self.session = session
+        self._title.value = (
+            f"<h1>{html.escape(session.title)}</h1>"
+            f"<p class='vt-muted'>{html.escape(self.tr('session_code'))}: {html.escape(session.code)}</p>"
+        )
+        self._show_message("")
+        if not session.is_open:
+            self._show_message(self.tr("session_closed"), "error")
+            self._activities.children = []
+            return
+        self.token_widget = BrowserToken(scope=session.code)
+        self.token_widget.observe(self._on_token_change, "token")
+        self._activities.children = [self.token_widget, W.HTML(html.escape(self.tr("loading")))]
+
+    def _on_token_change(self, change: dict) -> None:
+        token = change["new"]
+        if not token or self.session is None:
+            return
+        try:
+            self.participant = self.store.join(self.session.id, token)
+        except VertaisetError:
+            log.exception("joining failed")
+            self._show_message(self.tr("join_failed"), "error")
+            return
+        self._build_profile()
+        self._poller.revision = None
+        self._poller.check()
+        self._poller.start()
+
+    def join_as(self, token: str) -> None:
+        """Join with ``token`` as the browser would (tests and seeding use this)."""
+        if self.token_widget is None:
+            raise RuntimeError("no session is open on this page")
+        self.token_widget.token = token
+
+    # ------------------------------------------------------------------ profile
+    def _build_profile(self) -> None:
+        assert self.participant is not None
+        form = FieldsForm(
+            fields=[
+                {"name": "nickname", "label": self.tr("nickname_label"), "maxlength": 60, "autocomplete": "nickname"},
+                {"name": "group", "label": self.tr("group_label"), "maxlength": 60},
+            ],
+            texts={"title": self.tr("profile_title"), "help": self.tr("profile_help"), "submit": self.tr("profile_save")},
+            value={"nickname": self.participant.nickname or "", "group": self.participant.group_name or ""},
+        )
+        form.add_class("vt-card")
+        form.on_submit(self._handle_profile_submit)
+        self.profile_form = form
+        self._profile_box.children = [form]
+
+    def _handle_profile_submit(self, form: FieldsForm, value: dict) -> None:
+        assert self.participant is not None
+        try:
+            self.participant = self.store.update_profile(
+                self.participant, nickname=value.get("nickname"), group=value.get("group")
+            )
+        except Exception:
+            log.exception("saving the profile failed")
+            form.show_status(self.tr("save_failed"), "error")
+            return
+        form.value = {"nickname": self.participant.nickname or "", "group": self.participant.group_name or ""}
+        form.show_status(self.tr("profile_saved"), "ok")
+
+    # ------------------------------------------------------------------ activities
+    def _read_revision(self) -> int:
+        assert self.session is not None
+        return self.store.revision(self.session.id)
+
+    def _refresh(self) -> None:
+        """Redraw the activities when the facilitator has opened, closed or revealed one."""
+        if self.session is None or self.participant is None:
+            return
+        session = self.store.get_session(self.session.code)
+        states = self.store.activity_states(session.id)
+        if not self._rendered or session.is_open != self.session.is_open or states != self.states:
+            self.session = session
+            self.states = states
+            self._render_activities()
+        elif any(s.is_revealed for s in states.values()):
+            self._render_activities()  # revealed results follow new answers
+
+    def _render_activities(self) -> None:
+        assert self.session is not None
+        self._rendered = True
+        children: list[W.Widget] = [self.token_widget] if self.token_widget else []
+        if not self.session.is_open:
+            self._show_message(self.tr("session_closed"), "error")
+            self._activities.children = children
+            return
+        shown = 0
+        for activity in self.content.activities.values():
+            state = self.states.get(activity.id)
+            if state is None:
+                continue
+            if state.is_open:
+                children.append(self._form_for(activity, state))
+                shown += 1
+            elif state.is_revealed:
+                children.append(self._results_for(activity, state))
+                shown += 1
+        for (activity_id, _round), form in self.forms.items():
+            state = self.states.get(activity_id)
+            form.disabled = not (state and state.is_open)
+        if not shown:
+            waiting = W.HTML(f"<p class='vt-waiting'>{html.escape(self.tr('waiting'))}</p>")
+            waiting.add_class("vt-card")
+            children.append(waiting)
+        self._activities.children = children
+
+    def _form_for(self, activity: RatingMatrix, state: ActivityState) -> RatingForm:
+        key = (activity.id, state.round)
+        form = self.forms.get(key)
+        if form is None:
+            tr = self.tr
+            anchors = ", ".join(f"{p} = {tr.text(activity.scale.anchors[p])}" for p in sorted(activity.scale.anchors))
+            form = RatingForm(
+                items=[
+                    {"id": i.id, "label": tr.label(i), "hint": tr.text(i.hint) if i.hint else ""}
+                    for i in activity.items
+                ],
+                layers=[
+                    {"id": layer.id, "label": tr.label(layer)}
+                    for layer in activity.layers
+                ],
+                points=activity.scale.points,
+                texts={
+                    "title": tr.text(activity.title),
+                    "prompt": tr.text(activity.prompt),
+                    "scale": tr("scale_hint", min=activity.scale.min, max=activity.scale.max, anchors=anchors),
+                    "submit": tr("submit"),
+                },
+            )
+            form.add_class("vt-card")
+            form.on_submit(lambda f, value, a=activity: self._handle_rating_submit(a, f, value))
+            self.forms[key] = form
+            form.value = self._saved_values(activity, state)
+            if form.value:
+                form.show_status(self.tr("answers_restored"), "ok")
+        form.disabled = False
+        return form
+
+    def _saved_values(self, activity: RatingMatrix, state: ActivityState) -> dict[str, int]:
+        assert self.session is not None and self.participant is not None
+        answers = self.store.answers(
+            self.session.id, activity.id, participant_id=self.participant.id, round=state.round
+        )
+        return {f"{a.layer}|{a.item}": int(a.value_num) for a in answers if a.value_num is not None}
+
+    def _handle_rating_submit(self, activity: RatingMatrix, form: RatingForm, value: dict) -> None:
+        assert self.participant is not None
+        if not value:
+            form.show_status(self.tr("nothing_chosen"), "error")
+            return
+        answers = []
+        for key, point in sorted(value.items()):
+            layer, _, item = key.partition("|")
+            answers.append(AnswerInput(item=item, layer=layer, value_num=float(point)))
+        try:
+            self.store.submit(self.participant, activity.id, answers, submission_id=uuid.uuid4().hex)
+        except VertaisetActivityClosedError:
+            form.show_status(self.tr("activity_closed_not_saved"), "error")
+            return
+        except VertaisetSessionClosedError:
+            form.show_status(self.tr("session_closed"), "error")
+            return
+        except Exception:
+            log.exception("saving answers failed")
+            form.show_status(self.tr("save_failed"), "error")
+            return
+        done = len(answers)
+        total = len(activity.items) * len(activity.layer_ids)
+        form.show_status(
+            self.tr("answers_saved", time=datetime.now().strftime("%H.%M"), done=done, total=total), "ok"
+        )
+
+    def _results_for(self, activity: RatingMatrix, state: ActivityState) -> W.HTML:
+        assert self.session is not None
+        tr = self.tr
+        answers = self.store.answers(self.session.id, activity.id, round=state.round)
+        means = rating_means(answers, activity)
+        respondents = len({a.participant_id for a in answers})
+        layers = activity.layers
+        head = "".join(f"<th scope='col'>{html.escape(tr.label(layer))}</th>" for layer in layers) or (
+            f"<th scope='col'>{html.escape(tr('mean'))}</th>"
+        )
+        rows = []
+        for item in activity.items:
+            cells = []
+            for layer_id in activity.layer_ids:
+                mean = means.get((layer_id, item.id))
+                cells.append(f"<td>{mean[0]:.1f}</td>" if mean else "<td>–</td>")
+            rows.append(f"<tr><th scope='row'>{html.escape(tr.label(item))}</th>{''.join(cells)}</tr>")
+        body = (
+            f"<h3>{html.escape(tr.text(activity.title))}</h3>"
+            f"<p>{html.escape(tr('results_revealed', n=respondents))}</p>"
+            f"<table class='vt-table'><caption>{html.escape(tr('room_means'))}</caption>"
+            f"<thead><tr><th scope='col'>{html.escape(tr('dimension'))}</th>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+        out = self._results.get(activity.id)
+        if out is None:
+            out = self._results[activity.id] = W.HTML()
+            out.add_class("vt-card")
+        out.value = body
+        return out
+
+    # ------------------------------------------------------------------ messages
+    def _show_message(self, text: str, kind: str = "") -> None:
+        if not text:
+            self._message.value = ""
+            return
+        css = "vt-error" if kind == "error" else "vt-muted"
+        self._message.value = f"<p class='{css}' role='alert'>{html.escape(text)}</p>"
+
+    @property
+    def message(self) -> str:
+        """The message shown above the activities (plain text)."""
+        import re
+
+        return html.unescape(re.sub(r"<[^>]+>", "", self._message.value))
+
+    def refresh(self) -> None:
+        """Check the store now instead of waiting for the next poll."""
+        self._poller.check()
+
+    def close(self) -> None:
+        """Stop polling and close the widgets."""
+        self._poller.stop()
+        super().close()
+
+
+def participant_page(**params: str) -> ParticipantPage | W.HTML:
+    """Build the page from notebook parameters (the query string wins under Voila).
+
+    Never raises: what goes wrong is said on the page in the participant's language.
+    """
+    page = PageParams.from_notebook(**params)
+    try:
+        return ParticipantPage(page)
+    except Exception as exc:
+        log.exception("opening the participant page failed")
+        return W.HTML(f"<p class='vt-error' role='alert'>{html.escape(unavailable_message(exc, page.lang))}</p>")

@@ -1,0 +1,151 @@
+"""Session reports: papermill runs the workbooks with ``role="report"``, nbconvert writes
+one self-contained HTML file (and, with Chromium at hand, a PDF) that opens offline.
+
+All workbooks of a report run in this one process (the papermill API, not one CLI call
+each): starting papermill and nbconvert costs seconds, running a workbook does not.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+import nbformat
+
+from .config import resolve_db_url
+from .content import load_content, templates_dir
+from .store import SessionStore
+
+__all__ = ["DEFAULT_WORKBOOKS", "build_report", "filter_language", "workbooks_dir"]
+
+#: The workbooks a report runs, in this order (those missing are skipped).
+DEFAULT_WORKBOOKS = ("04_arviointi.ipynb",)
+
+
+def workbooks_dir() -> Path:
+    """The folder of the phase workbooks (``workbooks/`` beside the package)."""
+    return Path(__file__).resolve().parent.parent / "workbooks"
+
+
+def filter_language(nb: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
+    """Drop the markdown cells tagged for another language (``lang:xx`` tags)."""
+    kept = []
+    for cell in nb.cells:
+        tags = [t for t in cell.get("metadata", {}).get("tags", []) if t.startswith("lang:")]
+        if tags and f"lang:{lang}" not in tags:
+            continue
+        kept.append(cell)
+    nb.cells = kept
+    return nb
+
+
+def _strip_code_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Keep code cells only for their outputs; parameter cells go entirely."""
+    kept = []
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.cell_type == "code" and ("parameters" in tags or "injected-parameters" in tags):
+            continue
+        if cell.cell_type == "code" and not cell.get("outputs"):
+            continue
+        kept.append(cell)
+    nb.cells = kept
+    return nb
+
+
+def build_report(
+    code: str,
+    out_dir: str | Path,
+    *,
+    lang: str | None = None,
+    db_url: str | None = None,
+    workbooks: Sequence[str] = DEFAULT_WORKBOOKS,
+    pdf: bool = False,
+) -> Path:
+    """Run the workbooks for session ``code`` and write the report; return the HTML's path.
+
+    Raises
+    ------
+    VertaisetUnknownSessionError
+        No session has this code.
+    """
+    import papermill
+    from nbconvert import HTMLExporter
+
+    url = resolve_db_url(db_url)
+    store = SessionStore(url)
+    session = store.get_session(code)
+    content = load_content()
+    lang = content.lang(lang or session.lang)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    merged: nbformat.NotebookNode | None = None
+    for name in workbooks:
+        path = workbooks_dir() / name
+        if not path.exists():
+            continue
+        executed = papermill.execute_notebook(
+            str(path),
+            None,
+            parameters={"session": session.code, "role": "report", "lang": lang, "db_url": url},
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(workbooks_dir()),
+        )
+        executed = _strip_code_cells(filter_language(executed, lang))
+        if merged is None:
+            merged = executed
+        else:
+            merged.cells.extend(executed.cells)
+    if merged is None:
+        raise FileNotFoundError(f"none of the workbooks {', '.join(workbooks)} is in {workbooks_dir()}")
+    merged.metadata["vertaiset"] = {
+        "lang": lang,
+        "title": f"{session.title} – {session.held_on.strftime('%-d.%-m.%Y')}",
+        "code": session.code,
+        "generated": date.today().isoformat(),
+    }
+    exporter = HTMLExporter(
+        template_name="vertaiset_report",
+        extra_template_basedirs=[str(templates_dir() / "nbconvert" / "templates")],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    body, _resources = exporter.from_notebook_node(merged)
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", session.code).strip("-")
+    html_path = out / f"vertaiset-{slug}-{session.held_on.isoformat()}-{lang}.html"
+    html_path.write_text(body, encoding="utf-8")
+    if pdf:
+        html_to_pdf(html_path, html_path.with_suffix(".pdf"))
+    store.close()
+    return html_path
+
+
+def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
+    """Print the HTML report to PDF with headless Chromium (no network)."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if not browser:
+        raise FileNotFoundError("PDF needs Chromium: install it (Debian: apt-get install chromium)")
+    subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf_path}",
+            html_path.resolve().as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return pdf_path

@@ -1,0 +1,85 @@
+"""Table definitions (SQLAlchemy Core). The schema itself is created by Alembic migrations.
+
+Keep this file and ``migrations/versions`` in step: ``tests/test_store.py`` checks that a
+migrated database has exactly these tables and columns.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+__all__ = ["metadata", "networks", "sessions", "participants", "activity_states", "answers", "SCHEMA_REVISION"]
+
+#: The newest migration. The store compares it with the database's ``alembic_version``
+#: on open, and runs Alembic only when they differ (importing Alembic costs start-up time).
+SCHEMA_REVISION = "0001_initial"
+
+metadata = sa.MetaData()
+
+networks = sa.Table(
+    "networks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("network_id", sa.Integer, sa.ForeignKey("networks.id"), nullable=False),
+    sa.Column("code", sa.String(16), nullable=False, unique=True),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("held_on", sa.Date, nullable=False),
+    sa.Column("lang", sa.String(8), nullable=False),
+    sa.Column("key_hash", sa.String(128), nullable=False),
+    sa.Column("is_open", sa.Boolean, nullable=False),
+    # bumped in the same transaction as every write that concerns the session: the
+    # one number an open page polls to know whether anything changed
+    sa.Column("revision", sa.BigInteger, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+participants = sa.Table(
+    "participants",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), nullable=False),
+    # a random token kept in the participant's browser: the only link between a phone and its answers
+    sa.Column("token", sa.String(64), nullable=False),
+    sa.Column("nickname", sa.String(60), nullable=True),
+    sa.Column("group_name", sa.String(60), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("session_id", "token", name="uq_participants_session_token"),
+)
+
+activity_states = sa.Table(
+    "activity_states",
+    metadata,
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), primary_key=True),
+    sa.Column("activity_id", sa.String(80), primary_key=True),
+    sa.Column("is_open", sa.Boolean, nullable=False),
+    sa.Column("is_revealed", sa.Boolean, nullable=False),
+    # a reset starts a new round; the answers of earlier rounds stay in the store
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+answers = sa.Table(
+    "answers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), nullable=False),
+    sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id"), nullable=False),
+    sa.Column("activity_id", sa.String(80), nullable=False),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("item", sa.String(80), nullable=False),
+    sa.Column("layer", sa.String(80), nullable=False),
+    sa.Column("value_num", sa.Float, nullable=True),
+    sa.Column("value_text", sa.Text, nullable=True),
+    # the same submission retried (a lost acknowledgement, a double tap) is stored once
+    sa.Column("idempotency_key", sa.String(120), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_answers_lookup", "session_id", "activity_id", "round", "participant_id"),
+)

@@ -1,0 +1,421 @@
+"""A phase workbook's views: facilitator console, room screen and static report.
+
+One notebook serves every role: ``Workbook.open(...)`` reads the parameters (the Voila
+query wins), then each cell asks for a piece — ``wb.header()``, ``wb.activity(id)`` —
+and gets a live widget (facilitator, screen) or static output (report).
+"""
+from __future__ import annotations
+
+import base64
+import html
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as W
+import pandas as pd
+from IPython.display import HTML, SVG, display
+
+from . import aggregate, charts
+from .config import DEMO_CODE, PageParams
+from .content import Content, RatingMatrix, load_content
+from .errors import unavailable_message
+from .i18n import Translator
+from .links import SessionLinks, qr_svg_data_uri
+from .live import Poller
+from .store import ActivityState, SessionInfo, SessionStore
+
+__all__ = ["ActivityConsole", "RatingResults", "UnavailableWorkbook", "Workbook", "open_workbook"]
+
+log = logging.getLogger("vertaiset")
+
+
+def _svg_img(svg: str, alt: str, css: str = "vt-chart") -> str:
+    """An SVG as an <img>: a chart can never run script, and it gets a text alternative."""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f"<img class='{css}' alt='{html.escape(alt, quote=True)}' src='data:image/svg+xml;base64,{data}'>"
+
+
+@dataclass(frozen=True)
+class RatingResults:
+    """Everything shown of one rating-matrix activity at one moment, labels translated."""
+
+    activity: RatingMatrix
+    summary: pd.DataFrame
+    groups: pd.DataFrame
+    respondents: int
+    participants: int
+    tr: Translator
+
+    @classmethod
+    def load(cls, store: SessionStore, session: SessionInfo, activity: RatingMatrix, tr: Translator,
+             state: ActivityState | None = None) -> "RatingResults":
+        """Read the answers that count and aggregate them."""
+        state = state or store.activity_state(session.id, activity.id)
+        frame = aggregate.answers_frame(store.answers(session.id, activity.id, round=state.round))
+        items = [i.id for i in activity.items]
+        layers = activity.layer_ids
+        return cls(
+            activity=activity,
+            summary=aggregate.rating_summary(frame, items, layers),
+            groups=aggregate.group_profiles(frame, items, layers),
+            respondents=aggregate.respondent_count(frame),
+            participants=len(store.participants(session.id)),
+            tr=tr,
+        )
+
+    # labels ---------------------------------------------------------------
+    @property
+    def item_labels(self) -> dict[str, str]:
+        return {i.id: self.tr.label(i, short=True) for i in self.activity.items}
+
+    @property
+    def layer_labels(self) -> dict[str, str]:
+        if not self.activity.layers:
+            return {"": self.tr("room")}
+        return {layer.id: self.tr.label(layer) for layer in self.activity.layers}
+
+    def _labelled(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(item=frame["item"].map(self.item_labels), series=frame["layer"].map(self.layer_labels))
+
+    # charts ---------------------------------------------------------------
+    def radar(self, *, size: int = 460) -> Any:
+        """The room's mean per item, one line per time layer."""
+        data = self._labelled(self.summary).rename(columns={"mean": "value"})[["item", "series", "value"]]
+        return charts.radar_chart(
+            data,
+            items=list(self.item_labels.values()),
+            series_order=list(self.layer_labels.values()),
+            scale_min=self.activity.scale.min,
+            scale_max=self.activity.scale.max,
+            size=size,
+        )
+
+    def spread(self) -> Any:
+        """Min–max, quartiles and mean per item and layer."""
+        data = self._labelled(self.summary)
+        data = data[data["n"] > 0]
+        return charts.spread_chart(
+            data[["item", "series", "mean", "min", "max", "q1", "q3", "n"]],
+            items=list(self.item_labels.values()),
+            scale_min=self.activity.scale.min,
+            scale_max=self.activity.scale.max,
+        )
+
+    def group_radars(self) -> Any | None:
+        """One small radar per group, or None when nobody gave a group."""
+        if self.groups.empty:
+            return None
+        data = self._labelled(self.groups).rename(columns={"mean": "value"})[["group", "item", "series", "value"]]
+        return charts.group_radars(
+            data,
+            items=list(self.item_labels.values()),
+            series_order=list(self.layer_labels.values()),
+            scale_min=self.activity.scale.min,
+            scale_max=self.activity.scale.max,
+        )
+
+    def radar_alt(self) -> str:
+        """A text alternative for the radar."""
+        return self.tr("radar_alt", title=self.tr.text(self.activity.title), n=self.respondents)
+
+    # numbers --------------------------------------------------------------
+    def table_html(self) -> str:
+        """Mean (sd) and n per item and layer as an accessible HTML table."""
+        tr = self.tr
+        layers = self.layer_labels
+        head = "".join(f"<th scope='col'>{html.escape(label)}</th>" for label in layers.values())
+        rows = []
+        by_key = {(r.item, r.layer): r for r in self.summary.itertuples()}
+        for item in self.activity.items:
+            cells = []
+            for layer_id in layers:
+                r = by_key.get((item.id, layer_id))
+                if r is None or r.n == 0:
+                    cells.append("<td>–</td>")
+                else:
+                    cells.append(
+                        f"<td><span class='vt-mean'>{r.mean:.1f}</span> "
+                        f"<span class='vt-muted'>({tr('sd')} {r.std:.1f}, n={r.n})</span></td>"
+                    )
+            rows.append(f"<tr><th scope='row'>{html.escape(tr.label(item))}</th>{''.join(cells)}</tr>")
+        return (
+            f"<table class='vt-table'><caption>{html.escape(tr('table_caption'))}</caption>"
+            f"<thead><tr><th scope='col'>{html.escape(tr('dimension'))}</th>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+
+    def counts_html(self) -> str:
+        """Respondents out of participants."""
+        return (
+            f"<p class='vt-stat' data-vt-respondents='{self.respondents}'>"
+            f"{html.escape(self.tr('respondents_of', n=self.respondents, total=self.participants))}</p>"
+        )
+
+
+class ActivityConsole(W.VBox):
+    """One activity as the facilitator (controls + live results) or the screen sees it.
+
+    Parameters
+    ----------
+    workbook : Workbook
+        Gives the store, session, translator and role.
+    activity : RatingMatrix
+        The activity.
+    controls : bool
+        Show open / close / reveal controls (facilitator with a valid key).
+    """
+
+    def __init__(self, workbook: "Workbook", activity: RatingMatrix, *, controls: bool):
+        super().__init__()
+        self.add_class("vt-activity")
+        self.wb = workbook
+        self.activity = activity
+        self.controls = controls
+        tr = workbook.tr
+        self.state = workbook.store.activity_state(workbook.session.id, activity.id)
+        self._state_line = W.HTML()
+        self._counts = W.HTML()
+        self._radar = W.HTML()
+        self._spread = W.HTML()
+        self._table = W.HTML()
+        self._groups = W.HTML()
+        self._notice = W.HTML()
+        self.buttons: dict[str, W.Button] = {}
+        parts: list[W.Widget] = [self._state_line]
+        if controls:
+            for name, handler in (
+                ("open", lambda _b: self.set_state(is_open=True)),
+                ("close", lambda _b: self.set_state(is_open=False)),
+                ("reveal", lambda _b: self.set_state(is_revealed=True)),
+                ("hide", lambda _b: self.set_state(is_revealed=False)),
+            ):
+                button = W.Button(description=tr(f"action_{name}"), tooltip=tr(f"action_{name}_help"))
+                button.on_click(handler)
+                self.buttons[name] = button
+            self.buttons["open"].add_class("vt-primary")
+            toolbar = W.HBox(list(self.buttons.values()))
+            toolbar.add_class("vt-toolbar")
+            parts.append(toolbar)
+        parts += [self._counts, self._notice, self._radar]
+        if workbook.role == "facilitator":
+            parts += [self._table, self._spread, self._groups]
+        self.children = parts
+        self.redraw()
+
+    def set_state(self, **change: bool) -> None:
+        """Open/close or reveal/hide the activity (facilitator only)."""
+        if not self.controls:
+            return
+        self.state = self.wb.store.set_activity_state(self.wb.session.id, self.activity.id, **change)
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Re-read the store and redraw counts and charts."""
+        tr = self.wb.tr
+        self.state = self.wb.store.activity_state(self.wb.session.id, self.activity.id)
+        results = RatingResults.load(self.wb.store, self.wb.session, self.activity, tr, self.state)
+        self._state_line.value = (
+            f"<p class='vt-state' data-vt-state='{self.state.name}'>"
+            f"{html.escape(tr('state_' + self.state.name))}</p>"
+        )
+        if self.buttons:
+            self.buttons["open"].disabled = self.state.is_open
+            self.buttons["close"].disabled = not self.state.is_open
+            self.buttons["reveal"].disabled = self.state.is_revealed
+            self.buttons["hide"].disabled = not self.state.is_revealed
+        self._counts.value = results.counts_html()
+        show = self.wb.role == "facilitator" and self.wb.has_key or self.state.is_revealed
+        if not show:
+            self._notice.value = f"<p class='vt-muted'>{html.escape(tr('results_hidden'))}</p>"
+            self._radar.value = ""
+            return
+        self._notice.value = ""
+        size = 720 if self.wb.role == "screen" else 520
+        self._radar.value = _svg_img(charts.to_svg(results.radar(size=size)), results.radar_alt())
+        if self.wb.role == "facilitator":
+            self._table.value = results.table_html()
+            if results.respondents:
+                self._spread.value = _svg_img(charts.to_svg(results.spread()), tr("spread_alt"))
+            groups = results.group_radars()
+            self._groups.value = (
+                f"<h4>{html.escape(tr('group_profiles'))}</h4>" + _svg_img(charts.to_svg(groups), tr("groups_alt"))
+                if groups is not None
+                else f"<p class='vt-muted'>{html.escape(tr('no_groups'))}</p>"
+            )
+
+    @property
+    def respondents(self) -> int:
+        """The respondent count now shown."""
+        import re
+
+        match = re.search(r"data-vt-respondents='(\d+)'", self._counts.value)
+        return int(match.group(1)) if match else 0
+
+
+class Workbook:
+    """The session context of one phase workbook page or report.
+
+    Use :meth:`open` from the notebook; it never raises for bad input — problems
+    become a message on the page (see :attr:`problem`).
+    """
+
+    def __init__(self, params: PageParams, *, content: Content | None = None, store: SessionStore | None = None):
+        self.params = params
+        self.role = params.role if params.role != "participant" else "screen"
+        self.content = content or load_content()
+        self.tr = Translator.create(self.content, params.lang)
+        self.store = store or SessionStore(params.db_url or None)
+        self.problem: str | None = None
+        self.session: SessionInfo | None = None
+        code = params.session or DEMO_CODE
+        self.session = self.store.find_session(code)
+        if self.session is None and code == DEMO_CODE:
+            from .demo import seed_demo
+
+            seed_demo(self.store, self.content)
+            self.session = self.store.find_session(code)
+        if self.session is None:
+            self.problem = self.tr("unknown_session", code=code)
+        self.has_key = bool(self.session and self.store.check_key(self.session.code, params.key))
+        if self.role == "facilitator" and not self.has_key and self.session is not None:
+            self.problem = self.tr("no_key") if not params.key else self.tr("wrong_key")
+        self._consoles: list[ActivityConsole] = []
+        self._poller: Poller | None = None
+        charts.register_theme()
+
+    @classmethod
+    def open(cls, **params: str) -> "Workbook | UnavailableWorkbook":
+        """Build from notebook parameters (``session, role, lang, key, db_url``).
+
+        Never raises: a broken template or an unreachable database gives a page that
+        says what is wrong instead of a traceback.
+        """
+        page = PageParams.from_notebook(**params)
+        try:
+            return cls(page)
+        except Exception as exc:  # shown as a message, logged in full for the facilitator
+            log.exception("opening the workbook failed")
+            return UnavailableWorkbook(page, exc)
+
+    @property
+    def live(self) -> bool:
+        """True for the facilitator's and the screen's live pages."""
+        return self.role in ("facilitator", "screen")
+
+    # ------------------------------------------------------------------ pieces
+    def header(self) -> Any:
+        """Session title and date; join code and QR on live pages; a message for bad input."""
+        tr = self.tr
+        if self.session is None:
+            return self._show(HTML(f"<p class='vt-error' role='alert'>{html.escape(self.problem or '')}</p>"))
+        s = self.session
+        when = s.held_on.strftime("%-d.%-m.%Y")
+        parts = [
+            f"<p class='vt-muted'>{html.escape(s.network_name)} · {html.escape(when)}</p>",
+            f"<h1 class='vt-session-title'>{html.escape(s.title)}</h1>",
+        ]
+        if self.role == "report":
+            parts.append(f"<p>{html.escape(tr('report_intro', code=s.code))}</p>")
+            return self._show(HTML("".join(parts)))
+        if self.problem:
+            parts.append(f"<p class='vt-error' role='alert'>{html.escape(self.problem)}</p>")
+        links = SessionLinks(s.code, lang=self.tr.lang)
+        join = (
+            "<div class='vt-join'>"
+            f"<img class='vt-qr' alt='{html.escape(tr('qr_alt', url=links.participant), quote=True)}' "
+            f"src='{qr_svg_data_uri(links.participant)}'>"
+            "<div>"
+            f"<p>{html.escape(tr('join_at'))}</p>"
+            f"<p class='vt-link'>{html.escape(links.participant)}</p>"
+            f"<p>{html.escape(tr('session_code'))}</p>"
+            f"<p class='vt-joincode' aria-label='{html.escape(tr('session_code'), quote=True)}'>{html.escape(s.code)}</p>"
+            "</div></div>"
+        )
+        parts.append(join)
+        box = W.HTML("".join(parts))
+        box.add_class("vt-header")
+        if self.role == "screen":
+            box.add_class("vt-screen")
+        return box
+
+    def activity(self, activity_id: str) -> Any:
+        """The activity in this page's role: console, screen view or static report."""
+        try:
+            activity = self.content.activity(activity_id)
+        except KeyError as exc:
+            return self._show(HTML(f"<p class='vt-error' role='alert'>{html.escape(str(exc.args[0]))}</p>"))
+        if self.session is None:
+            return None
+        if self.role == "report":
+            return self._report(activity)
+        console = ActivityConsole(self, activity, controls=self.role == "facilitator" and self.has_key)
+        if self.role == "screen":
+            console.add_class("vt-screen")
+        self._consoles.append(console)
+        self._ensure_polling()
+        return console
+
+    # ------------------------------------------------------------------ report
+    def _report(self, activity: RatingMatrix) -> None:
+        assert self.session is not None
+        tr = self.tr
+        results = RatingResults.load(self.store, self.session, activity, tr)
+        display(HTML(f"<h3>{html.escape(tr.text(activity.title))}</h3>{results.counts_html()}"))
+        if not results.respondents:
+            display(HTML(f"<p class='vt-muted'>{html.escape(tr('no_answers'))}</p>"))
+            return None
+        display(SVG(charts.to_svg(results.radar(size=520))))
+        display(HTML(results.table_html()))
+        display(HTML(f"<h4>{html.escape(tr('spread_title'))}</h4>"))
+        display(SVG(charts.to_svg(results.spread())))
+        groups = results.group_radars()
+        if groups is not None:
+            display(HTML(f"<h4>{html.escape(tr('group_profiles'))}</h4>"))
+            display(SVG(charts.to_svg(groups)))
+        return None
+
+    @staticmethod
+    def _show(obj: Any) -> Any:
+        return obj
+
+    # ------------------------------------------------------------------ live
+    def _ensure_polling(self) -> None:
+        if self._poller is None and self.session is not None:
+            session_id = self.session.id
+            self._poller = Poller(lambda: self.store.revision(session_id), self._redraw_all, interval=1.0)
+            self._poller.revision = self.store.revision(session_id)
+            self._poller.start()
+
+    def _redraw_all(self) -> None:
+        for console in self._consoles:
+            console.redraw()
+
+    def refresh(self) -> None:
+        """Check the store now instead of waiting for the next poll."""
+        if self._poller is not None:
+            self._poller.check()
+
+
+class UnavailableWorkbook:
+    """Stands in for a workbook that could not open: every piece says why, in words."""
+
+    def __init__(self, params: PageParams, error: Exception):
+        self.params = params
+        self.error = error
+        self.role = params.role
+        self.session = None
+        self.problem = unavailable_message(error, params.lang)
+
+    def header(self) -> Any:
+        """The problem, as a message."""
+        return HTML(f"<p class='vt-error' role='alert'>{html.escape(self.problem)}</p>")
+
+    def activity(self, activity_id: str) -> None:
+        """Nothing to show."""
+        return None
+
+
+def open_workbook(**params: str) -> "Workbook | UnavailableWorkbook":
+    """Open a workbook page from the notebook's parameters."""
+    return Workbook.open(**params)
