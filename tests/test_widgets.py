@@ -204,12 +204,24 @@ def test_screen_shows_results_only_when_revealed(store, content, room):
 
 
 def test_header_shows_join_code_and_qr(store, content, room):
-    """The live header carries the join code, the participant link and a QR image with alt text."""
+    """The facilitator's header carries the join code, the participant link and a QR image with alt text."""
     session, key = room
-    wb = Workbook(PageParams(session=session.code, role="screen"), content=content, store=store)
+    wb = Workbook(PageParams(session=session.code, role="facilitator", key=key), content=content, store=store)
     header = wb.header()
     assert session.code in header.value and "osallistu.ipynb?session=" in header.value
     assert "class='vt-qr' alt='QR-koodi" in header.value
+    assert "role=screen" in header.value  # the facilitator gets the screen's link
+
+
+def test_screen_puts_join_box_beside_results(store, content, room):
+    """The room's screen shows the join code and QR next to the activity's results."""
+    session, _ = room
+    wb = Workbook(PageParams(session=session.code, role="screen"), content=content, store=store)
+    console = wb.activity(ACT)
+    (row,) = console.children
+    join, radar = row.children
+    assert session.code in join.children[0].value and "vt-qr" in join.children[0].value
+    assert radar is console._radar
 
 
 def test_unknown_session_in_workbook_is_a_message(store, content):

@@ -828,7 +828,9 @@ def spread_chart(
         height=alt.Step(step, **{"for": "position"}),
         **_title(title, 18),
     )
-    return chart.configure_view(stroke=None).properties(padding=12)
+    # Vega measures the labels with vl-convert's fonts; a browser drawing the SVG with its
+    # own (often wider) sans-serif would push right-aligned labels past the left edge.
+    return chart.configure_view(stroke=None).properties(padding={"left": 56, "top": 12, "right": 12, "bottom": 12})
 
 
 # --------------------------------------------------------------------------

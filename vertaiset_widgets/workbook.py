@@ -6,6 +6,7 @@ and gets a live widget (facilitator, screen) or static output (report).
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import logging
@@ -197,11 +198,41 @@ class ActivityConsole(W.VBox):
             toolbar = W.HBox(list(self.buttons.values()))
             toolbar.add_class("vt-toolbar")
             parts.append(toolbar)
-        parts += [self._counts, self._notice, self._radar]
+        parts += [self._counts, self._notice]
         if workbook.role == "facilitator":
-            parts += [self._table, self._spread, self._groups]
-        self.children = parts
-        self.redraw()
+            main = W.Box([self._radar, self._table], layout=W.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"))
+            main.add_class("vt-results")
+            parts += [main, self._spread, self._groups]
+            self.children = parts
+        else:
+            # the room's screen: join box and counts on the left, the big radar on the right
+            join = W.HTML(workbook.join_html())
+            side = W.VBox([join, *parts], layout=W.Layout(flex="0 1 30%", min_width="300px"))
+            self._radar.layout = W.Layout(flex="1 1 60%", min_width="0")
+            screen = W.Box([side, self._radar], layout=W.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"))
+            screen.add_class("vt-results")
+            self.children = [screen]
+        self._draw_soon()
+
+    def _draw_soon(self) -> None:
+        """Draw state and counts now, the charts as soon as the page is up.
+
+        On a live page the charts (a second or more of work) are drawn once the kernel has
+        finished the notebook, so the page and its controls appear first.
+        """
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.redraw()
+            return
+        self.redraw(with_charts=False)
+        loop.call_soon(self._safe_redraw)
+
+    def _safe_redraw(self) -> None:
+        try:
+            self.redraw()
+        except Exception:  # logged for the facilitator; the page keeps running
+            log.exception("drawing the results failed")
 
     def set_state(self, **change: bool) -> None:
         """Open/close or reveal/hide the activity (facilitator only)."""
@@ -210,8 +241,8 @@ class ActivityConsole(W.VBox):
         self.state = self.wb.store.set_activity_state(self.wb.session.id, self.activity.id, **change)
         self.redraw()
 
-    def redraw(self) -> None:
-        """Re-read the store and redraw counts and charts."""
+    def redraw(self, *, with_charts: bool = True) -> None:
+        """Re-read the store and redraw the state and counts, and the charts unless told not to."""
         tr = self.wb.tr
         self.state = self.wb.store.activity_state(self.wb.session.id, self.activity.id)
         results = RatingResults.load(self.wb.store, self.wb.session, self.activity, tr, self.state)
@@ -225,6 +256,8 @@ class ActivityConsole(W.VBox):
             self.buttons["reveal"].disabled = self.state.is_revealed
             self.buttons["hide"].disabled = not self.state.is_revealed
         self._counts.value = results.counts_html()
+        if not with_charts:
+            return
         show = self.wb.role == "facilitator" and self.wb.has_key or self.state.is_revealed
         if not show:
             self._notice.value = f"<p class='vt-muted'>{html.escape(tr('results_hidden'))}</p>"
@@ -321,7 +354,25 @@ class Workbook:
         if self.problem:
             parts.append(f"<p class='vt-error' role='alert'>{html.escape(self.problem)}</p>")
         links = SessionLinks(s.code, lang=self.tr.lang)
-        join = (
+        if self.role != "screen":  # the screen shows the join box beside its results
+            parts.append(self.join_html())
+        if self.role == "facilitator" and self.has_key:
+            screen = html.escape(links.screen, quote=True)
+            parts.append(
+                f"<p class='vt-muted'>{html.escape(tr('screen_link'))}: "
+                f"<a href='{screen}' target='_blank' rel='noopener'>{screen}</a></p>"
+            )
+        box = W.HTML("".join(parts))
+        box.add_class("vt-header")
+        box.add_class("vt-screen" if self.role == "screen" else "vt-compact")
+        return box
+
+    def join_html(self) -> str:
+        """The join box: QR code, participant link and join code."""
+        assert self.session is not None
+        tr = self.tr
+        links = SessionLinks(self.session.code, lang=tr.lang)
+        return (
             "<div class='vt-join'>"
             f"<img class='vt-qr' alt='{html.escape(tr('qr_alt', url=links.participant), quote=True)}' "
             f"src='{qr_svg_data_uri(links.participant)}'>"
@@ -329,15 +380,9 @@ class Workbook:
             f"<p>{html.escape(tr('join_at'))}</p>"
             f"<p class='vt-link'>{html.escape(links.participant)}</p>"
             f"<p>{html.escape(tr('session_code'))}</p>"
-            f"<p class='vt-joincode' aria-label='{html.escape(tr('session_code'), quote=True)}'>{html.escape(s.code)}</p>"
+            f"<p class='vt-joincode'>{html.escape(self.session.code)}</p>"
             "</div></div>"
         )
-        parts.append(join)
-        box = W.HTML("".join(parts))
-        box.add_class("vt-header")
-        if self.role == "screen":
-            box.add_class("vt-screen")
-        return box
 
     def activity(self, activity_id: str) -> Any:
         """The activity in this page's role: console, screen view or static report."""
@@ -361,18 +406,18 @@ class Workbook:
         assert self.session is not None
         tr = self.tr
         results = RatingResults.load(self.store, self.session, activity, tr)
-        display(HTML(f"<h3>{html.escape(tr.text(activity.title))}</h3>{results.counts_html()}"))
+        display(HTML(results.counts_html()))
         if not results.respondents:
             display(HTML(f"<p class='vt-muted'>{html.escape(tr('no_answers'))}</p>"))
             return None
-        display(SVG(charts.to_svg(results.radar(size=520))))
+        display(SVG(charts.to_svg(results.radar(size=520)), metadata={"alt": results.radar_alt()}))
         display(HTML(results.table_html()))
         display(HTML(f"<h4>{html.escape(tr('spread_title'))}</h4>"))
-        display(SVG(charts.to_svg(results.spread())))
+        display(SVG(charts.to_svg(results.spread()), metadata={"alt": tr("spread_alt")}))
         groups = results.group_radars()
         if groups is not None:
             display(HTML(f"<h4>{html.escape(tr('group_profiles'))}</h4>"))
-            display(SVG(charts.to_svg(groups)))
+            display(SVG(charts.to_svg(groups), metadata={"alt": tr("groups_alt")}))
         return None
 
     @staticmethod

@@ -1,0 +1,66 @@
+"""The session report opens in a browser with the network switched off."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import CHROMIUM, CHROMIUM_ARGS
+from vertaiset_widgets.demo import seed_demo
+from vertaiset_widgets.report import build_report
+from vertaiset_widgets.store import SessionStore
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    """The demo session's report, as HTML and PDF."""
+    folder = tmp_path_factory.mktemp("report")
+    url = f"sqlite:///{folder / 'demo.sqlite'}"
+    seed_demo(SessionStore(url))
+    return build_report("DEMO", folder, db_url=url, pdf=True)
+
+
+def test_report_opens_offline(report):
+    """Every request the report makes stays in the file; its charts and table render."""
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+
+        def block(route):
+            if route.request.url.startswith(("file:", "data:")):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", block)
+        page.goto(report.as_uri())
+        page.wait_for_load_state("load")
+        charts = page.locator("img[src^='data:image/svg+xml']")
+        assert charts.count() >= 2
+        assert page.locator("table").count() >= 1
+        assert "Yhdessä aikuisuuteen" in page.title() or "Yhdessä aikuisuuteen" in page.inner_text("body")
+        assert charts.first.evaluate("img => img.complete && img.naturalWidth > 0")
+        box = charts.first.bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 300
+        shots = os.environ.get("VERTAISET_SHOTS")
+        if shots:
+            page.screenshot(path=str(Path(shots) / "report.png"), full_page=True)
+        browser.close()
+    assert outside == []
+
+
+def test_report_pdf_is_written(report):
+    """--pdf prints the same report to a PDF file."""
+    pdf = report.with_suffix(".pdf")
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000
