@@ -17,6 +17,7 @@ __all__ = [
     "participant_profiles",
     "rating_summary",
     "respondent_count",
+    "word_counts",
 ]
 
 ANSWER_COLUMNS = [
@@ -113,3 +114,29 @@ def participant_profiles(frame: pd.DataFrame) -> pd.DataFrame:
     return numeric.pivot_table(
         index=["participant_id", "nickname", "group", "layer"], columns="item", values="value", aggfunc="last"
     ).reset_index()
+
+
+def word_counts(
+    texts: Iterable[str], lang: str, stopwords: dict[str, frozenset[str]] | None = None, *, top: int = 15
+) -> pd.DataFrame:
+    """The most common words of ``texts`` in their base form (``verkostoissa`` → ``verkosto``).
+
+    Words are case-folded, taken to their base form with simplemma (Finnish, Swedish or
+    English by ``lang``), and the stop words of every language are left out, as are numbers
+    and one-letter words. Returns columns ``word, count``, most common first.
+    """
+    import simplemma
+
+    stop = frozenset().union(*(stopwords or {}).values())
+    counts: dict[str, int] = {}
+    for text in texts:
+        for token in simplemma.simple_tokenizer(text or ""):
+            word = token.casefold()
+            if len(word) < 2 or not any(ch.isalpha() for ch in word) or word in stop:
+                continue
+            base = simplemma.lemmatize(word, lang=lang).casefold()
+            if base in stop:
+                continue
+            counts[base] = counts.get(base, 0) + 1
+    frame = pd.DataFrame(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), columns=["word", "count"])
+    return frame.head(top).reset_index(drop=True)

@@ -21,6 +21,7 @@ __all__ = [
     "Activity",
     "Content",
     "Item",
+    "Highlights",
     "RatingMatrix",
     "Scale",
     "load_content",
@@ -33,7 +34,7 @@ except AttributeError:  # pragma: no cover - depends on the build of PyYAML
     _Loader = yaml.SafeLoader
 
 #: Activity kinds that this version can run. A template naming any other kind is refused.
-KNOWN_KINDS = ("rating_matrix",)
+KNOWN_KINDS = ("rating_matrix", "highlights")
 
 
 def templates_dir() -> Path:
@@ -124,7 +125,23 @@ class RatingMatrix(_ActivityBase):
         return [layer.id for layer in self.layers] or [""]
 
 
-Activity = Annotated[Union[RatingMatrix], Field(discriminator="kind")]
+class Highlights(_ActivityBase):
+    """Short texts posted one at a time (*nostot*), optionally tagged, +1'd and moderated: the Menti wall."""
+
+    kind: Literal["highlights"]
+    tags: list[Item] = Field(default_factory=list)
+    max_length: Annotated[int, Field(ge=20, le=1000)] = 280
+    per_minute: Annotated[int, Field(ge=1, le=60)] = 6
+    votes: bool = True
+
+    @field_validator("tags")
+    @classmethod
+    def _validate_unique_ids(cls, value: list[Item]) -> list[Item]:
+        return RatingMatrix._validate_unique_ids(value)
+
+
+AnyActivity = RatingMatrix | Highlights
+Activity = Annotated[Union[RatingMatrix, Highlights], Field(discriminator="kind")]
 
 
 class _ActivityFile(_Record):
@@ -138,10 +155,11 @@ class Content(_Record):
     languages: dict[str, str]
     default_language: str
     strings: dict[str, Text]
-    activities: dict[str, RatingMatrix]
+    activities: dict[str, AnyActivity]
     sources: dict[str, str]
+    stopwords: dict[str, frozenset[str]] = Field(default_factory=dict)
 
-    def activity(self, activity_id: str) -> RatingMatrix:
+    def activity(self, activity_id: str) -> AnyActivity:
         """The activity with this id; :class:`KeyError` with the known ids otherwise."""
         try:
             return self.activities[activity_id]
@@ -237,7 +255,7 @@ def _load_strings(path: Path, languages: list[str]) -> dict[str, Text]:
     return strings
 
 
-def load_activity_file(path: Path, languages: list[str]) -> list[RatingMatrix]:
+def load_activity_file(path: Path, languages: list[str]) -> list[AnyActivity]:
     """Validate one activity file and return its activities.
 
     Raises
@@ -283,7 +301,7 @@ def _load_content_cached(root: str) -> Content:
         raise VertaisetTemplateError(lang_path, None, "default", f"{default!r} is not one of the languages")
     codes = list(languages)
     strings = _load_strings(base / "ui.yaml", codes)
-    activities: dict[str, RatingMatrix] = {}
+    activities: dict[str, AnyActivity] = {}
     sources: dict[str, str] = {}
     for path in sorted((base / "activities").glob("*.yaml")):
         for activity in load_activity_file(path, codes):
@@ -294,8 +312,23 @@ def _load_content_cached(root: str) -> Content:
             activities[activity.id] = activity
             sources[activity.id] = str(path)
     return Content(
-        languages=languages, default_language=default, strings=strings, activities=activities, sources=sources
+        languages=languages,
+        default_language=default,
+        strings=strings,
+        activities=activities,
+        sources=sources,
+        stopwords=_load_stopwords(base / "stopwords.yaml"),
     )
+
+
+def _load_stopwords(path: Path) -> dict[str, frozenset[str]]:
+    """Words the word summary of a wall leaves out, per language (optional file)."""
+    if not path.exists():
+        return {}
+    raw = _read_yaml(path)
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        raise VertaisetTemplateError(path, None, None, "expected `xx: words separated by spaces` per language")
+    return {lang: frozenset(w.casefold() for w in words.split()) for lang, words in raw.items()}
 
 
 def load_content(root: str | os.PathLike[str] | None = None) -> Content:

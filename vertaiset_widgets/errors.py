@@ -63,7 +63,15 @@ class VertaisetActivityClosedError(VertaisetError):
 
 
 class VertaisetInputError(VertaisetError):
-    """An answer was refused (out of the scale, unknown item ...)."""
+    """An answer was refused (out of the scale, unknown item, too long ...).
+
+    ``code`` names the reason for the page to say in the participant's language
+    (``empty``, ``too_long``, ``too_many``, ``not_yours``, ``own``, ``unknown``).
+    """
+
+    def __init__(self, message: str, *, code: str = "invalid"):
+        self.code = code
+        super().__init__(message)
 
 
 # Used when the templates themselves cannot be read, so they cannot come from ui.yaml.

@@ -12,7 +12,7 @@ from typing import Any, Callable
 import anywidget
 import traitlets
 
-__all__ = ["BrowserToken", "FieldsForm", "RatingForm"]
+__all__ = ["BrowserToken", "Countdown", "FieldsForm", "RatingForm", "WallView"]
 
 _STATIC = Path(__file__).resolve().parent / "static"
 
@@ -83,9 +83,14 @@ class FieldsForm(_SubmittingForm):
     form = traitlets.Unicode("fields").tag(sync=True)
     fields = traitlets.List().tag(sync=True)
     value = traitlets.Dict().tag(sync=True)
+    cleared = traitlets.Int(0).tag(sync=True)
+
+    def clear(self) -> None:
+        """Empty the text fields in the browser (after a post), keeping choices."""
+        self.cleared += 1
 
     def _coerce(self, value: dict) -> dict:
-        names = {f["name"]: f.get("maxlength", 60) for f in self.fields}
+        names = {f["name"]: f.get("maxlength", 280 if f.get("type") == "textarea" else 60) for f in self.fields}
         return {k: str(v)[: names[k]] for k, v in value.items() if k in names and isinstance(v, (str, int, float))}
 
 
@@ -119,3 +124,71 @@ class RatingForm(_SubmittingForm):
             if key in keys and point in points:
                 out[key] = point
         return out
+
+
+class WallView(anywidget.AnyWidget):
+    """The highlights wall: a list whose buttons depend on ``mode``.
+
+    ``items`` is a list of ``{"id", "text", "tag", "tag_label", "votes", "voted", "mine",
+    "pinned", "hidden", "author", "merged_count"}``. Actions from the browser reach the
+    callbacks given to :meth:`on_action` as ``(view, {"type": ..., "item": ..., ...})``.
+    """
+
+    _esm = _STATIC / "wall.js"
+    _css = _STATIC / "forms.css"
+    mode = traitlets.Enum(["participant", "mine", "facilitator", "screen"], "participant").tag(sync=True)
+    items = traitlets.List().tag(sync=True)
+    tags = traitlets.List().tag(sync=True)
+    texts = traitlets.Dict().tag(sync=True)
+    max_length = traitlets.Int(280).tag(sync=True)
+    votes_shown = traitlets.Bool(True).tag(sync=True)
+    disabled = traitlets.Bool(False).tag(sync=True)
+    status = traitlets.Unicode("").tag(sync=True)
+    status_kind = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._callbacks: list[Callable[[Any, dict], None]] = []
+        self.on_msg(self._handle_msg)
+
+    def on_action(self, callback: Callable[[Any, dict], None], remove: bool = False) -> None:
+        """Call ``callback(view, action)`` for each vote, edit, withdrawal or moderation."""
+        if remove:
+            self._callbacks.remove(callback)
+        else:
+            self._callbacks.append(callback)
+
+    def act(self, action: dict) -> None:
+        """Act as the browser would (tests use this)."""
+        for callback in list(self._callbacks):
+            callback(self, action)
+
+    def show_status(self, text: str, kind: str = "ok") -> None:
+        """Show ``text`` in the wall's status line."""
+        with self.hold_sync():
+            self.status = text
+            self.status_kind = kind
+
+    def _handle_msg(self, _widget: Any, content: dict, _buffers: Any) -> None:
+        known = {item["id"] for item in self.items}
+        if not isinstance(content, dict) or content.get("item") not in known:
+            return
+        if content.get("type") in ("vote", "edit", "withdraw", "moderate"):
+            self.act({k: content[k] for k in ("type", "item", "on", "text", "tag", "action", "target") if k in content})
+
+
+class Countdown(anywidget.AnyWidget):
+    """The facilitator's timer, counting down in the browser from ``seconds`` (None: hidden)."""
+
+    _esm = _STATIC / "countdown.js"
+    _css = _STATIC / "forms.css"
+    seconds = traitlets.Int(None, allow_none=True).tag(sync=True)
+    stamp = traitlets.Int(0).tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+    done_label = traitlets.Unicode("").tag(sync=True)
+
+    def set_seconds(self, seconds: int | None) -> None:
+        """Restart the countdown at ``seconds`` left (None hides it)."""
+        with self.hold_sync():
+            self.seconds = seconds
+            self.stamp += 1

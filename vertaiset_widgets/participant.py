@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import logging
+import time
 import uuid
 from datetime import datetime
 from typing import Any
@@ -14,14 +15,15 @@ from typing import Any
 import ipywidgets as W
 
 from .config import PageParams, normalize_code
-from .content import Content, RatingMatrix, load_content
+from .content import Content, Highlights, RatingMatrix, load_content
 from .errors import (
     VertaisetActivityClosedError,
     VertaisetError,
     VertaisetSessionClosedError,
     unavailable_message,
 )
-from .forms import BrowserToken, FieldsForm, RatingForm
+from .forms import BrowserToken, Countdown, FieldsForm, RatingForm
+from .highlights import HighlightsPanel
 from .i18n import Translator
 from .live import Poller
 from .store import ActivityState, AnswerInput, Participant, SessionInfo, SessionStore
@@ -29,6 +31,9 @@ from .store import ActivityState, AnswerInput, Participant, SessionInfo, Session
 __all__ = ["ParticipantPage", "participant_page", "rating_means"]
 
 log = logging.getLogger("vertaiset")
+
+#: How often an open participant page tells the store it is still open (seconds).
+HEARTBEAT_SECONDS = 30
 
 
 def rating_means(answers: list[Any], activity: RatingMatrix) -> dict[tuple[str, str], tuple[float, int]]:
@@ -75,6 +80,9 @@ class ParticipantPage(W.VBox):
         self.states: dict[str, ActivityState] = {}
         self.forms: dict[tuple[str, int], RatingForm] = {}
         self._results: dict[str, W.HTML] = {}
+        self.panels: dict[str, HighlightsPanel] = {}
+        self._last_seen = time.monotonic()
+        self.timers: dict[str, Countdown] = {}
         self._rendered = False
         self.token_widget: BrowserToken | None = None
         self.profile_form: FieldsForm | None = None
@@ -194,6 +202,11 @@ class ParticipantPage(W.VBox):
     # ------------------------------------------------------------------ activities
     def _read_revision(self) -> int:
         assert self.session is not None
+        now = time.monotonic()
+        if self.participant is not None and now - self._last_seen > HEARTBEAT_SECONDS:
+            # "present" on the facilitator's console: this page is open
+            self._last_seen = now
+            self.store.touch(self.participant)
         return self.store.revision(self.session.id)
 
     def _refresh(self) -> None:
@@ -207,10 +220,10 @@ class ParticipantPage(W.VBox):
             self.states = states
             self._render_activities()
         elif any(s.is_revealed for s in states.values()):
-            self._render_activities()  # revealed results follow new answers
+            self._render_activities()  # revealed results and walls follow new answers
 
     def _render_activities(self) -> None:
-        assert self.session is not None
+        assert self.session is not None and self.participant is not None
         self._rendered = True
         children: list[W.Widget] = [self.token_widget] if self.token_widget else []
         if not self.session.is_open:
@@ -220,14 +233,22 @@ class ParticipantPage(W.VBox):
         shown = 0
         for activity in self.content.activities.values():
             state = self.states.get(activity.id)
-            if state is None:
+            if state is None or not (state.is_open or state.is_revealed):
                 continue
-            if state.is_open:
+            shown += 1
+            timer = self._timer_for(activity.id, state)
+            if timer is not None:
+                children.append(timer)
+            if isinstance(activity, Highlights):
+                panel = self.panels.get(activity.id)
+                if panel is None:
+                    panel = self.panels[activity.id] = HighlightsPanel(self.store, self.participant, activity, self.tr)
+                panel.update(state)
+                children.append(panel)
+            elif state.is_open:
                 children.append(self._form_for(activity, state))
-                shown += 1
-            elif state.is_revealed:
+            else:
                 children.append(self._results_for(activity, state))
-                shown += 1
         for (activity_id, _round), form in self.forms.items():
             state = self.states.get(activity_id)
             form.disabled = not (state and state.is_open)
@@ -236,6 +257,18 @@ class ParticipantPage(W.VBox):
             waiting.add_class("vt-card")
             children.append(waiting)
         self._activities.children = children
+
+    def _timer_for(self, activity_id: str, state: ActivityState) -> Countdown | None:
+        seconds = state.seconds_left()
+        countdown = self.timers.get(activity_id)
+        if seconds is None or not state.is_open:
+            if countdown is not None:
+                countdown.set_seconds(None)
+            return None
+        if countdown is None:
+            countdown = self.timers[activity_id] = Countdown(label=self.tr("timer_left"), done_label=self.tr("timer_done"))
+        countdown.set_seconds(seconds)
+        return countdown
 
     def _form_for(self, activity: RatingMatrix, state: ActivityState) -> RatingForm:
         key = (activity.id, state.round)

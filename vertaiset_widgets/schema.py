@@ -7,11 +7,21 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["metadata", "networks", "sessions", "participants", "activity_states", "answers", "SCHEMA_REVISION"]
+__all__ = [
+    "SCHEMA_REVISION",
+    "activity_states",
+    "agenda_items",
+    "answers",
+    "metadata",
+    "moderation_events",
+    "networks",
+    "participants",
+    "sessions",
+]
 
 #: The newest migration. The store compares it with the database's ``alembic_version``
 #: on open, and runs Alembic only when they differ (importing Alembic costs start-up time).
-SCHEMA_REVISION = "0001_initial"
+SCHEMA_REVISION = "0002_live_room"
 
 metadata = sa.MetaData()
 
@@ -64,6 +74,8 @@ activity_states = sa.Table(
     # a reset starts a new round; the answers of earlier rounds stay in the store
     sa.Column("round", sa.Integer, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # a countdown the screen and the participants' pages show; None: no timer
+    sa.Column("timer_ends_at", sa.DateTime(timezone=True), nullable=True),
 )
 
 answers = sa.Table(
@@ -82,4 +94,33 @@ answers = sa.Table(
     sa.Column("idempotency_key", sa.String(120), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_answers_lookup", "session_id", "activity_id", "round", "participant_id"),
+)
+
+# The facilitator's moderation of highlights, append-only: the latest event per item and
+# kind (hide/show, pin/unpin, merge/unmerge) decides; nothing a participant wrote is deleted.
+moderation_events = sa.Table(
+    "moderation_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), nullable=False),
+    sa.Column("activity_id", sa.String(80), nullable=False),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("item", sa.String(80), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("target", sa.String(80), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_moderation_lookup", "session_id", "activity_id", "round"),
+)
+
+# The session's plan: activities across the phase workbooks, in order.
+agenda_items = sa.Table(
+    "agenda_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("workbook", sa.String(120), nullable=False),
+    sa.Column("activity_id", sa.String(80), nullable=False),
+    sa.Column("starts_at", sa.String(5), nullable=True),
+    sa.UniqueConstraint("session_id", "position", name="uq_agenda_position"),
 )

@@ -15,7 +15,7 @@ import secrets
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -37,6 +37,7 @@ __all__ = [
     "ActivityState",
     "Answer",
     "AnswerInput",
+    "Highlight",
     "Participant",
     "SessionInfo",
     "SessionStore",
@@ -96,6 +97,15 @@ class ActivityState:
     is_open: bool = False
     is_revealed: bool = False
     round: int = 1
+    timer_ends_at: datetime | None = None
+
+    def seconds_left(self, now: datetime | None = None) -> int | None:
+        """Whole seconds until the timer ends (0 once it has), or None without a timer."""
+        if self.timer_ends_at is None:
+            return None
+        now = now or _now()
+        ends = self.timer_ends_at if self.timer_ends_at.tzinfo else self.timer_ends_at.replace(tzinfo=timezone.utc)
+        return max(0, int((ends - now).total_seconds() + 0.999))
 
     @property
     def name(self) -> str:
@@ -130,6 +140,38 @@ class Answer:
     value_num: float | None
     value_text: str | None
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """One highlight (*nosto*) on the wall, as it stands now."""
+
+    item: str
+    participant_id: int
+    nickname: str | None
+    group_name: str | None
+    text: str | None
+    tag: str | None
+    created_at: datetime
+    edited: bool
+    voters: frozenset[int]
+    hidden: bool
+    pinned: bool
+    merged_into: str | None
+
+    @property
+    def withdrawn(self) -> bool:
+        """True when its author took it back."""
+        return self.text is None
+
+    @property
+    def visible(self) -> bool:
+        """True when it belongs on the wall (not withdrawn, hidden or merged into another)."""
+        return not (self.withdrawn or self.hidden or self.merged_into)
+
+
+#: The moderation actions and the kind of state each sets.
+MODERATION = {"hide": "hidden", "show": "hidden", "pin": "pinned", "unpin": "pinned", "merge": "merged", "unmerge": "merged"}
 
 
 def _is_locked(exc: OperationalError) -> bool:
@@ -448,6 +490,25 @@ class SessionStore:
         self._write(run)
         return self._participant(participant.session_id, participant.token)
 
+    def touch(self, participant: Participant) -> None:
+        """Note that the participant's page is open now (no revision bump: nothing to redraw)."""
+
+        def run(conn: Connection) -> None:
+            conn.execute(sa.update(t.participants).where(t.participants.c.id == participant.id).values(seen_at=_now()))
+
+        self._write(run)
+
+    def present_count(self, session_id: int, *, within_seconds: int = 90) -> int:
+        """Participants whose page has been open within the last ``within_seconds``."""
+        since = _now() - timedelta(seconds=within_seconds)
+        p = t.participants
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    sa.select(sa.func.count()).select_from(p).where(p.c.session_id == session_id, p.c.seen_at >= since)
+                ).scalar_one()
+            )
+
     def participants(self, session_id: int) -> list[Participant]:
         """Everyone who has joined the session."""
         with self.engine.connect() as conn:
@@ -471,10 +532,7 @@ class SessionStore:
                 .mappings()
                 .all()
             )
-        return {
-            r["activity_id"]: ActivityState(r["activity_id"], bool(r["is_open"]), bool(r["is_revealed"]), r["round"])
-            for r in rows
-        }
+        return {r["activity_id"]: _state(r) for r in rows}
 
     def activity_state(self, session_id: int, activity_id: str) -> ActivityState:
         """The state of one activity (closed, round 1, when never touched)."""
@@ -488,10 +546,12 @@ class SessionStore:
         is_open: bool | None = None,
         is_revealed: bool | None = None,
         new_round: bool = False,
+        timer_seconds: int | None = None,
     ) -> ActivityState:
-        """Open or close an activity, reveal or hide its results, or start a new round.
+        """Open or close an activity, reveal or hide its results, start a new round, set its timer.
 
         A new round keeps every earlier answer in the store; only the new round's count.
+        ``timer_seconds`` starts a countdown of that many seconds (0 clears it).
         """
 
         def run(conn: Connection) -> None:
@@ -505,17 +565,16 @@ class SessionStore:
                 .mappings()
                 .first()
             )
-            current = (
-                ActivityState(activity_id, bool(row["is_open"]), bool(row["is_revealed"]), row["round"])
-                if row
-                else ActivityState(activity_id)
-            )
+            current = _state(row) if row else ActivityState(activity_id)
             values = dict(
                 is_open=current.is_open if is_open is None else is_open,
                 is_revealed=current.is_revealed if is_revealed is None else is_revealed,
                 round=current.round + 1 if new_round else current.round,
                 updated_at=_now(),
+                timer_ends_at=current.timer_ends_at,
             )
+            if timer_seconds is not None:
+                values["timer_ends_at"] = _now() + timedelta(seconds=timer_seconds) if timer_seconds > 0 else None
             if new_round:
                 values["is_revealed"] = False
             if row is None:
@@ -672,6 +731,191 @@ class SessionStore:
             for r in rows
         ]
 
+    # ------------------------------------------------------------------ highlights
+    def post_highlight(
+        self,
+        participant: Participant,
+        activity_id: str,
+        text: str,
+        *,
+        tag: str | None = None,
+        submission_id: str,
+        max_length: int = 280,
+        per_minute: int = 6,
+    ) -> str:
+        """Post a new highlight; return its id. The same submission sent twice posts once.
+
+        Raises
+        ------
+        VertaisetInputError
+            ``code`` is ``empty``, ``too_long`` or ``too_many`` (more than ``per_minute``
+            new highlights from one participant in the last minute).
+        """
+        text = _check_highlight_text(text, max_length)
+        item = "h" + hashlib.sha256(f"{participant.id}\x1f{submission_id}".encode()).hexdigest()[:24]
+
+        def run(conn: Connection) -> None:
+            a = t.answers
+            already = conn.execute(
+                sa.select(a.c.id).where(a.c.session_id == participant.session_id, a.c.item == item).limit(1)
+            ).first()
+            if already:
+                return
+            since = _now() - timedelta(seconds=60)
+            recent = conn.execute(
+                sa.select(sa.func.count(sa.distinct(a.c.item))).where(
+                    a.c.session_id == participant.session_id,
+                    a.c.participant_id == participant.id,
+                    a.c.activity_id == activity_id,
+                    a.c.layer == "text",
+                    a.c.created_at >= since,
+                )
+            ).scalar_one()
+            if recent >= per_minute:
+                raise VertaisetInputError("too many highlights in a minute", code="too_many")
+
+        self._write(run)
+        self.submit(
+            participant,
+            activity_id,
+            [AnswerInput(item, "text", value_text=text), AnswerInput(item, "tag", value_text=tag or None)],
+            submission_id=submission_id,
+        )
+        return item
+
+    def edit_highlight(
+        self,
+        participant: Participant,
+        activity_id: str,
+        item: str,
+        text: str | None,
+        *,
+        tag: str | None = None,
+        submission_id: str,
+        max_length: int = 280,
+    ) -> None:
+        """Change (or, with ``text=None``, withdraw) one's own highlight while the activity is open."""
+        if text is not None:
+            text = _check_highlight_text(text, max_length)
+        author = self._highlight_author(participant.session_id, item)
+        if author != participant.id:
+            raise VertaisetInputError("only its author can change a highlight", code="not_yours")
+        answers = [AnswerInput(item, "text", value_text=text)]
+        if text is not None:
+            answers.append(AnswerInput(item, "tag", value_text=tag or None))
+        self.submit(participant, activity_id, answers, submission_id=submission_id)
+
+    def vote(self, participant: Participant, activity_id: str, item: str, on: bool = True, *, submission_id: str) -> None:
+        """+1 (or take back the +1 of) someone else's highlight; one vote per participant."""
+        author = self._highlight_author(participant.session_id, item)
+        if author is None:
+            raise VertaisetInputError("no such highlight", code="unknown")
+        if author == participant.id:
+            raise VertaisetInputError("one cannot +1 one's own highlight", code="own")
+        self.submit(
+            participant, activity_id, [AnswerInput(item, "vote", value_num=1.0 if on else 0.0)],
+            submission_id=submission_id, require_open=False,
+        )
+
+    def _highlight_author(self, session_id: int, item: str) -> int | None:
+        a = t.answers
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(a.c.participant_id)
+                .where(a.c.session_id == session_id, a.c.item == item, a.c.layer == "text")
+                .order_by(a.c.id)
+                .limit(1)
+            ).scalar()
+
+    def moderate(self, session_id: int, activity_id: str, item: str, action: str, target: str | None = None) -> None:
+        """The facilitator hides/shows, pins/unpins or merges/unmerges a highlight (``target``: the one it joins)."""
+        if action not in MODERATION:
+            raise VertaisetInputError(f"unknown moderation action {action!r}")
+        if action == "merge" and (not target or target == item):
+            raise VertaisetInputError("merge needs another highlight to merge into")
+        state = self.activity_state(session_id, activity_id)
+
+        def run(conn: Connection) -> None:
+            conn.execute(
+                sa.insert(t.moderation_events).values(
+                    session_id=session_id, activity_id=activity_id, round=state.round, item=item,
+                    action=action, target=target if action == "merge" else None, created_at=_now(),
+                )
+            )
+            self._bump(conn, session_id)
+
+        self._write(run)
+
+    def highlights(self, session_id: int, activity_id: str, *, round: int | None = None) -> list[Highlight]:
+        """Every highlight of the activity's round (withdrawn, hidden and merged ones too), oldest first.
+
+        Votes of a merged highlight count for the one it was merged into (each voter once).
+        """
+        if round is None:
+            round = self.activity_state(session_id, activity_id).round
+        rows = self.answers(session_id, activity_id, round=round)
+        history = self.answers(session_id, activity_id, round=round, latest=False)
+        first_seen: dict[str, Answer] = {}
+        edits: dict[str, int] = {}
+        for r in history:
+            if r.layer == "text":
+                first_seen.setdefault(r.item, r)
+                edits[r.item] = edits.get(r.item, 0) + 1
+        texts: dict[str, Answer] = {}
+        tags: dict[str, str | None] = {}
+        voters: dict[str, set[int]] = {}
+        for r in rows:
+            if r.layer == "text":
+                texts[r.item] = r
+            elif r.layer == "tag":
+                tags[r.item] = r.value_text
+            elif r.layer == "vote" and r.value_num:
+                voters.setdefault(r.item, set()).add(r.participant_id)
+        m = t.moderation_events
+        with self.engine.connect() as conn:
+            events = conn.execute(
+                sa.select(m.c.item, m.c.action, m.c.target)
+                .where(m.c.session_id == session_id, m.c.activity_id == activity_id, m.c.round == round)
+                .order_by(m.c.id)
+            ).all()
+        marks: dict[tuple[str, str], tuple[str, str | None]] = {}
+        for ev in events:
+            marks[(ev.item, MODERATION[ev.action])] = (ev.action, ev.target)
+        merged = {
+            item: target for (item, kind), (action, target) in marks.items() if kind == "merged" and action == "merge"
+        }
+
+        def root(item: str) -> str:
+            seen = set()
+            while item in merged and item not in seen:
+                seen.add(item)
+                item = merged[item]
+            return item
+
+        pooled: dict[str, set[int]] = {}
+        for item, who in voters.items():
+            pooled.setdefault(root(item), set()).update(who)
+        out = []
+        for item, first in first_seen.items():
+            latest = texts.get(item, first)
+            out.append(
+                Highlight(
+                    item=item,
+                    participant_id=first.participant_id,
+                    nickname=first.nickname,
+                    group_name=first.group_name,
+                    text=latest.value_text,
+                    tag=tags.get(item),
+                    created_at=first.created_at,
+                    edited=edits.get(item, 1) > 1,
+                    voters=frozenset(pooled.get(item, set()) if item not in merged else voters.get(item, set())),
+                    hidden=marks.get((item, "hidden"), ("show", None))[0] == "hide",
+                    pinned=marks.get((item, "pinned"), ("unpin", None))[0] == "pin",
+                    merged_into=root(item) if item in merged else None,
+                )
+            )
+        return out
+
     def count_rows(self, session_id: int) -> int:
         """Every answer row of the session, superseded ones included."""
         with self.engine.connect() as conn:
@@ -680,6 +924,12 @@ class SessionStore:
                     sa.select(sa.func.count()).select_from(t.answers).where(t.answers.c.session_id == session_id)
                 ).scalar_one()
             )
+
+
+def _state(row: Any) -> ActivityState:
+    return ActivityState(
+        row["activity_id"], bool(row["is_open"]), bool(row["is_revealed"]), row["round"], row["timer_ends_at"]
+    )
 
 
 def _insert_ignoring_duplicates(conn: Connection, table: sa.Table, values: list[dict[str, Any]], key: str) -> int:
@@ -698,6 +948,15 @@ def _insert_ignoring_duplicates(conn: Connection, table: sa.Table, values: list[
     if fresh:
         conn.execute(sa.insert(table), fresh)
     return len(fresh)
+
+
+def _check_highlight_text(text: str | None, max_length: int) -> str:
+    clean = " ".join(str(text or "").replace("\x00", "").split())
+    if not clean:
+        raise VertaisetInputError("a highlight needs some text", code="empty")
+    if len(clean) > max_length:
+        raise VertaisetInputError(f"a highlight may have at most {max_length} characters", code="too_long")
+    return clean
 
 
 def _idempotency_key(participant_id: int, submission_id: str, item: str, layer: str) -> str:

@@ -10,6 +10,7 @@ import asyncio
 import base64
 import html
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,14 +20,24 @@ from IPython.display import HTML, SVG, display
 
 from . import aggregate, charts
 from .config import DEMO_CODE, PageParams
-from .content import Content, RatingMatrix, load_content
-from .errors import unavailable_message
+from .content import Content, Highlights, RatingMatrix, load_content
+from .errors import VertaisetError, unavailable_message
+from .forms import Countdown, WallView
+from .highlights import wall_items, wall_texts
 from .i18n import Translator
 from .links import SessionLinks, qr_svg_data_uri
 from .live import Poller
-from .store import ActivityState, SessionInfo, SessionStore
+from .store import ActivityState, Highlight, SessionInfo, SessionStore
 
-__all__ = ["ActivityConsole", "RatingResults", "UnavailableWorkbook", "Workbook", "open_workbook"]
+__all__ = [
+    "ActivityConsole",
+    "HighlightsConsole",
+    "RatingConsole",
+    "RatingResults",
+    "UnavailableWorkbook",
+    "Workbook",
+    "open_workbook",
+]
 
 log = logging.getLogger("vertaiset")
 
@@ -155,19 +166,25 @@ class RatingResults:
 
 
 class ActivityConsole(W.VBox):
-    """One activity as the facilitator (controls + live results) or the screen sees it.
+    """One activity as the facilitator (controls + live results) or the room's screen sees it.
+
+    Subclasses draw the results of one activity kind (:class:`RatingConsole`,
+    :class:`HighlightsConsole`).
 
     Parameters
     ----------
     workbook : Workbook
         Gives the store, session, translator and role.
-    activity : RatingMatrix
+    activity
         The activity.
     controls : bool
-        Show open / close / reveal controls (facilitator with a valid key).
+        Show open / close / reveal / new round / timer controls (facilitator with a valid key).
     """
 
-    def __init__(self, workbook: "Workbook", activity: RatingMatrix, *, controls: bool):
+    #: timer lengths offered to the facilitator, in minutes
+    TIMER_MINUTES = (1, 3, 5, 10)
+
+    def __init__(self, workbook: "Workbook", activity: Any, *, controls: bool):
         super().__init__()
         self.add_class("vt-activity")
         self.wb = workbook
@@ -177,45 +194,67 @@ class ActivityConsole(W.VBox):
         self.state = workbook.store.activity_state(workbook.session.id, activity.id)
         self._state_line = W.HTML()
         self._counts = W.HTML()
-        self._radar = W.HTML()
-        self._spread = W.HTML()
-        self._table = W.HTML()
-        self._groups = W.HTML()
         self._notice = W.HTML()
+        self.countdown = Countdown(label=tr("timer_left"), done_label=tr("timer_done"))
         self.buttons: dict[str, W.Button] = {}
         parts: list[W.Widget] = [self._state_line]
         if controls:
-            for name, handler in (
+            actions = [
                 ("open", lambda _b: self.set_state(is_open=True)),
                 ("close", lambda _b: self.set_state(is_open=False)),
                 ("reveal", lambda _b: self.set_state(is_revealed=True)),
                 ("hide", lambda _b: self.set_state(is_revealed=False)),
-            ):
+                ("reset", lambda _b: self.set_state(new_round=True)),
+            ]
+            for name, handler in actions:
                 button = W.Button(description=tr(f"action_{name}"), tooltip=tr(f"action_{name}_help"))
                 button.on_click(handler)
                 self.buttons[name] = button
             self.buttons["open"].add_class("vt-primary")
             toolbar = W.HBox(list(self.buttons.values()))
             toolbar.add_class("vt-toolbar")
-            parts.append(toolbar)
-        parts += [self._counts, self._notice]
+            for minutes in self.TIMER_MINUTES:
+                button = W.Button(description=tr("timer_start", minutes=minutes), tooltip=tr("timer_start_help"))
+                button.on_click(lambda _b, m=minutes: self.set_state(timer_seconds=60 * m))
+                self.buttons[f"timer_{minutes}"] = button
+            stop = W.Button(description=tr("timer_stop"))
+            stop.on_click(lambda _b: self.set_state(timer_seconds=0))
+            self.buttons["timer_stop"] = stop
+            timers = W.HBox([self.buttons[f"timer_{m}"] for m in self.TIMER_MINUTES] + [stop])
+            timers.add_class("vt-toolbar")
+            parts += [toolbar, timers]
+        parts += [self.countdown, self._counts, self._notice]
         if workbook.role == "facilitator":
-            main = W.Box([self._radar, self._table], layout=W.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"))
-            main.add_class("vt-results")
-            parts += [main, self._spread, self._groups]
-            self.children = parts
+            self.children = parts + self._results_widgets()
         else:
-            # the room's screen: join box and counts on the left, the big radar on the right
+            # the room's screen: join box and counts on the left, the results on the right
             join = W.HTML(workbook.join_html())
             side = W.VBox([join, *parts], layout=W.Layout(flex="0 1 30%", min_width="300px"))
-            self._radar.layout = W.Layout(flex="1 1 60%", min_width="0")
-            screen = W.Box([side, self._radar], layout=W.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"))
+            main = W.VBox(self._results_widgets(), layout=W.Layout(flex="1 1 60%", min_width="0"))
+            screen = W.Box([side, main], layout=W.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"))
             screen.add_class("vt-results")
             self.children = [screen]
         self._draw_soon()
 
+    # what a kind of activity adds ---------------------------------------------------
+    def _results_widgets(self) -> list[W.Widget]:
+        raise NotImplementedError
+
+    def _load(self) -> Any:
+        raise NotImplementedError
+
+    def _counts_html(self, results: Any) -> str:
+        raise NotImplementedError
+
+    def _draw(self, results: Any) -> None:
+        raise NotImplementedError
+
+    def _clear(self) -> None:
+        raise NotImplementedError
+
+    # shared ---------------------------------------------------------------------
     def _draw_soon(self) -> None:
-        """Draw state and counts now, the charts as soon as the page is up.
+        """Draw state and counts now, the results as soon as the page is up.
 
         On a live page the charts (a second or more of work) are drawn once the kernel has
         finished the notebook, so the page and its controls appear first.
@@ -234,36 +273,85 @@ class ActivityConsole(W.VBox):
         except Exception:  # logged for the facilitator; the page keeps running
             log.exception("drawing the results failed")
 
-    def set_state(self, **change: bool) -> None:
-        """Open/close or reveal/hide the activity (facilitator only)."""
+    def set_state(self, **change: Any) -> None:
+        """Open/close, reveal/hide, start a new round or set the timer (facilitator only)."""
         if not self.controls:
             return
         self.state = self.wb.store.set_activity_state(self.wb.session.id, self.activity.id, **change)
         self.redraw()
 
     def redraw(self, *, with_charts: bool = True) -> None:
-        """Re-read the store and redraw the state and counts, and the charts unless told not to."""
+        """Re-read the store and redraw the state and counts, and the results unless told not to."""
         tr = self.wb.tr
         self.state = self.wb.store.activity_state(self.wb.session.id, self.activity.id)
-        results = RatingResults.load(self.wb.store, self.wb.session, self.activity, tr, self.state)
+        results = self._load()
+        round_note = f" · {tr('round', n=self.state.round)}" if self.state.round > 1 else ""
         self._state_line.value = (
-            f"<p class='vt-state' data-vt-state='{self.state.name}'>"
-            f"{html.escape(tr('state_' + self.state.name))}</p>"
+            f"<p class='vt-state' data-vt-state='{self.state.name}' data-vt-round='{self.state.round}'>"
+            f"{html.escape(tr('state_' + self.state.name) + round_note)}</p>"
         )
         if self.buttons:
             self.buttons["open"].disabled = self.state.is_open
             self.buttons["close"].disabled = not self.state.is_open
             self.buttons["reveal"].disabled = self.state.is_revealed
             self.buttons["hide"].disabled = not self.state.is_revealed
-        self._counts.value = results.counts_html()
+        seconds = self.state.seconds_left() if self.state.is_open else None
+        if seconds != self.countdown.seconds or seconds:
+            self.countdown.set_seconds(seconds)
+        self.update_counts(results)
         if not with_charts:
             return
         show = self.wb.role == "facilitator" and self.wb.has_key or self.state.is_revealed
         if not show:
             self._notice.value = f"<p class='vt-muted'>{html.escape(tr('results_hidden'))}</p>"
-            self._radar.value = ""
+            self._clear()
             return
         self._notice.value = ""
+        self._draw(results)
+
+    def update_counts(self, results: Any = None) -> None:
+        """Redraw who is present and who has answered."""
+        results = results if results is not None else self._load()
+        present = self.wb.store.present_count(self.wb.session.id)
+        self._counts.value = (
+            self._counts_html(results)
+            + f"<p class='vt-muted' data-vt-present='{present}'>{html.escape(self.wb.tr('present', n=present))}</p>"
+        )
+
+    @property
+    def respondents(self) -> int:
+        """The respondent count now shown."""
+        import re
+
+        match = re.search(r"data-vt-respondents='(\d+)'", self._counts.value)
+        return int(match.group(1)) if match else 0
+
+
+class RatingConsole(ActivityConsole):
+    """A rating matrix (the 360): radar, table, spread and group profiles."""
+
+    def _results_widgets(self) -> list[W.Widget]:
+        self._radar = W.HTML()
+        self._spread = W.HTML()
+        self._table = W.HTML()
+        self._groups = W.HTML()
+        if self.wb.role != "facilitator":
+            return [self._radar]
+        main = W.Box([self._radar, self._table], layout=W.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"))
+        main.add_class("vt-results")
+        return [main, self._spread, self._groups]
+
+    def _load(self) -> "RatingResults":
+        return RatingResults.load(self.wb.store, self.wb.session, self.activity, self.wb.tr, self.state)
+
+    def _counts_html(self, results: "RatingResults") -> str:
+        return results.counts_html()
+
+    def _clear(self) -> None:
+        self._radar.value = ""
+
+    def _draw(self, results: "RatingResults") -> None:
+        tr = self.wb.tr
         size = 720 if self.wb.role == "screen" else 520
         self._radar.value = _svg_img(charts.to_svg(results.radar(size=size)), results.radar_alt())
         if self.wb.role == "facilitator":
@@ -277,13 +365,60 @@ class ActivityConsole(W.VBox):
                 else f"<p class='vt-muted'>{html.escape(tr('no_groups'))}</p>"
             )
 
-    @property
-    def respondents(self) -> int:
-        """The respondent count now shown."""
-        import re
 
-        match = re.search(r"data-vt-respondents='(\d+)'", self._counts.value)
-        return int(match.group(1)) if match else 0
+class HighlightsConsole(ActivityConsole):
+    """The highlights wall: moderation (hide, pin, merge), counts and the word summary."""
+
+    def _results_widgets(self) -> list[W.Widget]:
+        tr = self.wb.tr
+        mode = "facilitator" if self.controls else "screen"
+        self.wall = WallView(mode=mode, texts=wall_texts(tr, self.activity), votes_shown=self.activity.votes)
+        self.wall.on_action(self._handle_action)
+        self._words = W.HTML()
+        return [self.wall, self._words]
+
+    def _load(self) -> list[Highlight]:
+        return self.wb.store.highlights(self.wb.session.id, self.activity.id, round=self.state.round)
+
+    def _counts_html(self, highlights: list[Highlight]) -> str:
+        live = [h for h in highlights if not h.withdrawn]
+        writers = len({h.participant_id for h in live})
+        total = len(self.wb.store.participants(self.wb.session.id))
+        text = self.wb.tr("highlights_count", n=len([h for h in live if not h.merged_into]), writers=writers, total=total)
+        return f"<p class='vt-stat' data-vt-respondents='{writers}' data-vt-highlights='{len(live)}'>{html.escape(text)}</p>"
+
+    def _clear(self) -> None:
+        self.wall.items = []
+        self._words.value = ""
+
+    def _draw(self, highlights: list[Highlight]) -> None:
+        tr = self.wb.tr
+        self.wall.items = wall_items(
+            highlights, self.activity, tr, include_hidden=self.controls, show_author=self.controls
+        )
+        visible = [h.text for h in highlights if h.visible and h.text]
+        words = aggregate.word_counts(visible, tr.lang, self.wb.content.stopwords)
+        self._words.value = (
+            f"<h4>{html.escape(tr('words_title'))}</h4>" + _svg_img(charts.to_svg(charts.word_chart(words)), tr("words_alt"))
+            if not words.empty
+            else ""
+        )
+
+    def _handle_action(self, view: WallView, action: dict) -> None:
+        if not self.controls or action.get("type") != "moderate":
+            return
+        try:
+            self.wb.store.moderate(
+                self.wb.session.id, self.activity.id, action["item"], str(action.get("action")), action.get("target")
+            )
+        except VertaisetError:
+            log.exception("moderation failed")
+            return
+        self.redraw()
+
+    def moderate(self, item: str, action: str, target: str | None = None) -> None:
+        """Hide/show, pin/unpin or merge a highlight as the facilitator's buttons do."""
+        self.wall.act({"type": "moderate", "item": item, "action": action, "target": target})
 
 
 class Workbook:
@@ -394,7 +529,8 @@ class Workbook:
             return None
         if self.role == "report":
             return self._report(activity)
-        console = ActivityConsole(self, activity, controls=self.role == "facilitator" and self.has_key)
+        kind = HighlightsConsole if isinstance(activity, Highlights) else RatingConsole
+        console = kind(self, activity, controls=self.role == "facilitator" and self.has_key)
         if self.role == "screen":
             console.add_class("vt-screen")
         self._consoles.append(console)
@@ -402,7 +538,39 @@ class Workbook:
         return console
 
     # ------------------------------------------------------------------ report
-    def _report(self, activity: RatingMatrix) -> None:
+    def _report(self, activity: Any) -> None:
+        if isinstance(activity, Highlights):
+            return self._report_highlights(activity)
+        return self._report_rating(activity)
+
+    def _report_highlights(self, activity: Highlights) -> None:
+        """The wall as it stood: visible highlights (hidden and withdrawn ones left out), tags, +1s, words."""
+        assert self.session is not None
+        tr = self.tr
+        highlights = self.store.highlights(self.session.id, activity.id)
+        items = wall_items(highlights, activity, tr)
+        writers = len({h.participant_id for h in highlights if not h.withdrawn})
+        display(HTML(f"<p class='vt-stat'>{html.escape(tr('highlights_count', n=len(items), writers=writers, total=len(self.store.participants(self.session.id))))}</p>"))
+        if not items:
+            display(HTML(f"<p class='vt-muted'>{html.escape(tr('no_answers'))}</p>"))
+            return None
+        rows = []
+        for item in items:
+            meta = [x for x in (tr("wall_pinned") if item["pinned"] else "", item["tag_label"]) if x]
+            if activity.votes:
+                meta.append(f"+{item['votes']}")
+            rows.append(
+                f"<li class='vt-wall-item'><p class='vt-wall-text'>{html.escape(item['text'])}</p>"
+                f"<p class='vt-muted'>{html.escape(' · '.join(meta))}</p></li>"
+            )
+        display(HTML(f"<ul class='vt-wall'>{''.join(rows)}</ul>"))
+        words = aggregate.word_counts([i["text"] for i in items], tr.lang, self.content.stopwords)
+        if not words.empty:
+            display(HTML(f"<h4>{html.escape(tr('words_title'))}</h4>"))
+            display(SVG(charts.to_svg(charts.word_chart(words)), metadata={"alt": tr("words_alt")}))
+        return None
+
+    def _report_rating(self, activity: RatingMatrix) -> None:
         assert self.session is not None
         tr = self.tr
         results = RatingResults.load(self.store, self.session, activity, tr)
@@ -431,6 +599,13 @@ class Workbook:
             self._poller = Poller(lambda: self.store.revision(session_id), self._redraw_all, interval=1.0)
             self._poller.revision = self.store.revision(session_id)
             self._poller.start()
+            # who is present changes without a revision (pages only note they are open)
+            self._ticker = Poller(lambda: int(time.monotonic() // 10), self._update_counts, interval=5.0)
+            self._ticker.start()
+
+    def _update_counts(self) -> None:
+        for console in self._consoles:
+            console.update_counts()
 
     def _redraw_all(self) -> None:
         for console in self._consoles:

@@ -42,16 +42,23 @@ function renderFields({ model, el }) {
     const id = uid(`vt-${field.name}`);
     const row = h("div", { class: "vt-field" });
     row.append(h("label", { for: id, text: field.label }));
-    const input = h("input", {
-      id,
-      name: field.name,
-      type: "text",
-      maxlength: field.maxlength || 60,
-      autocomplete: field.autocomplete || "off",
-      autocapitalize: field.autocapitalize || null,
-      inputmode: field.inputmode || null,
-      "aria-describedby": field.hint ? `${id}-hint` : null,
-    });
+    const common = { id, name: field.name, "aria-describedby": field.hint ? `${id}-hint` : null };
+    let input;
+    if (field.type === "select") {
+      input = h("select", common);
+      for (const option of field.options || []) input.append(h("option", { value: option.value, text: option.label }));
+    } else if (field.type === "textarea") {
+      input = h("textarea", { ...common, rows: field.rows || 3, maxlength: field.maxlength || 280 });
+    } else {
+      input = h("input", {
+        ...common,
+        type: "text",
+        maxlength: field.maxlength || 60,
+        autocomplete: field.autocomplete || "off",
+        autocapitalize: field.autocapitalize || null,
+        inputmode: field.inputmode || null,
+      });
+    }
     input.value = (model.get("value") || {})[field.name] || "";
     row.append(input);
     if (field.hint) row.append(h("p", { id: `${id}-hint`, class: "vt-hint", text: field.hint }));
@@ -66,6 +73,10 @@ function renderFields({ model, el }) {
     for (const [name, input] of Object.entries(inputs)) {
       if (document.activeElement !== input) input.value = value[name] || "";
     }
+  });
+  model.on("change:cleared", () => {
+    // a posted text is emptied so the next one can be written (the tag stays)
+    for (const input of Object.values(inputs)) if (input.tagName !== "SELECT") input.value = "";
   });
   const setDisabled = () => {
     const disabled = model.get("disabled");
