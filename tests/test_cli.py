@@ -94,7 +94,7 @@ def test_export_formats(sqlite_url, tmp_path, fmt):
 
     store = SessionStore(sqlite_url)
     assert len(rows) == store.count_rows(store.get_session("DEMO").id)
-    assert {r["activity"] for r in rows} == {"arviointi_360"}
+    assert {r["activity"] for r in rows} == {"arviointi_360", "unelmaverkosto"}
 
 
 def test_unknown_code_is_one_clear_line(sqlite_url, tmp_path):
@@ -144,3 +144,23 @@ def test_report_in_swedish(sqlite_url, tmp_path):
     html = path.read_text(encoding="utf-8")
     assert "360-graders granskning" in html and "<html lang=\"sv\"" in html
     assert "360-asteen tarkastelutapa</h2>" not in html
+
+
+def test_session_with_agenda_and_closing(sqlite_url, tmp_path):
+    """`session new --agenda yee` stores the day's plan; `session close` and `open` change the session."""
+    from vertaiset_widgets.store import SessionStore
+
+    record = json.loads(vertaiset("session", "new", "--agenda", "yee", "--json", "--qr-dir", str(tmp_path), env_db=sqlite_url).stdout)
+    store = SessionStore(sqlite_url)
+    session = store.get_session(record["code"])
+    assert [a for _w, a, _t in store.agenda(session.id)] == ["arviointi_360", "unelmaverkosto"]
+    assert vertaiset("session", "close", record["code"], env_db=sqlite_url).stdout.strip().endswith("closed")
+    assert not store.get_session(record["code"]).is_open
+    vertaiset("session", "open", record["code"], env_db=sqlite_url)
+    assert store.get_session(record["code"]).is_open
+
+
+def test_unknown_agenda_is_named(sqlite_url, tmp_path):
+    """An agenda that does not exist is reported with its file, and no session is made."""
+    proc = vertaiset("session", "new", "--agenda", "nosuch", "--qr-dir", str(tmp_path), env_db=sqlite_url, check=False)
+    assert proc.returncode == 2 and "nosuch.yaml" in proc.stderr

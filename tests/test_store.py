@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+from pathlib import Path
 import uuid
 
 import pytest
@@ -258,3 +259,50 @@ def test_submission_ids_are_unique_per_answer(store):
     store.submit(a, ACT, [AnswerInput("x", "nyt", 1.0)], submission_id=sid)
     store.submit(b, ACT, [AnswerInput("x", "nyt", 2.0)], submission_id=sid)
     assert len(store.answers(session.id, ACT)) == 2
+
+
+def test_old_database_is_migrated_and_keeps_its_data(tmp_path):
+    """A database made with the first schema opens with the newest one and keeps its sessions and answers."""
+    from alembic import command
+    from alembic.config import Config
+
+    import vertaiset_widgets
+
+    url = f"sqlite:///{tmp_path / 'spring.sqlite'}"
+    old = SessionStore(url, migrate=False)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(vertaiset_widgets.__file__).parent / "migrations"))
+    with old.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001_initial")
+    with old.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO networks (name, created_at) VALUES ('Kevät', '2026-04-01 10:00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO sessions (network_id, code, title, held_on, lang, key_hash, is_open, revision, created_at) "
+            "VALUES (1, 'SPRING', 'Kevätpaja', '2026-04-01', 'fi', 'x', 1, 1, '2026-04-01 10:00:00')"
+        )
+    old.close()
+    store = SessionStore(url)
+    assert store.schema_revision() == schema.SCHEMA_REVISION
+    session = store.get_session("SPRING")
+    assert session.title == "Kevätpaja"
+    assert store.activity_state(session.id, ACT).timer_ends_at is None
+
+
+def test_agenda_round_trip(store):
+    """A session's plan is stored in order and can be replaced."""
+    session, _ = store.create_session("Paja")
+    store.set_agenda(session.id, [("04_arviointi.ipynb", ACT, "9.15"), ("04_arviointi.ipynb", "unelmaverkosto", None)])
+    assert store.agenda(session.id) == [("04_arviointi.ipynb", ACT, "9.15"), ("04_arviointi.ipynb", "unelmaverkosto", None)]
+    store.set_agenda(session.id, [])
+    assert store.agenda(session.id) == []
+
+
+def test_timer_counts_down(store):
+    """A timer set for a minute has about sixty seconds left; zero clears it."""
+    session, _ = store.create_session("Paja")
+    state = store.set_activity_state(session.id, ACT, is_open=True, timer_seconds=60)
+    assert 55 <= state.seconds_left() <= 60
+    assert store.set_activity_state(session.id, ACT, timer_seconds=0).seconds_left() is None

@@ -207,7 +207,7 @@ def test_header_shows_join_code_and_qr(store, content, room):
     """The facilitator's header carries the join code, the participant link and a QR image with alt text."""
     session, key = room
     wb = Workbook(PageParams(session=session.code, role="facilitator", key=key), content=content, store=store)
-    header = wb.header()
+    header = wb.header().children[0]
     assert session.code in header.value and "osallistu.ipynb?session=" in header.value
     assert "class='vt-qr' alt='QR-koodi" in header.value
     assert "role=screen" in header.value  # the facilitator gets the screen's link
@@ -241,3 +241,32 @@ def test_broken_templates_give_a_page_that_says_so(monkeypatch, tmp_path):
 
     page = participant_page(session="X", lang="sv")
     assert "languages.yaml" in page.value and "fel" in page.value
+
+
+def test_agenda_shows_now_and_next(store, content, room):
+    """The facilitator's header lists the day's plan and marks what runs now and what is next."""
+    session, key = room
+    store.set_agenda(session.id, [("04_arviointi.ipynb", "arviointi_360", "9.15"), ("04_arviointi.ipynb", "unelmaverkosto", "10.00")])
+    wb = Workbook(PageParams(session=session.code, role="facilitator", key=key), content=content, store=store)
+    wb.header()
+    assert "data-vt-agenda='next'" in wb.agenda_html()  # nothing started: the first is next
+    store.set_activity_state(session.id, ACT, is_open=True)
+    html = wb.agenda_html()
+    assert html.index("data-vt-agenda='now'") < html.index("Unelmiemme verkosto")
+    assert "data-vt-agenda='next'>10.00" in html and f"key={key}" in html
+
+
+def test_facilitator_closes_the_session(store, content, room):
+    """Closing the workshop from the console stops participants' answers and tells them."""
+    session, key = room
+    store.set_activity_state(session.id, ACT, is_open=True)
+    page = _page(store, content, session.code)
+    page.join_as("browser-token-1")
+    wb = Workbook(PageParams(session=session.code, role="facilitator", key=key), content=content, store=store)
+    wb.header()
+    wb.session_button.click()
+    assert not store.get_session(session.code).is_open
+    page.refresh()
+    assert "suljettu" in page.message and _forms(page) == []
+    wb.session_button.click()
+    assert store.get_session(session.code).is_open

@@ -76,8 +76,25 @@ def cmd_session_new(args: argparse.Namespace) -> int:
     """Create a session and print its code, key, links and QR code."""
     store = _store(args)
     held_on = date.fromisoformat(args.date) if args.date else None
+    agenda = None
+    if args.agenda:
+        from .content import load_agenda
+
+        agenda = load_agenda(args.agenda)  # checked before the session exists
     session, key = store.create_session(args.title, network=args.network, held_on=held_on, lang=args.lang)
+    if agenda is not None:
+        store.set_agenda(session.id, [(i.workbook, i.activity, i.time) for i in agenda.items])
     return _print_session(session, key, args)
+
+
+def cmd_session_state(args: argparse.Namespace) -> int:
+    """Close a session to participants, or open it again."""
+    store = _store(args)
+    session = store.get_session(args.code)
+    store.set_session_open(session.id, args.session_command == "open")
+    state = "open" if args.session_command == "open" else "closed"
+    print(f"{session.code}: {state}")
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -155,11 +172,18 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate every template file; print what is wrong, naming file, activity and field."""
-    from .content import load_content
+    from .content import load_content, templates_dir
 
     content = load_content(args.templates)
     for activity_id, source in content.sources.items():
         print(f"ok  {activity_id:<28} {source}")
+    from .content import load_agenda
+
+    root = Path(args.templates) if args.templates else None
+    agendas = sorted(((root or templates_dir()) / "agendas").glob("*.yaml"))
+    for path in agendas:
+        load_agenda(str(path), content)
+        print(f"ok  agenda {path.stem:<21} {path}")
     print(f"{len(content.activities)} activities, {len(content.strings)} UI strings, languages: {', '.join(content.languages)}")
     return 0
 
@@ -190,8 +214,13 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--lang", default="fi", choices=["fi", "sv", "en"], help="language of the links (default fi)")
     new.add_argument("--base-url", help="address of the server as phones see it (default: $VERTAISET_PUBLIC_URL or http://127.0.0.1:8866)")
     new.add_argument("--qr-dir", help="where to write the QR code PNG and SVG (default: $VERTAISET_HOME/qr)")
+    new.add_argument("--agenda", help="the day's plan: a name from templates/agendas (e.g. yee) or a YAML file")
     new.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     new.set_defaults(func=cmd_session_new)
+    for verb, text in (("close", "close a session: participants can no longer answer"), ("open", "open a closed session again")):
+        sp = session_sub.add_parser(verb, parents=[db], help=text, description=text[0].upper() + text[1:] + ".")
+        sp.add_argument("code", help="the session's join code")
+        sp.set_defaults(func=cmd_session_state)
 
     serve = sub.add_parser(
         "serve",

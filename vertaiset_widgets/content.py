@@ -19,11 +19,14 @@ from .errors import VertaisetTemplateError
 
 __all__ = [
     "Activity",
+    "Agenda",
+    "AgendaItem",
     "Content",
     "Item",
     "Highlights",
     "RatingMatrix",
     "Scale",
+    "load_agenda",
     "load_content",
     "templates_dir",
 ]
@@ -329,6 +332,48 @@ def _load_stopwords(path: Path) -> dict[str, frozenset[str]]:
     if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
         raise VertaisetTemplateError(path, None, None, "expected `xx: words separated by spaces` per language")
     return {lang: frozenset(w.casefold() for w in words.split()) for lang, words in raw.items()}
+
+
+class AgendaItem(_Record):
+    """One step of a day's plan."""
+
+    time: Annotated[str, Field(pattern=r"^[0-2]?[0-9][.:][0-5][0-9]$")] | None = None
+    workbook: Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]+\.ipynb$")]
+    activity: str
+
+
+class Agenda(_Record):
+    """A day's plan: activities across the phase workbooks, in order."""
+
+    title: Text
+    items: Annotated[list[AgendaItem], Field(min_length=1)]
+
+
+def load_agenda(name_or_path: str, content: "Content | None" = None) -> Agenda:
+    """Read ``templates/agendas/NAME.yaml`` (or a path) and check its activities exist.
+
+    Raises
+    ------
+    VertaisetTemplateError
+        Naming the file and the item that is wrong.
+    """
+    content = content or load_content()
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = templates_dir() / "agendas" / f"{name_or_path}.yaml"
+    raw = _read_yaml(path)
+    try:
+        agenda = Agenda.model_validate(raw)
+    except ValidationError as exc:
+        raise _pydantic_error(path, None, exc) from None
+    problems: list[tuple[str, str]] = []
+    _check_text(agenda.title, list(content.languages), "title", problems)
+    if problems:
+        raise VertaisetTemplateError(path, None, problems[0][0], problems[0][1])
+    for i, item in enumerate(agenda.items):
+        if item.activity not in content.activities:
+            raise VertaisetTemplateError(path, None, f"items[{i}].activity", f"no activity {item.activity!r} in templates")
+    return agenda
 
 
 def load_content(root: str | os.PathLike[str] | None = None) -> Content:

@@ -64,4 +64,46 @@ def seed_demo(store: SessionStore, content: Content | None = None, *, participan
                 answers.append(AnswerInput(item=item, layer=layer, value_num=float(min(5, max(0, value)))))
         store.submit(person, activity.id, answers, submission_id=f"demo-{n:03d}", require_open=False)
     store.set_activity_state(session.id, activity.id, is_open=False, is_revealed=True)
+    _seed_highlights(store, session, rng)
+    from .content import load_agenda
+
+    agenda = load_agenda("yee", content)
+    store.set_agenda(session.id, [(i.workbook, i.activity, i.time) for i in agenda.items])
     return store.get_session(DEMO_CODE), key
+
+
+# What small groups posted on "the network of our dreams" (group, tag, text).
+_HIGHLIGHTS = [
+    (0, "unelma", "Verkosto, jossa nuori ei putoa palveluiden väliin"),
+    (0, "askel", "Yhteinen tilannehuone kerran kuukaudessa"),
+    (1, "unelma", "Tunnemme toistemme työn ja ihmiset tittelien takana"),
+    (1, "askel", "Nimetään verkostolle koordinaattori ja varahenkilö"),
+    (2, "unelma", "Järjestöt mukana suunnittelussa alusta asti, eivät vain toteuttajina"),
+    (2, "askel", "Sovitaan yhteiset pelisäännöt tiedonvaihtoon"),
+    (3, "askel", "Yhteinen vuosikello verkostotapaamisille"),
+    (3, "unelma", "Verkostoissa luottamus kantaa myös vaikeissa tilanteissa"),
+    (4, "askel", "Kootaan yhteystietolista rooleineen ja pidetään se ajan tasalla"),
+    (4, "unelma", "Asiakkaan ääni kuuluu verkostojen työssä"),
+    (0, "askel", "Yhteinen tilannehuone joka kuukausi"),  # a duplicate, merged below
+]
+
+
+def _seed_highlights(store: SessionStore, session: SessionInfo, rng: random.Random) -> None:
+    people = store.participants(session.id)
+    by_group: dict[str, list] = {}
+    for p in people:
+        by_group.setdefault(p.group_name or "", []).append(p)
+    store.set_activity_state(session.id, "unelmaverkosto", is_open=True)
+    items = []
+    for n, (group, tag, text) in enumerate(_HIGHLIGHTS):
+        author = by_group[_GROUPS[group]][n % 2]
+        items.append(store.post_highlight(author, "unelmaverkosto", text, tag=tag, submission_id=f"demo-h{n}", per_minute=60))
+    for voter in people:
+        for item in rng.sample(items[:-1], 3):
+            try:
+                store.vote(voter, "unelmaverkosto", item, submission_id=f"demo-v{voter.id}-{item}")
+            except Exception:  # one's own highlight: no vote
+                pass
+    store.moderate(session.id, "unelmaverkosto", items[-1], "merge", items[1])
+    store.moderate(session.id, "unelmaverkosto", items[1], "pin")
+    store.set_activity_state(session.id, "unelmaverkosto", is_open=False, is_revealed=True)

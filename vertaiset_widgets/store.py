@@ -434,6 +434,35 @@ class SessionStore:
             value = conn.execute(sa.select(t.sessions.c.revision).where(t.sessions.c.id == session_id)).scalar()
         return int(value or 0)
 
+    # ------------------------------------------------------------------ agenda
+    def set_agenda(self, session_id: int, items: Sequence[tuple[str, str, str | None]]) -> None:
+        """Replace the session's plan with ``(workbook, activity_id, time)`` items in order."""
+
+        def run(conn: Connection) -> None:
+            conn.execute(sa.delete(t.agenda_items).where(t.agenda_items.c.session_id == session_id))
+            if items:
+                conn.execute(
+                    sa.insert(t.agenda_items),
+                    [
+                        dict(session_id=session_id, position=i, workbook=w, activity_id=a, starts_at=when)
+                        for i, (w, a, when) in enumerate(items)
+                    ],
+                )
+            self._bump(conn, session_id)
+
+        self._write(run)
+
+    def agenda(self, session_id: int) -> list[tuple[str, str, str | None]]:
+        """The session's plan as ``(workbook, activity_id, time)``, in order."""
+        g = t.agenda_items
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(g.c.workbook, g.c.activity_id, g.c.starts_at)
+                .where(g.c.session_id == session_id)
+                .order_by(g.c.position)
+            ).all()
+        return [(r.workbook, r.activity_id, r.starts_at) for r in rows]
+
     # ------------------------------------------------------------------ participants
     def join(self, session_id: int, token: str, *, nickname: str | None = None, group: str | None = None) -> Participant:
         """Return the participant with this browser token, creating it on first visit."""

@@ -12,6 +12,7 @@ import html
 import logging
 import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
 from typing import Any
 
 import ipywidgets as W
@@ -450,6 +451,8 @@ class Workbook:
             self.problem = self.tr("no_key") if not params.key else self.tr("wrong_key")
         self._consoles: list[ActivityConsole] = []
         self._poller: Poller | None = None
+        self._agenda: W.HTML | None = None
+        self.session_button: W.Button | None = None
         charts.register_theme()
 
     @classmethod
@@ -500,7 +503,62 @@ class Workbook:
         box = W.HTML("".join(parts))
         box.add_class("vt-header")
         box.add_class("vt-screen" if self.role == "screen" else "vt-compact")
-        return box
+        if not (self.role == "facilitator" and self.has_key):
+            return box
+        self._agenda = W.HTML(self.agenda_html())
+        self._agenda.add_class("vt-agenda")
+        self.session_button = W.Button()
+        self.session_button.on_click(lambda _b: self.set_session_open(not self.session.is_open))
+        self._session_state = W.HTML()
+        self._draw_session_state()
+        controls = W.HBox([self.session_button, self._session_state])
+        controls.add_class("vt-toolbar")
+        self._ensure_polling()
+        return W.VBox([box, self._agenda, controls])
+
+    def set_session_open(self, is_open: bool) -> None:
+        """Open or close the whole workshop to participants (facilitator only)."""
+        if not self.has_key or self.session is None:
+            return
+        self.store.set_session_open(self.session.id, is_open)
+        self.session = self.store.get_session(self.session.code)
+        self._draw_session_state()
+
+    def _draw_session_state(self) -> None:
+        if self.session_button is None or self.session is None:
+            return
+        tr = self.tr
+        self.session_button.description = tr("session_close") if self.session.is_open else tr("session_reopen")
+        state = tr("session_is_open") if self.session.is_open else tr("session_is_closed")
+        self._session_state.value = f"<p class='vt-muted' data-vt-session-open='{int(self.session.is_open)}'>{html.escape(state)}</p>"
+
+    def agenda_html(self) -> str:
+        """The day's plan with what runs now and what is next, linked to their workbooks."""
+        if self.session is None:
+            return ""
+        plan = self.store.agenda(self.session.id)
+        if not plan:
+            return ""
+        tr = self.tr
+        states = self.store.activity_states(self.session.id)
+        current = next((i for i, (_w, a, _t) in enumerate(plan) if states.get(a) and states[a].is_open), None)
+        if current is None:
+            touched = [i for i, (_w, a, _t) in enumerate(plan) if a in states]
+            current = touched[-1] if touched else -1
+        rows = []
+        for i, (workbook, activity_id, when) in enumerate(plan):
+            try:
+                title = tr.text(self.content.activity(activity_id).title)
+            except KeyError:
+                title = activity_id
+            query = urlencode({"session": self.session.code, "key": self.params.key, **({"lang": tr.lang} if tr.lang != "fi" else {})})
+            mark = tr("agenda_now") if i == current else tr("agenda_next") if i == current + 1 else ""
+            rows.append(
+                f"<li data-vt-agenda='{'now' if i == current else 'next' if i == current + 1 else ''}'>"
+                f"{html.escape(when or '')} <a href='{html.escape(workbook, quote=True)}?{html.escape(query, quote=True)}'>"
+                f"{html.escape(title)}</a>{' – <strong>' + html.escape(mark) + '</strong>' if mark else ''}</li>"
+            )
+        return f"<h2 class='vt-agenda-title'>{html.escape(tr('agenda'))}</h2><ol class='vt-agenda-list'>{''.join(rows)}</ol>"
 
     def join_html(self) -> str:
         """The join box: QR code, participant link and join code."""
@@ -608,6 +666,8 @@ class Workbook:
             console.update_counts()
 
     def _redraw_all(self) -> None:
+        if self._agenda is not None:
+            self._agenda.value = self.agenda_html()
         for console in self._consoles:
             console.redraw()
 
