@@ -29,8 +29,8 @@ class BrowserToken(anywidget.AnyWidget):
     token = traitlets.Unicode("").tag(sync=True)
 
 
-class _SubmittingForm(anywidget.AnyWidget):
-    """A form that sends its values to Python on submit and shows a status line."""
+class _MessagingWidget(anywidget.AnyWidget):
+    """A widget whose browser side sends actions to Python and shows a status line."""
 
     _esm = _STATIC / "forms.js"
     _css = _STATIC / "forms.css"
@@ -42,27 +42,39 @@ class _SubmittingForm(anywidget.AnyWidget):
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
-        self._submit_callbacks: list[Callable[[Any, dict], None]] = []
+        self._callbacks: list[Callable[[Any, dict], None]] = []
         self.on_msg(self._handle_msg)
 
-    def on_submit(self, callback: Callable[[Any, dict], None], remove: bool = False) -> None:
-        """Call ``callback(form, value)`` when the participant submits."""
+    def _register(self, callback: Callable[[Any, dict], None], remove: bool) -> None:
         if remove:
-            self._submit_callbacks.remove(callback)
+            self._callbacks.remove(callback)
         else:
-            self._submit_callbacks.append(callback)
+            self._callbacks.append(callback)
 
-    def submit(self, value: dict | None = None) -> None:
-        """Submit as the browser would (``value`` defaults to the current value)."""
-        value = dict(self.value if value is None else value)
-        for callback in list(self._submit_callbacks):
-            callback(self, value)
+    def _emit(self, payload: dict) -> None:
+        for callback in list(self._callbacks):
+            callback(self, payload)
 
     def show_status(self, text: str, kind: str = "ok") -> None:
-        """Show ``text`` in the form's status line (read out by screen readers)."""
+        """Show ``text`` in the status line (read out by screen readers)."""
         with self.hold_sync():
             self.status = text
             self.status_kind = kind
+
+    def _handle_msg(self, _widget: Any, content: dict, _buffers: Any) -> None:
+        raise NotImplementedError
+
+
+class _SubmittingForm(_MessagingWidget):
+    """A form that sends its values to Python on submit."""
+
+    def on_submit(self, callback: Callable[[Any, dict], None], remove: bool = False) -> None:
+        """Call ``callback(form, value)`` when the participant submits."""
+        self._register(callback, remove)
+
+    def submit(self, value: dict | None = None) -> None:
+        """Submit as the browser would (``value`` defaults to the current value)."""
+        self._emit(dict(self.value if value is None else value))
 
     def _handle_msg(self, _widget: Any, content: dict, _buffers: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "submit" and not self.disabled:
@@ -126,7 +138,7 @@ class RatingForm(_SubmittingForm):
         return out
 
 
-class WallView(anywidget.AnyWidget):
+class WallView(_MessagingWidget):
     """The highlights wall: a list whose buttons depend on ``mode``.
 
     ``items`` is a list of ``{"id", "text", "tag", "tag_label", "votes", "voted", "mine",
@@ -134,40 +146,20 @@ class WallView(anywidget.AnyWidget):
     callbacks given to :meth:`on_action` as ``(view, {"type": ..., "item": ..., ...})``.
     """
 
-    _esm = _STATIC / "wall.js"
-    _css = _STATIC / "forms.css"
+    form = traitlets.Unicode("wall").tag(sync=True)
     mode = traitlets.Enum(["participant", "mine", "facilitator", "screen"], "participant").tag(sync=True)
     items = traitlets.List().tag(sync=True)
     tags = traitlets.List().tag(sync=True)
-    texts = traitlets.Dict().tag(sync=True)
     max_length = traitlets.Int(280).tag(sync=True)
     votes_shown = traitlets.Bool(True).tag(sync=True)
-    disabled = traitlets.Bool(False).tag(sync=True)
-    status = traitlets.Unicode("").tag(sync=True)
-    status_kind = traitlets.Unicode("").tag(sync=True)
-
-    def __init__(self, **kwargs: Any):
-        super().__init__(**kwargs)
-        self._callbacks: list[Callable[[Any, dict], None]] = []
-        self.on_msg(self._handle_msg)
 
     def on_action(self, callback: Callable[[Any, dict], None], remove: bool = False) -> None:
         """Call ``callback(view, action)`` for each vote, edit, withdrawal or moderation."""
-        if remove:
-            self._callbacks.remove(callback)
-        else:
-            self._callbacks.append(callback)
+        self._register(callback, remove)
 
     def act(self, action: dict) -> None:
         """Act as the browser would (tests use this)."""
-        for callback in list(self._callbacks):
-            callback(self, action)
-
-    def show_status(self, text: str, kind: str = "ok") -> None:
-        """Show ``text`` in the wall's status line."""
-        with self.hold_sync():
-            self.status = text
-            self.status_kind = kind
+        self._emit(action)
 
     def _handle_msg(self, _widget: Any, content: dict, _buffers: Any) -> None:
         known = {item["id"] for item in self.items}

@@ -19,7 +19,20 @@ from .config import resolve_db_url
 from .content import load_content, templates_dir
 from .store import SessionStore
 
-__all__ = ["DEFAULT_WORKBOOKS", "build_report", "filter_language", "workbooks_dir"]
+__all__ = ["CHROMIUM_FLAGS", "DEFAULT_WORKBOOKS", "build_report", "filter_language", "html_to_pdf", "workbooks_dir"]
+
+#: Headless Chromium on a machine with no outside network: without the background-networking
+#: flags Chromium keeps trying to reach its own services. Used for PDFs, tests and benchmarks.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 #: The workbooks a report runs, in this order (those missing are skipped).
 DEFAULT_WORKBOOKS = ("04_arviointi.ipynb",)
@@ -133,13 +146,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
     subprocess.run(
         [
             browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *CHROMIUM_FLAGS,
             "--no-pdf-header-footer",
             f"--print-to-pdf={pdf_path}",
             html_path.resolve().as_uri(),
