@@ -102,11 +102,12 @@ def test_runs_with_no_parameters(name, tmp_path, monkeypatch):
 
 
 def test_participant_page_never_loads_pandas_or_altair(demo_db, tmp_path):
-    """The participant's whole path — join, answer, see revealed results — imports neither pandas nor altair."""
+    """The participant's whole path — join, answer, post, see revealed results and the wall — imports neither pandas nor altair."""
     url, _code, _key = demo_db
     store = SessionStore(url)
     session, _ = store.create_session("Kevyt")
     store.set_activity_state(session.id, "arviointi_360", is_open=True)
+    store.set_activity_state(session.id, "unelmaverkosto", is_open=True)
     nb = nbformat.read(WORKBOOKS / "osallistu.ipynb", as_version=4)
     check = """
 import sys
@@ -114,11 +115,14 @@ page = _
 page.join_as("light-browser-token-0001")
 form = [c for c in page._activities.children if type(c).__name__ == "RatingForm"][0]
 form.submit({"nyt|johtaminen": 3})
+page.panels["unelmaverkosto"].post_form.submit({"text": "Kevyt nosto"})
 """
     reveal = f"""
 from vertaiset_widgets.store import SessionStore
 SessionStore({url!r}).set_activity_state({session.id}, "arviointi_360", is_open=False, is_revealed=True)
+SessionStore({url!r}).set_activity_state({session.id}, "unelmaverkosto", is_revealed=True)
 page.refresh()
+assert [i["text"] for i in page.panels["unelmaverkosto"].wall.items] == ["Kevyt nosto"]
 import json
 print(json.dumps({{"status": form.status_kind, "loaded": sorted(m for m in ("pandas", "altair", "vl_convert", "numpy") if m in sys.modules)}}))
 """
