@@ -236,3 +236,18 @@ def test_present_counts_open_pages(store, content, room):
         ParticipantPage(PageParams(session=session.code), content=content, store=store).join_as(token)
     console = _console(store, content, session, key)
     assert "data-vt-present='2'" in console._counts.value
+
+
+def test_word_summary_on_the_console(store, content, room):
+    """The facilitator asks for the word summary; it then follows new highlights."""
+    session, key = room
+    p = store.join(session.id, "phone-aaaaaaaa")
+    store.post_highlight(p, ACT, "Verkostot ja luottamus", submission_id="s1")
+    console = _console(store, content, session, key)
+    assert console._words.value == ""
+    console.words_button.click()
+    assert "data:image/svg+xml" in console._words.value
+    before = console._words.value
+    store.post_highlight(p, ACT, "Verkostoissa luottamusta", submission_id="s2")
+    console.redraw()
+    assert console._words.value != before

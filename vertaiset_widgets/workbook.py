@@ -266,7 +266,8 @@ class ActivityConsole(W.VBox):
             self.redraw()
             return
         self.redraw(with_charts=False)
-        loop.call_soon(self._safe_redraw)
+        # a moment later: by then Voila has run the rest of the notebook and the page is up
+        loop.call_later(1.0, self._safe_redraw)
 
     def _safe_redraw(self) -> None:
         try:
@@ -376,7 +377,19 @@ class HighlightsConsole(ActivityConsole):
         self.wall = WallView(mode=mode, texts=wall_texts(tr, self.activity), votes_shown=self.activity.votes)
         self.wall.on_action(self._handle_action)
         self._words = W.HTML()
-        return [self.wall, self._words]
+        self._words_wanted = False
+        if self.wb.role != "facilitator":
+            return [self.wall]
+        # base forms of every word take a few seconds the first time: counted when asked for
+        self.words_button = W.Button(description=tr("words_show"), tooltip=tr("words_help"))
+        self.words_button.on_click(lambda _b: self.show_words())
+        return [self.wall, self.words_button, self._words]
+
+    def show_words(self) -> None:
+        """Count the words of the visible highlights now, and again after every change."""
+        self._words_wanted = True
+        self.words_button.description = self.wb.tr("words_refresh")
+        self._draw_words(self._load())
 
     def _load(self) -> list[Highlight]:
         return self.wb.store.highlights(self.wb.session.id, self.activity.id, round=self.state.round)
@@ -397,12 +410,17 @@ class HighlightsConsole(ActivityConsole):
         self.wall.items = wall_items(
             highlights, self.activity, tr, include_hidden=self.controls, show_author=self.controls
         )
+        if self._words_wanted:
+            self._draw_words(highlights)
+
+    def _draw_words(self, highlights: list[Highlight]) -> None:
+        tr = self.wb.tr
         visible = [h.text for h in highlights if h.visible and h.text]
         words = aggregate.word_counts(visible, tr.lang, self.wb.content.stopwords)
         self._words.value = (
             f"<h4>{html.escape(tr('words_title'))}</h4>" + _svg_img(charts.to_svg(charts.word_chart(words)), tr("words_alt"))
             if not words.empty
-            else ""
+            else f"<p class='vt-muted'>{html.escape(tr('no_answers'))}</p>"
         )
 
     def _handle_action(self, view: WallView, action: dict) -> None:
