@@ -353,6 +353,12 @@ class RatingConsole(ActivityConsole):
         self._radar.value = ""
 
     def _draw(self, results: "RatingResults") -> None:
+        # Another activity's answers also change the session's revision: draw only when
+        # this activity's numbers changed (charts take seconds on a busy machine).
+        key = (results.summary.to_json(), results.groups.to_json(), results.respondents)
+        if key == getattr(self, "_drawn", None) and self._radar.value:
+            return
+        self._drawn = key
         tr = self.wb.tr
         size = 720 if self.wb.role == "screen" else 520
         self._radar.value = _svg_img(charts.to_svg(results.radar(size=size)), results.radar_alt())
