@@ -1,0 +1,1022 @@
+#!/usr/bin/env python
+"""Time to interactive and kernel memory of the Vertaiset pages, against a bare ipywidgets page.
+
+Run::
+
+    /tmp/venv/bin/python bench/bench_pages.py [--runs N] [--out bench/RESULTS.md]
+
+In one run this script
+
+1. copies ``workbooks/*.ipynb`` and ``bench/bare_slider.ipynb`` into a temporary folder and
+   makes a temporary SQLite database with one session whose activity ``arviointi_360`` is
+   open (for the participant page) and the demo session (25 participants) with a fresh
+   facilitator key (for the facilitator page);
+2. starts ONE ``python -m vertaiset_widgets.cli serve --root TMP --port P --db-url URL``
+   (default culling settings);
+3. loads each page -- bare slider, participant, facilitator -- ``--runs`` times,
+   interleaved (bare, participant, facilitator, bare, ...), each in a fresh browser context
+   of one headless Chromium, after ``--warmup`` discarded rounds. For each load it takes
+   the time from the start of ``page.goto`` until the page's main control is visible and
+   enabled, then (1 s later) the RSS and USS of the kernel that load started (the newest
+   ``ipykernel_launcher`` child of the server), then closes the page and shuts that kernel
+   down;
+4. prints (and with ``--out`` writes) a markdown report: median, min and max per page, the
+   ratios to the bare page, and every single run;
+5. measures, in plain ``python`` subprocesses (``QUERY_STRING`` unset), which top-level
+   modules the participant notebook's code imports beyond a bare ``import ipywidgets``,
+   with their import time (``python -X importtime``) and memory.
+
+Every wait has a deadline and the server's process group is stopped even on failure.
+"""
+from __future__ import annotations
+
+import argparse
+import atexit
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlencode
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+BARE_NOTEBOOK = BENCH / "bare_slider.ipynb"
+CHROMIUM = os.environ.get("VERTAISET_CHROMIUM", "/usr/bin/chromium")
+from vertaiset_widgets.report import CHROMIUM_FLAGS as CHROMIUM_ARGS  # noqa: E402  (the tests' flags too)
+
+MIB = 1024 * 1024
+AIM = 1.2  # participant page within 1.2x the bare notebook, in time and in memory
+SERVER_START_TIMEOUT = 90.0
+KERNEL_STOP_TIMEOUT = 20.0
+XSRF = "vertaiset-bench"  # tornado accepts any _xsrf cookie that equals the X-XSRFToken header
+
+# A control is "interactive" when it has a box, is not hidden and is not disabled (itself,
+# by an aria-disabled ancestor or by a disabled fieldset). Evaluated in the page every 20 ms.
+READY_JS = """
+([kind, arg]) => {
+  let found;
+  if (kind === "css") {
+    found = Array.from(document.querySelectorAll(arg));
+  } else {
+    found = Array.from(document.querySelectorAll("button")).filter((b) => b.textContent.trim() === arg);
+  }
+  for (const el of found) {
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (box.width <= 0 || box.height <= 0 || style.visibility !== "visible") continue;
+    if (el.disabled || el.closest('[aria-disabled="true"]') || el.closest("fieldset:disabled")) continue;
+    return true;
+  }
+  return false;
+}
+"""
+
+
+# --------------------------------------------------------------------------- data
+@dataclass
+class Page:
+    key: str
+    title: str
+    notebook: str
+    query: dict[str, str]
+    control: tuple[str, str]  # ("css", selector) or ("button", exact text)
+    control_label: str
+    runs: list["Run"] = field(default_factory=list)
+
+    def counted(self) -> list["Run"]:
+        """The runs that count (warm-up rounds left out)."""
+        return [r for r in self.runs if not r.warmup]
+
+    def ok_runs(self) -> list["Run"]:
+        """The counted runs that succeeded."""
+        return [r for r in self.counted() if r.ok]
+
+
+@dataclass
+class Run:
+    page: str
+    index: int  # 0-based over all rounds, warm-up rounds included
+    warmup: bool
+    ok: bool = False
+    seconds: float | None = None
+    commit_seconds: float | None = None
+    rss_mib: float | None = None
+    uss_mib: float | None = None
+    kernel_pid: int | None = None
+    kernel_stopped: str = ""
+    error: str = ""
+    load1: float | None = None  # 1-minute load average when the load started
+
+
+# --------------------------------------------------------------------------- helpers
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def median_min_max(values: list[float]) -> tuple[float, float, float] | None:
+    if not values:
+        return None
+    return statistics.median(values), min(values), max(values)
+
+
+def fmt_mmm(values: list[float], digits: int) -> str:
+    m = median_min_max(values)
+    if m is None:
+        return "–"
+    return f"{m[0]:.{digits}f} ({m[1]:.{digits}f}–{m[2]:.{digits}f})"
+
+
+def ratio(a: list[float], b: list[float]) -> float | None:
+    if not a or not b:
+        return None
+    return statistics.median(a) / statistics.median(b)
+
+
+def fmt_ratio(r: float | None) -> str:
+    return "–" if r is None else f"{r:.2f}×"
+
+
+def version_of(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def kernel_processes(server: psutil.Process) -> list[psutil.Process]:
+    """The server's ``ipykernel_launcher`` descendants that are alive."""
+    found = []
+    try:
+        children = server.children(recursive=True)
+    except psutil.Error:
+        return []
+    for proc in children:
+        try:
+            cmd = proc.cmdline()
+            if proc.status() == psutil.STATUS_ZOMBIE:
+                continue
+        except psutil.Error:
+            continue
+        if any("ipykernel_launcher" in part for part in cmd):
+            found.append(proc)
+    return found
+
+
+def kernel_id(proc: psutil.Process) -> str | None:
+    try:
+        cmd = " ".join(proc.cmdline())
+    except psutil.Error:
+        return None
+    match = re.search(r"kernel-([0-9a-f-]{36})\.json", cmd)
+    return match.group(1) if match else None
+
+
+# --------------------------------------------------------------------------- server
+class Server:
+    """One ``vertaiset serve`` in its own process group; :meth:`stop` is safe to call twice."""
+
+    def __init__(self, root: Path, db_url: str, port: int, log_path: Path, env: dict[str, str]):
+        self.port = port
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.log_path = log_path
+        self._log = open(log_path, "w")
+        self.cmd = [
+            sys.executable, "-m", "vertaiset_widgets.cli", "serve",
+            "--root", str(root), "--port", str(port), "--db-url", db_url,
+        ]
+        self.proc = subprocess.Popen(
+            self.cmd, env=env, cwd=str(root), stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.ps = psutil.Process(self.proc.pid)
+        self._stopped = False
+
+    def wait_ready(self, timeout: float = SERVER_START_TIMEOUT) -> float:
+        start = time.monotonic()
+        deadline = start + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the server exited:\n{self.log_tail()}")
+            try:
+                urllib.request.urlopen(f"{self.base_url}/voila/static/voila.js", timeout=2).read(1)
+                return time.monotonic() - start
+            except Exception:
+                time.sleep(0.3)
+        raise RuntimeError(f"the server did not answer within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def url(self, notebook: str, query: dict[str, str]) -> str:
+        q = f"?{urlencode(query)}" if query else ""
+        return f"{self.base_url}/voila/render/{notebook}{q}"
+
+    def shutdown_kernel(self, proc: psutil.Process) -> str:
+        """Stop one kernel: the server's kernel API first, so that its restarter does not bring
+        the kernel back (a bare ``kill`` makes jupyter_client restart it), then SIGKILL if alive."""
+        kid = kernel_id(proc)
+        how = []
+        if kid:
+            req = urllib.request.Request(
+                f"{self.base_url}/api/kernels/{kid}",
+                method="DELETE",
+                headers={"Cookie": f"_xsrf={XSRF}", "X-XSRFToken": XSRF},
+            )
+            try:
+                with urllib.request.urlopen(req, timeout=KERNEL_STOP_TIMEOUT) as resp:
+                    how.append(f"api {resp.status}")
+            except Exception as exc:  # fall through to the kill below
+                how.append(f"api failed ({exc})")
+        try:
+            proc.wait(timeout=KERNEL_STOP_TIMEOUT)
+        except psutil.TimeoutExpired:
+            proc.kill()
+            how.append("killed")
+            try:
+                proc.wait(timeout=5)
+            except psutil.TimeoutExpired:
+                how.append("still alive")
+        except psutil.NoSuchProcess:
+            pass
+        return ", ".join(how) or "gone"
+
+    def log_tail(self, chars: int = 3000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        kernels = kernel_processes(self.ps)  # kernels run in their own session: kill them by pid
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.proc.wait(10)
+        for k in kernels:
+            try:
+                if k.is_running():
+                    k.kill()
+            except psutil.Error:
+                pass
+        self._log.close()
+
+
+# --------------------------------------------------------------------------- setup
+def prepare(tmp: Path) -> tuple[str, str, str, str]:
+    """Notebooks and database in ``tmp``; returns (db_url, participant code, demo code, demo key)."""
+    for nb in sorted((ROOT / "workbooks").glob("*.ipynb")):
+        shutil.copy2(nb, tmp / nb.name)
+    shutil.copy2(BARE_NOTEBOOK, tmp / BARE_NOTEBOOK.name)
+    db_url = f"sqlite:///{tmp / 'bench.sqlite'}"
+    from vertaiset_widgets.demo import seed_demo
+    from vertaiset_widgets.store import SessionStore
+
+    store = SessionStore(db_url)
+    try:
+        session, _key = store.create_session("Benchmark", network="Benchmark")
+        store.set_activity_state(session.id, "arviointi_360", is_open=True)
+        demo, demo_key = seed_demo(store)
+    finally:
+        store.close()
+    return db_url, session.code, demo.code, demo_key
+
+
+# --------------------------------------------------------------------------- one load
+def measure_once(browser, server: Server, page_def: Page, run: Run, timeout_s: float, settle_s: float) -> None:
+    before = {p.pid for p in kernel_processes(server.ps)}
+    run.load1 = os.getloadavg()[0]
+    context = browser.new_context()
+    page = None
+    kernel: psutil.Process | None = None
+    try:
+        page = context.new_page()
+        url = server.url(page_def.notebook, page_def.query)
+        t0 = time.perf_counter()
+        page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+        run.commit_seconds = time.perf_counter() - t0
+        remaining = max(1.0, timeout_s - run.commit_seconds)
+        page.wait_for_function(READY_JS, arg=list(page_def.control), polling=20, timeout=remaining * 1000)
+        run.seconds = time.perf_counter() - t0
+        # sanity check with Playwright's own notion of visible and enabled
+        kind, arg = page_def.control
+        loc = page.locator(arg) if kind == "css" else page.get_by_role("button", name=arg, exact=True)
+        if not (loc.first.is_visible() and loc.first.is_enabled()):
+            raise RuntimeError("control found by the page script but Playwright says not visible/enabled")
+        time.sleep(settle_s)
+        kernels = kernel_processes(server.ps)
+        if not kernels:
+            raise RuntimeError("no ipykernel_launcher child of the server")
+        kernel = max(kernels, key=lambda p: p.create_time())
+        if kernel.pid in before:
+            raise RuntimeError(f"the newest kernel (pid {kernel.pid}) existed before this load")
+        mem = kernel.memory_full_info()
+        run.kernel_pid = kernel.pid
+        run.rss_mib = mem.rss / MIB
+        run.uss_mib = mem.uss / MIB
+        run.ok = True
+    except Exception as exc:
+        run.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+        if page is not None:  # what the page showed instead
+            try:
+                shown = " ".join(page.inner_text("body", timeout=3000).split())[:80]
+                run.error += f"; the page showed: {shown!r}"
+            except Exception:
+                pass
+    finally:
+        try:
+            if page is not None:
+                page.close()
+            context.close()
+        except Exception as exc:  # pragma: no cover
+            run.error = run.error or f"closing the page failed: {exc}"
+        # shut down every kernel this load started (normally exactly one)
+        new = [p for p in kernel_processes(server.ps) if p.pid not in before]
+        if kernel is not None and kernel not in new:
+            new.append(kernel)
+        how = [f"{p.pid}: {server.shutdown_kernel(p)}" for p in new]
+        # a kernel the restarter brought back would show up as a new child: one more pass
+        time.sleep(0.5)
+        again = [p for p in kernel_processes(server.ps) if p.pid not in before]
+        how += [f"{p.pid} (again): {server.shutdown_kernel(p)}" for p in again]
+        run.kernel_stopped = "; ".join(how) or "no kernel"
+
+
+# --------------------------------------------------------------------------- imports
+PROBE = r'''
+import sys, json, time
+def _mem():
+    rss = uss = 0.0
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1]) / 1024
+    with open("/proc/self/smaps_rollup") as fh:
+        for line in fh:
+            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                uss += int(line.split()[1]) / 1024
+    return rss, uss
+import ast
+import ipywidgets
+_base = set(sys.modules)
+_m0 = _mem()
+_t0 = time.perf_counter()
+_ns = {"__name__": "__main__"}
+_steps = []
+for _stmt in ast.parse(CODE).body:  # statement by statement, so imports and calls are told apart
+    _before, _ms, _ts = len(sys.modules), _mem(), time.perf_counter()
+    exec(compile(ast.Module(body=[_stmt], type_ignores=[]), "<participant notebook>", "exec"), _ns)
+    _te, _me = time.perf_counter(), _mem()
+    _steps.append({"code": ast.get_source_segment(CODE, _stmt), "seconds": _te - _ts,
+                   "rss": _me[0] - _ms[0], "uss": _me[1] - _ms[1], "modules": len(sys.modules) - _before})
+_t1 = time.perf_counter()
+_m1 = _mem()
+print("@@BENCH@@" + json.dumps({
+    "seconds": _t1 - _t0, "rss0": _m0[0], "uss0": _m0[1], "rss1": _m1[0], "uss1": _m1[1],
+    "new": sorted(set(sys.modules) - _base), "steps": _steps,
+}))
+'''
+
+PROBE_ONE = r'''
+import sys, json, time
+def _mem():
+    rss = uss = 0.0
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1]) / 1024
+    with open("/proc/self/smaps_rollup") as fh:
+        for line in fh:
+            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                uss += int(line.split()[1]) / 1024
+    return rss, uss
+import ipywidgets
+import importlib
+_m0 = _mem()
+_t0 = time.perf_counter()
+importlib.import_module(NAME)
+_t1 = time.perf_counter()
+_m1 = _mem()
+print("@@BENCH@@" + json.dumps({"seconds": _t1 - _t0, "rss": _m1[0] - _m0[0], "uss": _m1[1] - _m0[1]}))
+'''
+
+KERNEL_BASELINE = r'''
+import sys, json
+import ipykernel.kernelapp, ipykernel.ipkernel, ipykernel.zmqshell
+import ipywidgets
+print("@@BENCH@@" + json.dumps(sorted(sys.modules)))
+'''
+
+
+def notebook_code(path: Path) -> str:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cells = []
+    for cell in nb["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if any(line.lstrip().startswith(("%", "!")) for line in src.splitlines()):
+            raise RuntimeError(f"{path.name} has IPython magics; this probe runs plain Python")
+        cells.append(src)
+    return "\n".join(cells)
+
+
+def run_probe(source: str, env: dict[str, str], cwd: Path, importtime: bool = False, timeout: float = 120) -> tuple[dict, str]:
+    cmd = [sys.executable] + (["-X", "importtime"] if importtime else []) + ["-c", source]
+    out = subprocess.run(cmd, env=env, cwd=str(cwd), capture_output=True, text=True, timeout=timeout)
+    if out.returncode != 0:
+        raise RuntimeError(f"probe failed ({out.returncode}):\n{out.stderr[-2000:]}")
+    line = next(line for line in out.stdout.splitlines() if line.startswith("@@BENCH@@"))
+    return json.loads(line[len("@@BENCH@@"):]), out.stderr
+
+
+def parse_importtime(stderr: str, after: str = "ipywidgets") -> list[tuple[str, int, int, int]]:
+    """``(module, depth, self_us, cumulative_us)`` of the imports after top-level ``after``."""
+    rows = []
+    seen_marker = False
+    for line in stderr.splitlines():
+        if not line.startswith("import time:") or "imported package" in line:
+            continue
+        parts = line[len("import time:"):].split("|")
+        if len(parts) != 3:
+            continue
+        raw = parts[2]
+        name = raw.strip()
+        depth = (len(raw) - len(raw.lstrip(" ")) - 1) // 2
+        if not seen_marker:
+            if name == after and depth == 0:
+                seen_marker = True
+            continue
+        rows.append((name, depth, int(parts[0]), int(parts[1])))
+    if not seen_marker:
+        raise RuntimeError(f"no top-level import of {after} in the -X importtime output")
+    return rows
+
+
+def import_analysis(tmp: Path, db_url: str, repeats: int, top: int) -> dict:
+    code = notebook_code(tmp / "osallistu.ipynb")
+    env = {k: v for k, v in os.environ.items() if k != "QUERY_STRING"}
+    env.update(VERTAISET_DB_URL=db_url, VERTAISET_HOME=str(tmp / "home"))
+    probe = f"CODE = {code!r}\n" + PROBE
+
+    plain = [run_probe(probe, env, tmp)[0] for _ in range(repeats)]
+    timed = [run_probe(probe, env, tmp, importtime=True) for _ in range(repeats)]
+    kernel_mods = set(run_probe(KERNEL_BASELINE, env, tmp)[0])
+
+    new = plain[0]["new"]
+    per_run: list[dict[str, dict]] = []
+    for _info, stderr in timed:
+        rows = parse_importtime(stderr)
+        stats: dict[str, dict] = {}
+        for i, (name, depth, self_us, cum_us) in enumerate(rows):
+            top_name = name.split(".")[0]
+            s = stats.setdefault(top_name, {"own_us": 0, "cum_us": None, "by": ""})
+            s["own_us"] += self_us
+            if name == top_name and s["cum_us"] is None:
+                s["cum_us"] = cum_us
+                # who imported it: the nearest enclosing import of another package
+                level = depth
+                for later_name, later_depth, _s, _c in rows[i + 1:]:
+                    if later_depth < level:
+                        if later_name.split(".")[0] != top_name:
+                            s["by"] = later_name
+                            break
+                        level = later_depth
+        per_run.append(stats)
+
+    own_self: dict[str, list[int]] = {}
+    own_cum: dict[str, list[int]] = {}
+    for _info, stderr in timed:
+        for name, _depth, self_us, cum_us in parse_importtime(stderr):
+            if name.split(".")[0] == "vertaiset_widgets":
+                own_self.setdefault(name, []).append(self_us)
+                own_cum.setdefault(name, []).append(cum_us)
+    ours_modules = sorted(
+        ({"name": n, "self_ms": statistics.median(v) / 1000, "cum_ms": statistics.median(own_cum[n]) / 1000}
+         for n, v in own_self.items()),
+        key=lambda m: m["self_ms"], reverse=True,
+    )
+    steps = []
+    for i, step in enumerate(plain[0]["steps"]):
+        steps.append({
+            "code": step["code"],
+            "ms": statistics.median(p["steps"][i]["seconds"] for p in plain) * 1000,
+            "rss": statistics.median(p["steps"][i]["rss"] for p in plain),
+            "uss": statistics.median(p["steps"][i]["uss"] for p in plain),
+            "modules": statistics.median(p["steps"][i]["modules"] for p in plain),
+        })
+
+    # our modules on this path: is there bytecode to load, and what does compiling them cost?
+    ours_files = []
+    for name in new:
+        if name.split(".")[0] == "vertaiset_widgets":
+            rel = name.split(".", 1)[1].replace(".", "/") if "." in name else "__init__"
+            path = ROOT / "vertaiset_widgets" / f"{rel}.py"
+            if path.is_file():
+                ours_files.append(path)
+    sources = [(str(f), f.read_text(encoding="utf-8")) for f in ours_files]
+    compile_ms = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for fname, src in sources:
+            compile(src, fname, "exec")
+        compile_ms.append((time.perf_counter() - t0) * 1000)
+    import importlib.util
+
+    have_pyc = sum(1 for f in ours_files if Path(importlib.util.cache_from_source(str(f))).is_file())
+
+    tops = sorted({m.split(".")[0] for m in new})
+    summary = []
+    for name in tops:
+        cums = [r[name]["cum_us"] for r in per_run if name in r and r[name]["cum_us"] is not None]
+        owns = [r[name]["own_us"] for r in per_run if name in r]
+        mods = [m for m in new if m.split(".")[0] == name]
+        in_kernel = sum(1 for m in mods if m in kernel_mods)
+        summary.append({
+            "name": name,
+            "modules": len(mods),
+            "kernel": "yes" if in_kernel == len(mods) else ("partly" if in_kernel else "no"),
+            "cum_ms": statistics.median(cums) / 1000 if cums else None,
+            "own_ms": statistics.median(owns) / 1000 if owns else None,
+            "by": next((r[name]["by"] for r in per_run if name in r and r[name]["by"]), "")
+            or "(at run time, not inside another import)",
+        })
+    ranked = sorted(
+        (s for s in summary if s["cum_ms"] is not None and s["name"] != "vertaiset_widgets"),
+        key=lambda s: s["cum_ms"],
+        reverse=True,
+    )[:top]
+    for s in ranked:  # memory of that package alone, imported after ipywidgets, in a fresh process
+        one = [run_probe(f"NAME = {s['name']!r}\n" + PROBE_ONE, env, tmp)[0] for _ in range(repeats)]
+        s["alone_rss"] = statistics.median(o["rss"] for o in one)
+        s["alone_uss"] = statistics.median(o["uss"] for o in one)
+        s["alone_ms"] = statistics.median(o["seconds"] for o in one) * 1000
+    ours = next((s for s in summary if s["name"] == "vertaiset_widgets"), None)
+    return {
+        "code": code,
+        "repeats": repeats,
+        "seconds": statistics.median(p["seconds"] for p in plain),
+        "rss": statistics.median(p["rss1"] - p["rss0"] for p in plain),
+        "uss": statistics.median(p["uss1"] - p["uss0"] for p in plain),
+        "rss_base": statistics.median(p["rss0"] for p in plain),
+        "uss_base": statistics.median(p["uss0"] for p in plain),
+        "new_modules": len(new),
+        "tops": tops,
+        "ours": ours,
+        "ours_modules": ours_modules,
+        "ours_files": len(ours_files),
+        "ours_pyc": have_pyc,
+        "compile_ms": statistics.median(compile_ms) if compile_ms else None,
+        "dont_write_bytecode": os.environ.get("PYTHONDONTWRITEBYTECODE", ""),
+        "steps": steps,
+        "summary": summary,
+        "ranked": ranked,
+    }
+
+
+# --------------------------------------------------------------------------- report
+def code_fingerprint() -> tuple[str, str]:
+    """A hash of the code under test (package, templates, workbooks) and the newest change time."""
+    import hashlib
+
+    files = sorted(
+        f for pattern in ("vertaiset_widgets/**/*.py", "vertaiset_widgets/static/*", "templates/**/*", "workbooks/*.ipynb")
+        for f in ROOT.glob(pattern) if f.is_file() and "__pycache__" not in f.parts
+    )
+    digest = hashlib.sha256()
+    newest = 0.0
+    for f in files:
+        try:
+            digest.update(str(f.relative_to(ROOT)).encode() + b"\0" + f.read_bytes())
+            newest = max(newest, f.stat().st_mtime)
+        except OSError:
+            continue
+    when = datetime.fromtimestamp(newest, timezone.utc).strftime("%H:%M:%S UTC") if newest else "?"
+    return digest.hexdigest()[:12], when
+
+
+def git_state() -> str:
+    """HEAD and whether the code under test differs from it (empty when git is unavailable)."""
+    try:
+        head = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %cI"], capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "vertaiset_widgets",
+                                "templates", "workbooks"], capture_output=True, text=True, timeout=10).stdout.strip()
+    except Exception:
+        return ""
+    if not head:
+        return ""
+    return f"git HEAD {head}; " + ("code under test has uncommitted changes" if dirty else "code under test = HEAD")
+
+
+def machine_info(browser_version: str) -> list[str]:
+    cpu = ""
+    try:
+        cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except Exception:
+        pass
+    return [
+        f"- CPUs: nproc {len(os.sched_getaffinity(0))} ({cpu or platform.machine()})",
+        f"- Memory: {psutil.virtual_memory().total / 1024**3:.1f} GiB total",
+        f"- OS: {platform.platform()}",
+        f"- Python {platform.python_version()}, voila {version_of('voila')}, ipywidgets {version_of('ipywidgets')}, "
+        f"ipykernel {version_of('ipykernel')}, jupyter_server {version_of('jupyter_server')}, "
+        f"anywidget {version_of('anywidget')}, playwright {version_of('playwright')}",
+        f"- Browser: Chromium {browser_version} (headless, {CHROMIUM})",
+    ]
+
+
+def results_table(pages: list[Page]) -> list[str]:
+    bare = pages[0]
+    bt = [r.seconds for r in bare.ok_runs()]
+    br = [r.rss_mib for r in bare.ok_runs()]
+    bu = [r.uss_mib for r in bare.ok_runs()]
+    lines = [
+        "| page | control waited for | runs ok | time to interactive, s: median (min–max) | kernel RSS, MiB: median (min–max) "
+        "| kernel USS, MiB: median (min–max) | time ÷ bare | RSS ÷ bare | USS ÷ bare |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for p in pages:
+        ok = p.ok_runs()
+        t = [r.seconds for r in ok]
+        rss = [r.rss_mib for r in ok]
+        uss = [r.uss_mib for r in ok]
+        lines.append(
+            f"| {p.title} | {p.control_label} | {len(ok)}/{len(p.counted())} "
+            f"| {fmt_mmm(t, 2)} | {fmt_mmm(rss, 1)} | {fmt_mmm(uss, 1)} "
+            f"| {fmt_ratio(ratio(t, bt))} | {fmt_ratio(ratio(rss, br))} | {fmt_ratio(ratio(uss, bu))} |"
+        )
+    return lines
+
+
+def runs_table(pages: list[Page]) -> list[str]:
+    all_runs = sorted((r for p in pages for r in p.runs), key=lambda r: r.index)
+    lines = [
+        "| # | page | counted | goto committed, s | interactive, s | RSS, MiB | USS, MiB | kernel stop | error |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    f = lambda v, d: "–" if v is None else f"{v:.{d}f}"  # noqa: E731
+    for r in all_runs:
+        lines.append(
+            f"| {r.index + 1} | {r.page} | {'no (warm-up)' if r.warmup else 'yes'} | {f(r.commit_seconds, 2)} "
+            f"| {f(r.seconds, 2)} | {f(r.rss_mib, 1)} | {f(r.uss_mib, 1)} | {r.kernel_stopped} | {r.error} |"
+        )
+    return lines
+
+
+def imports_section(imp: dict) -> list[str]:
+    f = lambda v, d=1: "–" if v is None else f"{v:.{d}f}"  # noqa: E731
+    ours = imp["ours"] or {}
+    lines = [
+        "## Where the participant page's start-up goes",
+        "",
+        "The code cells of `osallistu.ipynb` run in a plain `python -c` subprocess (`QUERY_STRING` unset, so "
+        "`session` is empty and the page builds its join-code form; the database is the benchmark's SQLite "
+        "file, already migrated) right after `import ipywidgets`; what is listed is what that adds to "
+        f"`sys.modules`. Medians of {imp['repeats']} processes each.",
+        "",
+        f"- Running the notebook code after `import ipywidgets`: {imp['seconds'] * 1000:.0f} ms, "
+        f"+{imp['rss']:.1f} MiB RSS, +{imp['uss']:.1f} MiB USS "
+        f"(the process after `import ipywidgets` alone: {imp['rss_base']:.1f} MiB RSS, {imp['uss_base']:.1f} MiB USS).",
+        f"- It adds {imp['new_modules']} modules under {len(imp['tops'])} top-level names: "
+        + ", ".join(f"`{t}`" for t in imp["tops"]) + ".",
+        f"- `vertaiset_widgets` itself (own code only, `-X importtime` self time): {f(ours.get('own_ms'))} ms; "
+        "by module (self / cumulative, ms): "
+        + ", ".join(f"`{m['name']}` {m['self_ms']:.1f} / {m['cum_ms']:.1f}" for m in imp["ours_modules"][:6]) + ".",
+        f"- Bytecode: {imp['ours_pyc']} of the {imp['ours_files']} `vertaiset_widgets` source files on this path have a "
+        f"`__pycache__` file (`PYTHONDONTWRITEBYTECODE={imp['dont_write_bytecode'] or '(unset)'}` in this environment)"
+        + (
+            f"; without one, Python compiles them at every kernel start: compiling these {imp['ours_files']} files "
+            f"takes {imp['compile_ms']:.1f} ms here, part of the self times above."
+            if imp["ours_pyc"] < imp["ours_files"] and imp["compile_ms"] is not None
+            else "."
+        ),
+        "",
+        "Statement by statement (plain run, no `-X importtime`):",
+        "",
+        "| statement | time, ms | +RSS, MiB | +USS, MiB | modules added |",
+        "|---|---|---|---|---|",
+        *[
+            f"| `{' '.join(st['code'].split())[:90]}` | {st['ms']:.1f} | {st['rss']:.1f} | {st['uss']:.1f} | {st['modules']:.0f} |"
+            for st in imp["steps"]
+        ],
+        "",
+        f"Top {len(imp['ranked'])} by import time. *cumulative* is `-X importtime`'s cumulative time of the package's "
+        "first import (it includes the modules that import pulled in first, stdlib ones too); *own* is the sum of the "
+        "self time of the package's own modules. *alone* is a fresh process that imports only `ipywidgets` and then "
+        "this package (the memory it adds there; packages share dependencies, so these do not add up). *in a bare "
+        "kernel* says whether an ipykernel kernel has these modules loaded already (`ipykernel.kernelapp`, "
+        "`ipykernel.ipkernel`, `ipykernel.zmqshell` and `ipywidgets` imported), in which case they cost the page nothing.",
+        "",
+        "| # | top-level module | imported first by | modules | cumulative, ms | own, ms | alone: time, ms "
+        "| alone: +RSS, MiB | alone: +USS, MiB | in a bare kernel |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for i, s in enumerate(imp["ranked"], 1):
+        lines.append(
+            f"| {i} | `{s['name']}` | {s['by'] if s['by'].startswith('(') else '`' + s['by'] + '`'} | {s['modules']} | {f(s['cum_ms'])} | {f(s['own_ms'])} "
+            f"| {f(s.get('alone_ms'))} | {f(s.get('alone_rss'))} | {f(s.get('alone_uss'))} | {s['kernel']} |"
+        )
+    return lines
+
+
+def reading(pages: list[Page], imp: dict | None) -> list[str]:
+    bare, part, fac = pages
+    bt, pt, ft = ([r.seconds for r in p.ok_runs()] for p in pages)
+    bu, pu, fu = ([r.uss_mib for r in p.ok_runs()] for p in pages)
+    br, pr, fr = ([r.rss_mib for r in p.ok_runs()] for p in pages)
+    out = []
+    rt, rr, ru = ratio(pt, bt), ratio(pr, br), ratio(pu, bu)
+    if None not in (rt, rr, ru):
+        verdict = lambda r: "within" if r <= AIM else "over"  # noqa: E731
+        out.append(
+            f"- Participant page vs. bare slider: {rt:.2f}× the time to interactive ({verdict(rt)} the {AIM}× aim), "
+            f"{rr:.2f}× the kernel RSS ({verdict(rr)}) and {ru:.2f}× the kernel USS ({verdict(ru)}). "
+            f"In absolute terms the participant page took {statistics.median(pt) - statistics.median(bt):+.2f} s "
+            f"and its kernel {statistics.median(pu) - statistics.median(bu):+.1f} MiB USS "
+            f"({statistics.median(pr) - statistics.median(br):+.1f} MiB RSS) more than the bare page (medians)."
+        )
+    ft_r, fu_r = ratio(ft, bt), ratio(fu, bu)
+    if None not in (ft_r, fu_r):
+        out.append(
+            f"- Facilitator page (pandas + altair + vl-convert): "
+            f"{ft_r:.2f}× the bare time and {fu_r:.2f}× the bare kernel USS."
+        )
+    pairs = [
+        (p_run.seconds / b_run.seconds, p_run.uss_mib / b_run.uss_mib)
+        for b_run, p_run in zip(bare.counted(), part.counted())
+        if b_run.ok and p_run.ok
+    ]
+    if len(pairs) > 1:
+        tr = [a for a, _ in pairs]
+        out.append(
+            f"- Paired by round (each participant load against the bare load just before it): participant ÷ bare "
+            f"time {statistics.median(tr):.2f}× median ({min(tr):.2f}–{max(tr):.2f}×); the participant page was "
+            f"slower than the bare one in {sum(1 for a in tr if a > 1)} of {len(tr)} rounds."
+        )
+    loads = [r.load1 for p in pages for r in p.counted() if r.load1 is not None]
+    ncpu = len(os.sched_getaffinity(0))
+    if loads:
+        uss_spread = "; ".join(
+            f"{p.title} {max(u) - min(u):.1f} MiB"
+            for p in pages
+            if (u := [r.uss_mib for r in p.ok_runs()])
+        )
+        busy = max(loads) > ncpu
+        overlap = bool(bt and pt) and max(bt) >= min(pt)
+        firm = all(max(u) - min(u) < 1.0 for u in (bu, pu) if u)
+        out.append(
+            f"- The 1-minute load average at the start of the counted loads was {min(loads):.1f}–{max(loads):.1f} "
+            f"on {ncpu} CPUs" + (" (other jobs were running on the machine)" if busy else "") + "; "
+            + ("the bare and participant time ranges overlap. " if overlap else "the bare and participant time ranges do not overlap. ")
+            + f"Kernel USS max − min between runs: {uss_spread}"
+            + ("; so the participant/bare memory ratio is a firmer number than the time ratio." if firm and busy else ".")
+        )
+    spread = []
+    for p in pages:
+        t = [r.seconds for r in p.ok_runs()]
+        if len(t) > 1:
+            spread.append(f"{p.title} {min(t):.2f}–{max(t):.2f} s")
+    if spread:
+        out.append("- Run-to-run range of the time: " + "; ".join(spread) + ".")
+    for p in pages:
+        skipped = [r for r in p.counted() if r.error.startswith("skipped")]
+        failed = [r for r in p.counted() if not r.ok and r not in skipped]
+        if failed or skipped:
+            out.append(
+                f"- {p.title}: {len(failed)} counted load(s) failed"
+                + (f" (first: {failed[0].error})" if failed else "")
+                + (f" and {len(skipped)} were skipped after failures in a row" if skipped else "")
+                + ("; no numbers for this page from this run." if not p.ok_runs() else "; see the runs table.")
+            )
+    if imp and imp["ranked"]:
+        top3 = imp["ranked"][:3]
+        extra_uss = statistics.median(pu) - statistics.median(bu) if pu and bu else None
+        first = imp["ranked"][0]
+        if extra_uss and first.get("alone_uss") is not None:
+            out.append(
+                f"- `{first['name']}` alone (imported after ipywidgets in a fresh process) adds "
+                f"{first['alone_uss']:.1f} MiB USS and took {first['alone_ms']:.0f} ms there; the participant kernel "
+                f"holds {extra_uss:.1f} MiB USS more than the bare one."
+            )
+        out.append(
+            "- On the participant path the largest imports are "
+            + ", ".join(f"`{s['name']}` ({s['cum_ms']:.0f} ms, +{s.get('alone_uss', 0):.1f} MiB USS alone)" for s in top3)
+            + f"; the whole notebook code adds {imp['seconds'] * 1000:.0f} ms and {imp['uss']:.1f} MiB USS to a "
+            "process that has imported ipywidgets."
+        )
+    return out
+
+
+def write_report(args, pages, imp, meta) -> str:
+    lines = [
+        "# Page benchmark: participant and facilitator pages vs. a bare ipywidgets notebook",
+        "",
+        f"Measured {meta['date']} by `bench/bench_pages.py`; every number below is from that one run.",
+        "",
+        "Command:",
+        "",
+        "```",
+        meta["command"],
+        "```",
+        "",
+        "## Code measured",
+        "",
+        f"- Working tree of {ROOT.name}/ (`vertaiset_widgets/`, `templates/`, `workbooks/`), sha256 of the files "
+        f"{meta['code_start'][0]} at the start (newest file changed {meta['code_start'][1]}) and "
+        f"{meta['code_end'][0]} at the end (newest {meta['code_end'][1]})"
+        + (": unchanged during the run." if meta["code_start"][0] == meta["code_end"][0]
+           else ": **the code changed during the run** (others were editing), so later loads may have run newer code.")
+        + (f" At the start: {meta['git']}." if meta.get("git") else ""),
+        "",
+        "## Machine",
+        "",
+        *meta["machine"],
+        f"- Load average (1, 5, 15 min) at start {meta['load_start']}, at end {meta['load_end']}; "
+        "other jobs were free to run on the machine at the same time.",
+        "",
+        "## Method",
+        "",
+        f"- One `python -m vertaiset_widgets.cli serve --root TMP --port P --db-url sqlite:///TMP/bench.sqlite` "
+        f"(default culling: 600 s idle, checked every 60 s); it answered after {meta['server_start']:.1f} s.",
+        f"- Pages: bare slider `bare_slider.ipynb` (one `ipywidgets.IntSlider`), participant "
+        f"`osallistu.ipynb?session=CODE` (a session whose `arviointi_360` is open), facilitator "
+        f"`04_arviointi.ipynb?session=DEMO&key=KEY` (the demo session: 25 participants, the 360 answered).",
+        f"- {args.runs} counted loads per page after {args.warmup} warm-up round(s) that are not counted, interleaved "
+        "bare → participant → facilitator, each in a fresh browser context of one headless Chromium.",
+        "- Time to interactive: from the start of `page.goto` until the page's main control has a box, is visible "
+        "and is not disabled (checked in the page every 20 ms, then confirmed with Playwright's "
+        "`is_visible()`/`is_enabled()`). Controls: bare `.widget-slider`; participant the button "
+        "\"Lähetä vastaukset\" (it appears after the browser token round trip, the join and the first poll); "
+        "facilitator the first button \"Avaa vastattavaksi\" (the 360 console's; whether its charts are drawn by "
+        "then depends on the code: a live page may draw them after the console shows).",
+        f"- Kernel memory: {args.settle:g} s after that, RSS and USS (psutil `memory_full_info`) of the newest "
+        "`ipykernel_launcher` child of the server, checked to be new for this load. Then the page and context are "
+        "closed and that kernel is shut down through the server's kernel API (`DELETE /api/kernels/ID`, which "
+        "stops the process; a plain kill makes jupyter_client's restarter start it again), with SIGKILL if it "
+        "outlives 20 s. So each load runs with no other kernel of this server alive.",
+        "- Ratios are median ÷ median. RSS counts shared library pages too; USS is what this kernel alone holds, "
+        "i.e. what one more phone costs.",
+        "",
+        "## Results",
+        "",
+        *results_table(pages),
+        "",
+        f"Aim: participant page within {AIM}× the bare notebook in time and memory.",
+        "",
+        "## Reading",
+        "",
+        *reading(pages, imp),
+        "",
+    ]
+    if imp:
+        lines += [*imports_section(imp), ""]
+    lines += ["## Every load", "", *runs_table(pages), ""]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- main
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=5, help="counted loads per page (default 5)")
+    ap.add_argument("--warmup", type=int, default=1, help="uncounted rounds first (default 1)")
+    ap.add_argument("--timeout", type=float, default=120.0, help="seconds one load may take (default 120)")
+    ap.add_argument("--settle", type=float, default=1.0, help="seconds after interactive before reading memory (default 1)")
+    ap.add_argument("--pause", type=float, default=1.0, help="seconds between loads (default 1)")
+    ap.add_argument("--give-up-after", type=int, default=2,
+                    help="skip a page's remaining loads after this many failures in a row (default 2)")
+    ap.add_argument("--import-runs", type=int, default=3, help="processes per import measurement (default 3)")
+    ap.add_argument("--top", type=int, default=10, help="imports to list (default 10)")
+    ap.add_argument("--skip-imports", action="store_true", help="do not measure the participant page's imports")
+    ap.add_argument("--out", help="write the report here (e.g. bench/RESULTS.md)")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder (server log, database)")
+    args = ap.parse_args(argv)
+    if args.runs < 1 or args.warmup < 0:
+        ap.error("--runs must be >= 1 and --warmup >= 0")
+
+    command = " ".join(shlex.quote(a) for a in [sys.executable, *sys.argv])
+    meta = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": command,
+        "load_start": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "code_start": code_fingerprint(),
+        "git": git_state(),
+    }
+    tmp = Path(tempfile.mkdtemp(prefix="vertaiset-bench-"))
+    os.environ["VERTAISET_HOME"] = str(tmp / "home")  # nothing touches the user's own database
+    os.environ.pop("VERTAISET_DB_URL", None)
+    server: Server | None = None
+
+    def _on_signal(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGHUP, _on_signal)
+
+    try:
+        db_url, code, demo_code, demo_key = prepare(tmp)
+        print(f"temporary folder {tmp}; participant session {code}; demo session {demo_code}", flush=True)
+        pages = [
+            Page("bare", "bare slider", BARE_NOTEBOOK.name, {}, ("css", ".widget-slider"), "`.widget-slider`"),
+            Page("participant", "participant", "osallistu.ipynb", {"session": code},
+                 ("button", "Lähetä vastaukset"), "button \"Lähetä vastaukset\""),
+            Page("facilitator", "facilitator", "04_arviointi.ipynb", {"session": demo_code, "key": demo_key},
+                 ("button", "Avaa vastattavaksi"), "button \"Avaa vastattavaksi\""),
+        ]
+        env = {k: v for k, v in os.environ.items() if k != "QUERY_STRING"}
+        env["PYTHONUNBUFFERED"] = "1"
+        server = Server(tmp, db_url, free_port(), tmp / "server.log", env)
+        atexit.register(server.stop)
+        meta["server_start"] = server.wait_ready()
+        print(f"server up on {server.base_url} after {meta['server_start']:.1f} s", flush=True)
+
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            try:
+                meta["machine"] = machine_info(browser.version)
+                index = 0
+                for round_no in range(args.warmup + args.runs):
+                    warm = round_no < args.warmup
+                    for p in pages:
+                        run = Run(page=p.key, index=index, warmup=warm)
+                        index += 1
+                        streak = 0
+                        for earlier in reversed(p.runs):
+                            if earlier.ok:
+                                break
+                            streak += 1
+                        if args.give_up_after and streak >= args.give_up_after:
+                            run.error = f"skipped: the previous {streak} loads of this page failed"
+                            p.runs.append(run)
+                            print(f"[{'warm-up' if warm else f'run {round_no - args.warmup + 1}'}] {p.key:<12} SKIPPED", flush=True)
+                            continue
+                        measure_once(browser, server, p, run, args.timeout, args.settle)
+                        p.runs.append(run)
+                        status = (
+                            f"{run.seconds:6.2f} s  RSS {run.rss_mib:6.1f} MiB  USS {run.uss_mib:6.1f} MiB"
+                            if run.ok else f"FAILED {run.error}"
+                        )
+                        print(f"[{'warm-up' if warm else f'run {round_no - args.warmup + 1}'}] {p.key:<12} {status}  "
+                              f"(kernel stop: {run.kernel_stopped})", flush=True)
+                        time.sleep(args.pause)
+            finally:
+                browser.close()
+        left = kernel_processes(server.ps)
+        if left:
+            print(f"warning: {len(left)} kernel(s) of the server still alive at the end", flush=True)
+
+        imp = None
+        if not args.skip_imports:
+            print("measuring the participant page's imports ...", flush=True)
+            imp = import_analysis(tmp, db_url, args.import_runs, args.top)
+        meta["load_end"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        meta["code_end"] = code_fingerprint()
+        report = write_report(args, pages, imp, meta)
+        print()
+        print(report)
+        if args.out:
+            out = Path(args.out)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(report, encoding="utf-8")
+            print(f"wrote {out}")
+        return 0 if all(r.ok for p in pages for r in p.runs if not r.warmup) else 1
+    finally:
+        if server is not None:
+            server.stop()
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
