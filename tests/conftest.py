@@ -81,6 +81,11 @@ def demo(store, content):
     return seed_demo(store, content)
 
 
+def browser_sends(widget, content: dict) -> None:
+    """Deliver a custom message to a widget through ipywidgets' own comm path, as a browser's would."""
+    widget._handle_msg({"content": {"data": {"method": "custom", "content": content}}, "buffers": []})
+
+
 def free_port() -> int:
     """A free TCP port on loopback."""
     with socket.socket() as sock:

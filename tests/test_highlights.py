@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import browser_sends
 
 from vertaiset_widgets import aggregate
 from vertaiset_widgets.config import PageParams
@@ -29,17 +30,21 @@ def _panel(store, content, session, token, lang="fi") -> HighlightsPanel:
 
 
 def test_post_edit_and_withdraw_own(store, content, room):
-    """A participant posts, edits and withdraws their own highlight; the wall follows."""
+    """From the browser a participant posts, edits and withdraws their own highlights; the wall follows."""
     session, _ = room
     panel = _panel(store, content, session, "phone-aaaaaaaa")
-    panel.post_form.submit({"text": "Yhteinen tilannehuone", "tag": "unelma"})
+    browser_sends(panel.post_form, {"type": "submit", "value": {"text": "Yhteinen tilannehuone", "tag": "unelma"}})
     (mine,) = panel.mine.items
     assert (mine["text"], mine["tag"], mine["mine"]) == ("Yhteinen tilannehuone", "unelma", True)
-    panel.mine.act({"type": "edit", "item": mine["id"], "text": "Yhteinen tilannehuone joka kuukausi", "tag": "askel"})
-    (h,) = store.highlights(session.id, ACT)
+    seq = panel.post_form.status_seq
+    browser_sends(panel.post_form, {"type": "submit", "value": {"text": "Toinen", "tag": ""}})
+    assert panel.post_form.status_seq == seq + 1  # the same "posted" words are announced again
+    browser_sends(panel.mine, {"type": "withdraw", "item": [i for i in panel.mine.items if i["text"] == "Toinen"][0]["id"]})
+    browser_sends(panel.mine, {"type": "edit", "item": mine["id"], "text": "Yhteinen tilannehuone joka kuukausi", "tag": "askel"})
+    (h,) = [h for h in store.highlights(session.id, ACT) if not h.withdrawn]
     assert (h.text, h.tag, h.edited) == ("Yhteinen tilannehuone joka kuukausi", "askel", True)
     panel.mine.act({"type": "withdraw", "item": mine["id"]})
-    assert panel.mine.items == [] and store.highlights(session.id, ACT)[0].withdrawn
+    assert panel.mine.items == [] and all(h.withdrawn for h in store.highlights(session.id, ACT))
 
 
 def test_several_posts_one_at_a_time(store, content, room):
@@ -182,8 +187,8 @@ def test_wall_drops_actions_on_unknown_items(store, content, room):
     seen = []
     view = WallView(items=[{"id": "h1", "text": "x"}])
     view.on_action(lambda v, a: seen.append(a))
-    view._handle_msg(view, {"type": "vote", "item": "nope", "on": True}, [])
-    view._handle_msg(view, {"type": "vote", "item": "h1", "on": True}, [])
+    browser_sends(view, {"type": "vote", "item": "nope", "on": True})
+    browser_sends(view, {"type": "vote", "item": "h1", "on": True})
     assert seen == [{"type": "vote", "item": "h1", "on": True}]
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 import pytest
+from conftest import browser_sends
 
 from vertaiset_widgets.config import PageParams
 from vertaiset_widgets.forms import RatingForm
@@ -41,14 +42,13 @@ def test_participant_waits_until_an_activity_opens(store, content, room):
 
 
 def test_rating_submit_stores_and_acknowledges(store, content, room):
-    """Submitting the form stores every chosen value and says so."""
+    """Submitting the form from the browser stores every chosen value and says so."""
     session, _ = room
     store.set_activity_state(session.id, ACT, is_open=True)
     page = _page(store, content, session.code)
     page.join_as("browser-token-1")
     (form,) = _forms(page)
-    form.value = {"nyt|johtaminen": 4, "ennen|johtaminen": 2}
-    form.submit()
+    browser_sends(form, {"type": "submit", "value": {"nyt|johtaminen": 4, "ennen|johtaminen": 2}})
     stored = {(a.layer, a.item): a.value_num for a in store.answers(session.id, ACT)}
     assert stored == {("nyt", "johtaminen"): 4.0, ("ennen", "johtaminen"): 2.0}
     assert form.status_kind == "ok" and "2/24" in form.status
@@ -75,7 +75,7 @@ def test_rating_form_drops_values_off_the_scale(store, content, room):
     page = _page(store, content, session.code)
     page.join_as("browser-token-1")
     (form,) = _forms(page)
-    form._handle_msg(form, {"type": "submit", "value": {"nyt|johtaminen": 9, "nyt|bogus": 3, "ennen|johtaminen": "2"}}, [])
+    browser_sends(form, {"type": "submit", "value": {"nyt|johtaminen": 9, "nyt|bogus": 3, "ennen|johtaminen": "2"}})
     assert [(a.item, a.layer, a.value_num) for a in store.answers(session.id, ACT)] == [("johtaminen", "ennen", 2.0)]
 
 

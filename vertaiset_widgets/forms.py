@@ -39,11 +39,13 @@ class _MessagingWidget(anywidget.AnyWidget):
     disabled = traitlets.Bool(False).tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)
     status_kind = traitlets.Unicode("").tag(sync=True)
+    # bumped with every status, so the same words twice ("saved", "saved") are shown and announced twice
+    status_seq = traitlets.Int(0).tag(sync=True)
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
         self._callbacks: list[Callable[[Any, dict], None]] = []
-        self.on_msg(self._handle_msg)
+        self.on_msg(self._on_custom_msg)
 
     def _register(self, callback: Callable[[Any, dict], None], remove: bool) -> None:
         if remove:
@@ -60,8 +62,9 @@ class _MessagingWidget(anywidget.AnyWidget):
         with self.hold_sync():
             self.status = text
             self.status_kind = kind
+            self.status_seq += 1
 
-    def _handle_msg(self, _widget: Any, content: dict, _buffers: Any) -> None:
+    def _on_custom_msg(self, _widget: Any, content: dict, _buffers: Any) -> None:
         raise NotImplementedError
 
 
@@ -76,7 +79,7 @@ class _SubmittingForm(_MessagingWidget):
         """Submit as the browser would (``value`` defaults to the current value)."""
         self._emit(dict(self.value if value is None else value))
 
-    def _handle_msg(self, _widget: Any, content: dict, _buffers: Any) -> None:
+    def _on_custom_msg(self, _widget: Any, content: dict, _buffers: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "submit" and not self.disabled:
             value = content.get("value")
             self.submit(self._coerce(value if isinstance(value, dict) else {}))
@@ -161,7 +164,7 @@ class WallView(_MessagingWidget):
         """Act as the browser would (tests use this)."""
         self._emit(action)
 
-    def _handle_msg(self, _widget: Any, content: dict, _buffers: Any) -> None:
+    def _on_custom_msg(self, _widget: Any, content: dict, _buffers: Any) -> None:
         known = {item["id"] for item in self.items}
         if not isinstance(content, dict) or content.get("item") not in known:
             return

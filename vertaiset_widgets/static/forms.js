@@ -25,11 +25,14 @@ function uid(prefix) {
 function statusLine(model) {
   const status = h("p", { class: "vt-status", role: "status", "aria-live": "polite" });
   const update = () => {
-    status.textContent = model.get("status") || "";
+    // emptied first, so a screen reader announces the same words again
+    status.textContent = "";
     status.dataset.kind = model.get("status_kind") || "";
+    window.setTimeout(() => { status.textContent = model.get("status") || ""; }, 50);
   };
   model.on("change:status", update);
   model.on("change:status_kind", update);
+  model.on("change:status_seq", update);
   update();
   return status;
 }
@@ -289,12 +292,14 @@ function renderWall({ model, el }) {
     }
 
     const showStatus = () => {
-      status.textContent = model.get("status") || "";
+      status.textContent = "";
       status.dataset.kind = model.get("status_kind") || "";
+      window.setTimeout(() => { status.textContent = model.get("status") || ""; }, 50);
     };
     for (const name of ["items", "mode", "texts", "disabled", "votes_shown", "tags"]) model.on(`change:${name}`, render);
     model.on("change:status", showStatus);
     model.on("change:status_kind", showStatus);
+    model.on("change:status_seq", showStatus);
     render();
     showStatus();
 }
