@@ -92,10 +92,12 @@ async def _room(server: VoilaServer, store: SessionStore, code: str, key: str, s
 
             await asyncio.gather(*(vote_all(i) for i in range(PHONES)))
             # the facilitator's wall ends with every +1 counted: each first highlight has exactly 2
-            first = texts[3][0]
-            item = wall.locator("li", has_text=first)
-            await item.locator(".vt-wall-votes", has_text="+2").wait_for()
-            await screen.locator(".vt-wall[data-mode='screen'] li", has_text=first).wait_for()
+            for i in range(PHONES):
+                first = texts[i][0]
+                item = wall.locator("li", has=facilitator.locator(".vt-wall-text", has_text=first))
+                await item.locator(".vt-wall-votes", has_text="+2").wait_for()
+            screen_wall = screen.locator(".vt-wall[data-mode='screen']")
+            await screen_wall.locator(".vt-wall-text", has_text=texts[3][0]).wait_for()
             # markup stays text on the participants' wall, the facilitator's wall and the screen
             for page in (pages[5], facilitator, screen):
                 literal = page.locator(".vt-wall-text", has_text=XSS)

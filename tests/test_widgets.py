@@ -270,3 +270,14 @@ def test_facilitator_closes_the_session(store, content, room):
     assert "suljettu" in page.message and _forms(page) == []
     wb.session_button.click()
     assert store.get_session(session.code).is_open
+
+
+def test_screen_shows_only_what_runs_now(store, content, room):
+    """The room's screen shows the activity that is open or revealed and hides the others."""
+    session, _ = room
+    wb = Workbook(PageParams(session=session.code, role="screen"), content=content, store=store)
+    rating, wall = wb.activity(ACT), wb.activity("unelmaverkosto")
+    assert rating.layout.display is None and wall.layout.display == "none"  # nothing runs: the first
+    store.set_activity_state(session.id, "unelmaverkosto", is_open=True)
+    wb.refresh()
+    assert rating.layout.display == "none" and wall.layout.display is None

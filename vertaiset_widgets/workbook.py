@@ -617,6 +617,7 @@ class Workbook:
             console.add_class("vt-screen")
         self._consoles.append(console)
         self._ensure_polling()
+        self._focus_screen()
         return console
 
     # ------------------------------------------------------------------ report
@@ -694,6 +695,15 @@ class Workbook:
             self._agenda.value = self.agenda_html()
         for console in self._consoles:
             console.redraw()
+        self._focus_screen()
+
+    def _focus_screen(self) -> None:
+        """On the room's screen show only the activities that run now (or the first one)."""
+        if self.role != "screen" or not self._consoles:
+            return
+        active = [c for c in self._consoles if c.state.is_open or c.state.is_revealed] or self._consoles[:1]
+        for console in self._consoles:
+            console.layout.display = None if console in active else "none"
 
     def refresh(self) -> None:
         """Check the store now instead of waiting for the next poll."""
