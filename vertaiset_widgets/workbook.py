@@ -339,9 +339,7 @@ class RatingConsole(ActivityConsole):
         self._groups = W.HTML()
         if self.wb.role != "facilitator":
             return [self._radar]
-        main = W.Box([self._radar, self._table], layout=W.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"))
-        main.add_class("vt-results")
-        return [main, self._spread, self._groups]
+        return [self._radar, self._table, self._spread, self._groups]
 
     def _load(self) -> "RatingResults":
         return RatingResults.load(self.wb.store, self.wb.session, self.activity, self.wb.tr, self.state)
