@@ -34,8 +34,11 @@ from vertaiset_widgets.content import load_content  # noqa: E402
 from vertaiset_widgets.i18n import Translator  # noqa: E402
 from vertaiset_widgets.store import AnswerInput, SessionStore  # noqa: E402
 
-#: Generous: on a 2-core machine a facilitator kernel can take 10–20 s to start.
+#: Waits for something on an open page (an acknowledgement, a live update).
 WAIT_MS = 60_000
+#: Waits for a page to load: Voila starts a kernel and runs the notebook first. On a busy
+#: 2-core machine a facilitator page can take well over a minute.
+LOAD_MS = 120_000
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}
 PROJECTOR = {"width": 1920, "height": 1080}
@@ -120,6 +123,26 @@ def participant_id_of(store: SessionStore, session_id: int, token: str) -> int:
     return matches[0]
 
 
+#: The 360's respondent count, e.g. "Vastanneita 3 / osallistujia 3" (a workbook may hold other activities too).
+RESPONDENTS = re.compile(r"^(Vastanneita|Har svarat|Answered) \d+ / ")
+RADAR = re.compile(r"^(Tutkakaavio|Spindeldiagram|Radar chart)")
+
+
+def rating_stat(page: Page):
+    """The 360's respondent count on a facilitator or screen page."""
+    return page.locator("p.vt-stat", has_text=RESPONDENTS)
+
+
+def rating_console(page: Page):
+    """The 360's console (its controls, counts and charts) on a facilitator or screen page."""
+    return page.locator(".vt-activity").filter(has=rating_stat(page))
+
+
+def radar(page: Page):
+    """The 360's radar image, found by its text alternative."""
+    return rating_console(page).get_by_role("img", name=RADAR)
+
+
 def mark_page(page: Page) -> None:
     """Leave a mark in the page's JavaScript state: it is gone if the page ever reloads."""
     page.evaluate("() => { window.__vtNoReload = 'still here'; }")
@@ -127,6 +150,19 @@ def mark_page(page: Page) -> None:
 
 def assert_not_reloaded(page: Page) -> None:
     assert page.evaluate("() => window.__vtNoReload") == "still here", "the page was reloaded"
+
+
+def _settle_charts(page: Page, quiet: float = 1.5, timeout: float = 20) -> None:
+    """For screenshots only: a redraw sends the charts one by one (each SVG takes a moment
+    to make), so wait until no chart has changed for ``quiet`` seconds."""
+    read = "() => [...document.querySelectorAll('img.vt-chart')].map(img => img.src.length + ':' + img.src.slice(-64))"
+    deadline = time.monotonic() + timeout
+    last, since = page.evaluate(read), time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - since < quiet:
+        page.wait_for_timeout(250)
+        now = page.evaluate(read)
+        if now != last:
+            last, since = now, time.monotonic()
 
 
 def shot(page: Page, name: str, *, full_page: bool = True) -> None:
@@ -139,6 +175,7 @@ def shot(page: Page, name: str, *, full_page: bool = True) -> None:
         return
     folder = Path(SHOTS)
     folder.mkdir(parents=True, exist_ok=True)
+    _settle_charts(page)
     size = page.viewport_size
     try:
         if full_page and size:
@@ -228,20 +265,40 @@ def open_participant(ctx: BrowserContext, server: VoilaServer, code: str | None,
         query["session"] = code
     if lang:
         query["lang"] = lang
-    page.goto(server.url("osallistu.ipynb", **query), timeout=WAIT_MS)
+    page.goto(server.url("osallistu.ipynb", **query), timeout=LOAD_MS)
     return page
 
 
 def wait_joined(page: Page, save_label: str = "Tallenna tiedot") -> None:
-    page.get_by_role("button", name=save_label, exact=True).wait_for(timeout=WAIT_MS)
+    """Wait until the participant has joined (the profile form is there)."""
+    try:
+        page.get_by_role("button", name=save_label, exact=True).wait_for(timeout=LOAD_MS)
+    except playwright_api.TimeoutError:
+        raise AssertionError(
+            f"the participant page never showed its {save_label!r} button at {page.url}:\n"
+            + page.locator("body").inner_text(timeout=5000)[:1500]
+        ) from None
+
+
+def _not_ready(page: Page, server: VoilaServer, what: str) -> AssertionError:
+    """A readable failure for a page that did not come up: its text and the server log."""
+    try:
+        text = page.locator("body").inner_text(timeout=5000)[:1500]
+    except Exception as exc:  # the page itself may be gone
+        text = f"(no page text: {exc})"
+    log_tail = "\n".join(server.log().splitlines()[-40:])
+    return AssertionError(f"{what} at {page.url}\n--- page text ---\n{text}\n--- server log ---\n{log_tail}")
 
 
 def open_facilitator(ctx: BrowserContext, server: VoilaServer, code: str, *, page: Page | None = None,
                      **query: str) -> Page:
     """The facilitator's (or screen's) page, waited for until the activity is drawn."""
     page = page or ctx.new_page()
-    page.goto(server.url("04_arviointi.ipynb", session=code, **query), timeout=WAIT_MS)
-    page.locator("p.vt-stat").wait_for(timeout=WAIT_MS)
+    page.goto(server.url("04_arviointi.ipynb", session=code, **query), timeout=LOAD_MS)
+    try:
+        rating_stat(page).wait_for(timeout=LOAD_MS)
+    except playwright_api.TimeoutError:
+        raise _not_ready(page, server, "the 360's respondent count never appeared") from None
     return page
 
 
@@ -250,9 +307,10 @@ def test_three_phones_answer_and_facilitator_follows_live(server, vt_store, sess
     """Three phones submit different full profiles; the facilitator's count and radar follow without a reload."""
     info, key = session
     facilitator = open_facilitator(contexts(LAPTOP), server, info.code, key=key)
-    expect(facilitator.locator("p.vt-stat")).to_have_attribute("data-vt-respondents", "0")
-    chart = facilitator.locator("img.vt-chart").first
-    expect(chart).to_have_attribute("alt", re.compile(r"^Tutkakaavio"))
+    stat = rating_stat(facilitator)
+    expect(stat).to_have_attribute("data-vt-respondents", "0")
+    chart = radar(facilitator)
+    expect(chart).to_be_visible(timeout=LOAD_MS)
     radar_before = chart.get_attribute("src")
     mark_page(facilitator)
     navigations: list[str] = []
@@ -278,7 +336,6 @@ def test_three_phones_answer_and_facilitator_follows_live(server, vt_store, sess
             shot(phone, "participant-answered")
 
     assert len(set(tokens)) == 3, "each phone must be its own participant"
-    stat = facilitator.locator("p.vt-stat")
     expect(stat).to_have_attribute("data-vt-respondents", "3", timeout=WAIT_MS)
     expect(stat).to_have_text("Vastanneita 3 / osallistujia 3")
     expect(chart).to_have_attribute("alt", re.compile(r"^Tutkakaavio.*3 vastaajaa"))
@@ -304,7 +361,7 @@ def test_reload_brings_answers_back_and_resubmit_keeps_one_answer(server, vt_sto
     answer_all(page, values)
     submit_answers(page)
 
-    page.reload(timeout=WAIT_MS)
+    page.reload(timeout=LOAD_MS)
     wait_joined(page)
     expect(rating_status(page)).to_have_text(re.compile(r"^Aiemmat vastauksesi on haettu"), timeout=WAIT_MS)
     expect_checked(page, values)
@@ -389,14 +446,21 @@ def test_participant_follows_open_and_close_without_reload(server, vt_store, con
     mark_page(phone)
 
     facilitator = open_facilitator(contexts(LAPTOP), server, info.code, key=key)
-    facilitator.get_by_role("button", name="Avaa vastattavaksi").click()
+    rating_console(facilitator).get_by_role("button", name="Avaa vastattavaksi").click()
     submit = phone.get_by_role("button", name="Lähetä vastaukset")
     expect(submit).to_be_visible(timeout=WAIT_MS)
     expect(submit).to_be_enabled()
     expect(phone.get_by_role("group", name=ITEMS[0][1], exact=True)).to_be_visible()
 
-    facilitator.get_by_role("button", name="Sulje vastaaminen").click()
-    expect(submit).to_be_disabled(timeout=WAIT_MS)
+    rating_console(facilitator).get_by_role("button", name="Sulje vastaaminen").click()
+    expect(submit, "after 'Sulje vastaaminen' the phone's submit button should become disabled").to_be_disabled(
+        timeout=WAIT_MS)
+    # ... and stay so: not be swapped for something else by the page's next redraw. The
+    # page polls the store every second, so three seconds cover its next polls.
+    phone.wait_for_timeout(3000)
+    expect(submit, "the disabled form should stay on the phone after the task is closed").to_be_disabled(timeout=1000)
+    disabled_radios = phone.locator("input[type=radio]:disabled").count()
+    assert disabled_radios == TOTAL * len(ACTIVITY.scale.points), "every radio should be disabled too"
     assert_not_reloaded(phone)
     shot(phone, "participant-closed")
 
@@ -415,7 +479,7 @@ def assert_no_voila_error(page: Page) -> None:
 def test_unknown_code_says_so_without_traceback(server, contexts):
     """An unknown join code gives a friendly message, not a traceback."""
     page = open_participant(contexts(PHONE), server, "EIOLE9")
-    expect(page.get_by_text("Koodilla EIOLE9 ei löydy työpajaa", exact=False).first).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("Koodilla EIOLE9 ei löydy työpajaa", exact=False).first).to_be_visible(timeout=LOAD_MS)
     expect(page.get_by_label("Liittymiskoodi")).to_be_visible()
     assert_no_voila_error(page)
     shot(page, "participant-unknown-code")
@@ -427,7 +491,7 @@ def test_missing_code_asks_for_it_and_joins(server, vt_store, contexts):
     vt_store.set_activity_state(info.id, ACTIVITY_ID, is_open=True)
     page = open_participant(contexts(PHONE), server, None)
     code_input = page.get_by_label("Liittymiskoodi")
-    expect(code_input).to_be_visible(timeout=WAIT_MS)
+    expect(code_input).to_be_visible(timeout=LOAD_MS)
     shot(page, "participant-join-form")
     code_input.fill(info.code.lower())
     page.get_by_role("button", name="Liity", exact=True).click()
@@ -465,9 +529,10 @@ def test_screen_shows_code_and_radar_only_after_reveal(server, vt_store, session
                     [AnswerInput(item=i, layer=layer, value_num=3.0) for (layer, i) in profile(lambda i, j: 3)],
                     submission_id="screen-test")
     screen = open_facilitator(contexts(PROJECTOR), server, info.code, role="screen")
-    expect(screen.locator(".vt-joincode")).to_have_text(info.code)
-    expect(screen.locator("img.vt-qr")).to_be_visible()
-    expect(screen.locator("img.vt-chart")).to_have_count(0)
+    console = rating_console(screen)
+    expect(console.locator(".vt-joincode")).to_have_text(info.code)
+    expect(console.get_by_role("img", name=re.compile(r"^QR-koodi"))).to_be_visible()
+    expect(console.locator("img.vt-chart")).to_have_count(0)
     expect(screen.get_by_role("button")).to_have_count(0)
     shot(screen, "screen-before-reveal", full_page=False)
     mark_page(screen)
@@ -475,11 +540,11 @@ def test_screen_shows_code_and_radar_only_after_reveal(server, vt_store, session
     # The facilitator's button is exercised in the open/close test; here the reveal is
     # written to the store directly, which is all a screen in the room ever sees of it.
     vt_store.set_activity_state(info.id, ACTIVITY_ID, is_revealed=True)
-    expect(screen.locator("img.vt-chart")).to_have_attribute(
-        "alt", re.compile(r"^Tutkakaavio.*1 vastaajaa"), timeout=WAIT_MS)
-    expect(screen.locator("img.vt-chart")).to_be_visible()
+    expect(radar(screen)).to_have_attribute("alt", re.compile(r"^Tutkakaavio.*1 vastaajaa"), timeout=WAIT_MS)
+    expect(radar(screen)).to_be_visible()
     assert_not_reloaded(screen)
-    shot(screen, "screen-revealed", full_page=False)
+    shot(screen, "screen-revealed", full_page=False)  # what the projector shows
+    shot(screen, "screen-revealed-whole-page")
 
 
 # --------------------------------------------------------------------------- 7. language
@@ -505,7 +570,7 @@ def test_facilitator_page_in_english(server, session, contexts):
     finnish = page.locator("h2", has_text="360-asteen tarkastelutapa")
     expect(finnish).to_have_count(1)  # in the DOM (one notebook serves every language) ...
     expect(finnish).to_be_hidden()  # ... but not shown
-    expect(page.get_by_role("button", name="Open for answers")).to_be_visible()
+    expect(rating_console(page).get_by_role("button", name="Open for answers")).to_be_visible()
     shot(page, "facilitator-en")
 
 
@@ -547,8 +612,8 @@ def recorded_views(browser, server, vt_store) -> Iterator[Callable[[str], Record
             query = {"key": key} if view == "facilitator" else {"role": "screen"}
             open_facilitator(ctx, server, info.code, page=page, **query)
             if view == "facilitator":
-                expect(page.locator("img.vt-chart").first).to_be_visible()
-        page.wait_for_load_state("networkidle", timeout=WAIT_MS)
+                expect(radar(page)).to_be_visible(timeout=LOAD_MS)
+        page.wait_for_load_state("networkidle", timeout=LOAD_MS)
         opened[view] = RecordedView(page, requests, sockets)
         return opened[view]
 
@@ -587,7 +652,7 @@ def test_nickname_is_shown_as_text(server, vt_store, session, contexts):
     stored = [p for p in vt_store.participants(info.id) if p.token == token_of(page, info.code)]
     assert [(p.nickname, p.group_name) for p in stored] == [(payload, payload)]
 
-    page.reload(timeout=WAIT_MS)
+    page.reload(timeout=LOAD_MS)
     wait_joined(page)
     expect(page.get_by_label("Nimimerkki")).to_have_value(payload, timeout=WAIT_MS)
     expect(page.get_by_label("Ryhmä")).to_have_value(payload)
@@ -602,7 +667,7 @@ def test_nickname_is_shown_as_text(server, vt_store, session, contexts):
 def _describe(violations: list[dict]) -> str:
     lines = []
     for v in violations:
-        lines.append(f"{v['id']} ({v['impact']}): {v['help']} — {v.get('helpUrl', '')}")
+        lines.append(f"{v['id']} ({v.get('impact')}): {v['help']} — {v.get('helpUrl', '')}")
         for node in v.get("nodes", [])[:8]:
             lines.append(f"    {json.dumps(node.get('target'))}: {node.get('failureSummary', '').strip()}")
     return "\n".join(lines)
@@ -617,7 +682,9 @@ def test_no_serious_accessibility_violations(recorded_views, view):
     response = Axe().run(page).response
     violations = response.get("violations", [])
     print(f"axe on the {view} page: {len(response.get('passes', []))} rules passed, "
-          f"{len(response.get('incomplete', []))} need review")
+          f"{len(response.get('incomplete', []))} need review: {[v['id'] for v in response.get('incomplete', [])]}")
     print(_describe(violations) or "no violations")
+    if response.get("incomplete"):
+        print("needs review:\n" + _describe(response["incomplete"]))
     serious = [v for v in violations if v.get("impact") in ("serious", "critical")]
     assert not serious, "axe-core found serious/critical violations:\n" + _describe(serious)

@@ -233,7 +233,15 @@ class ParticipantPage(W.VBox):
         shown = 0
         for activity in self.content.activities.values():
             state = self.states.get(activity.id)
-            if state is None or not (state.is_open or state.is_revealed):
+            if state is None:
+                continue
+            if not (state.is_open or state.is_revealed):
+                # just closed: the participant still sees what they answered, without the button working
+                form = self.forms.get((activity.id, state.round))
+                if form is not None:
+                    form.disabled = True
+                    form.show_status(self.tr("activity_closed"), "")
+                    children.append(form)
                 continue
             shown += 1
             timer = self._timer_for(activity.id, state)

@@ -289,7 +289,7 @@ class ActivityConsole(W.VBox):
         results = self._load()
         round_note = f" · {tr('round', n=self.state.round)}" if self.state.round > 1 else ""
         self._state_line.value = (
-            f"<p class='vt-state' data-vt-state='{self.state.name}' data-vt-round='{self.state.round}'>"
+            f"<p class='vt-state' data-vt-activity='{self.activity.id}' data-vt-state='{self.state.name}' data-vt-round='{self.state.round}'>"
             f"{html.escape(tr('state_' + self.state.name) + round_note)}</p>"
         )
         if self.buttons:

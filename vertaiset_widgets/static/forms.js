@@ -40,7 +40,7 @@ function statusLine(model) {
 function renderFields({ model, el }) {
   const texts = model.get("texts");
   const form = h("form", { class: "vt-form", novalidate: true });
-  if (texts.title) form.append(h("h3", { class: "vt-form-title", text: texts.title }));
+  if (texts.title) form.append(h("h2", { class: "vt-form-title", text: texts.title }));
   if (texts.help) form.append(h("p", { class: "vt-help", text: texts.help }));
   const inputs = {};
   for (const field of model.get("fields")) {
@@ -102,7 +102,7 @@ function renderFields({ model, el }) {
 function renderRating({ model, el }) {
   const texts = model.get("texts");
   const form = h("form", { class: "vt-form vt-rating", novalidate: true });
-  if (texts.title) form.append(h("h3", { class: "vt-form-title", text: texts.title }));
+  if (texts.title) form.append(h("h2", { class: "vt-form-title", text: texts.title }));
   if (texts.prompt) form.append(h("p", { class: "vt-help", text: texts.prompt }));
   if (texts.scale) form.append(h("p", { class: "vt-hint", text: texts.scale }));
   const points = model.get("points");
