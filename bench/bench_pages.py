@@ -3,7 +3,7 @@
 
 Run::
 
-    /tmp/venv/bin/python bench/bench_pages.py [--runs N] [--out bench/RESULTS.md]
+    .venv/bin/python bench/bench_pages.py [--runs N] [--out bench/RESULTS.md]
 
 In one run this script
 
@@ -903,6 +903,15 @@ def write_report(args, pages, imp, meta) -> str:
 
 
 # --------------------------------------------------------------------------- main
+def _shown_python() -> str:
+    """The interpreter as the command line in RESULTS.md shows it: relative to the repository, else `python`."""
+    exe = Path(sys.executable)
+    try:
+        return str(exe.relative_to(ROOT))
+    except ValueError:
+        return "python"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=5, help="counted loads per page (default 5)")
@@ -921,7 +930,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1 or args.warmup < 0:
         ap.error("--runs must be >= 1 and --warmup >= 0")
 
-    command = " ".join(shlex.quote(a) for a in [sys.executable, *sys.argv])
+    command = " ".join(shlex.quote(a) for a in [_shown_python(), *sys.argv])
     meta = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "command": command,

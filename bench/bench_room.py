@@ -3,7 +3,7 @@
 
 Run::
 
-    /tmp/venv/bin/python bench/bench_room.py --participants 60 [--out bench/RESULTS.md] [--compare-preheat 4]
+    .venv/bin/python bench/bench_room.py --participants 60 [--out bench/RESULTS.md] [--compare-preheat 4]
 
 Nothing here is a mock and nothing goes through the store on the participants' behalf:
 every participant is a real Voila page with its own real kernel, driven through Voila's own
@@ -1665,7 +1665,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.participants < 2:
         ap.error("--participants must be >= 2")
 
-    command = " ".join(shlex.quote(a) for a in [sys.executable, *sys.argv])
+    from bench_pages import _shown_python  # the same way of showing the command
+
+    command = " ".join(shlex.quote(a) for a in [_shown_python(), *sys.argv])
     tmp = Path(tempfile.mkdtemp(prefix="vertaiset-room-"))
     os.environ["VERTAISET_HOME"] = str(tmp / "home")
     os.environ.pop("VERTAISET_DB_URL", None)
