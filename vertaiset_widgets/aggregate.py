@@ -14,7 +14,6 @@ __all__ = [
     "ANSWER_COLUMNS",
     "answers_frame",
     "group_profiles",
-    "participant_profiles",
     "rating_summary",
     "respondent_count",
     "word_counts",
@@ -106,14 +105,6 @@ def group_profiles(frame: pd.DataFrame, items: Sequence[str], layers: Sequence[s
     out = out[out["item"].isin(order) & out["layer"].isin(layer_order)]
     out = out.assign(_i=out["item"].map(order), _l=out["layer"].map(layer_order))
     return out.sort_values(["group", "_l", "_i"]).drop(columns=["_i", "_l"]).reset_index(drop=True)
-
-
-def participant_profiles(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each participant's answers as one row per participant and layer, items as columns."""
-    numeric = frame[frame["value"].notna()]
-    return numeric.pivot_table(
-        index=["participant_id", "nickname", "group", "layer"], columns="item", values="value", aggfunc="last"
-    ).reset_index()
 
 
 def word_counts(

@@ -378,12 +378,6 @@ class SessionStore:
         except VertaisetUnknownSessionError:
             return None
 
-    def list_sessions(self) -> list[SessionInfo]:
-        """Every session, newest first."""
-        with self.engine.connect() as conn:
-            codes = conn.execute(sa.select(t.sessions.c.code).order_by(t.sessions.c.id.desc())).scalars().all()
-        return [self.get_session(c) for c in codes]
-
     def network_sessions(self, network_id: int) -> list[SessionInfo]:
         """The sessions (rounds) of one network, oldest first."""
         with self.engine.connect() as conn:

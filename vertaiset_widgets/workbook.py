@@ -37,7 +37,6 @@ __all__ = [
     "RatingResults",
     "UnavailableWorkbook",
     "Workbook",
-    "open_workbook",
 ]
 
 log = logging.getLogger("vertaiset")
@@ -501,7 +500,7 @@ class Workbook:
         """Session title and date; join code and QR on live pages; a message for bad input."""
         tr = self.tr
         if self.session is None:
-            return self._show(HTML(f"<p class='vt-error' role='alert'>{html.escape(self.problem or '')}</p>"))
+            return HTML(f"<p class='vt-error' role='alert'>{html.escape(self.problem or '')}</p>")
         s = self.session
         when = s.held_on.strftime("%-d.%-m.%Y")
         parts = [
@@ -510,7 +509,7 @@ class Workbook:
         ]
         if self.role == "report":
             parts.append(f"<p>{html.escape(tr('report_intro', code=s.code))}</p>")
-            return self._show(HTML("".join(parts)))
+            return HTML("".join(parts))
         if self.problem:
             parts.append(f"<p class='vt-error' role='alert'>{html.escape(self.problem)}</p>")
         links = SessionLinks(s.code, lang=self.tr.lang)
@@ -604,7 +603,7 @@ class Workbook:
         try:
             activity = self.content.activity(activity_id)
         except KeyError as exc:
-            return self._show(HTML(f"<p class='vt-error' role='alert'>{html.escape(str(exc.args[0]))}</p>"))
+            return HTML(f"<p class='vt-error' role='alert'>{html.escape(str(exc.args[0]))}</p>")
         if self.session is None:
             return None
         if self.role == "report":
@@ -669,10 +668,6 @@ class Workbook:
             display(SVG(charts.to_svg(groups), metadata={"alt": tr("groups_alt")}))
         return None
 
-    @staticmethod
-    def _show(obj: Any) -> Any:
-        return obj
-
     # ------------------------------------------------------------------ live
     def _ensure_polling(self) -> None:
         if self._poller is None and self.session is not None:
@@ -726,8 +721,3 @@ class UnavailableWorkbook:
     def activity(self, activity_id: str) -> None:
         """Nothing to show."""
         return None
-
-
-def open_workbook(**params: str) -> "Workbook | UnavailableWorkbook":
-    """Open a workbook page from the notebook's parameters."""
-    return Workbook.open(**params)
