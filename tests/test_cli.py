@@ -94,7 +94,35 @@ def test_export_formats(sqlite_url, tmp_path, fmt):
 
     store = SessionStore(sqlite_url)
     assert len(rows) == store.count_rows(store.get_session("DEMO").id)
-    assert {r["activity"] for r in rows} == {"arviointi_360", "unelmaverkosto"}
+    from vertaiset_widgets.content import load_content
+
+    answered = {a for a in load_content().activities if a != "toimintatavat"}  # the board is the facilitator's, not answers
+    assert {r["activity"] for r in rows} == answered
+    if fmt == "json":
+        board = json.loads(out.read_text())["session"]["boards"]["toimintatavat"]
+        assert board["k01"]["status"] == "sovittu"
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "kumu"])
+def test_export_network_map(sqlite_url, tmp_path, fmt):
+    """`export --format graphml|kumu` writes the demo's network map; parsed back, it has its actors and ties."""
+    import networkx as nx
+
+    vertaiset("demo", env_db=sqlite_url)
+    out = tmp_path / f"map.{fmt}"
+    vertaiset("export", "DEMO", "--format", fmt, "--out", str(out), "--db-url", sqlite_url)
+    if fmt == "graphml":
+        graph = nx.read_graphml(out)
+        labels = {d["label"] for _n, d in graph.nodes(data=True)}
+        assert "Ohjaamo" in labels and "Ohjaamo-keskus" not in labels  # the duplicate was merged
+        assert graph.number_of_nodes() == 18
+        kinds = {d["type"] for *_e, d in graph.edges(data=True)}
+        assert kinds == {"vahva", "heikko", "puuttuva"}
+    else:
+        data = json.loads(out.read_text(encoding="utf-8"))
+        labels = {e["label"] for e in data["elements"]}
+        assert len(labels) == 18 and "Ohjaamo" in labels
+        assert all(c["from"] in labels and c["to"] in labels for c in data["connections"])
 
 
 def test_unknown_code_is_one_clear_line(sqlite_url, tmp_path):
@@ -153,7 +181,11 @@ def test_session_with_agenda_and_closing(sqlite_url, tmp_path):
     record = json.loads(vertaiset("session", "new", "--agenda", "yee", "--json", "--qr-dir", str(tmp_path), env_db=sqlite_url).stdout)
     store = SessionStore(sqlite_url)
     session = store.get_session(record["code"])
-    assert [a for _w, a, _t in store.agenda(session.id)] == ["arviointi_360", "unelmaverkosto"]
+    from vertaiset_widgets.content import load_agenda
+
+    plan = store.agenda(session.id)
+    assert [(w, a, t) for w, a, t in plan] == [(i.workbook, i.activity, i.time) for i in load_agenda("yee").items]
+    assert plan[0][:2] == ("01_tilannekuva.ipynb", "kuulumiset") and plan[-1][1] == "unelmaverkosto"
     assert vertaiset("session", "close", record["code"], env_db=sqlite_url).stdout.strip().endswith("closed")
     assert not store.get_session(record["code"]).is_open
     vertaiset("session", "open", record["code"], env_db=sqlite_url)

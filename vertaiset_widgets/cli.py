@@ -160,13 +160,17 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write a session's answers as CSV, XLSX or JSON."""
+    """Write a session's answers as CSV, XLSX or JSON, or a network map as GraphML or Kumu JSON."""
     from .config import normalize_code
-    from .export import export_session
+    from .export import export_map, export_session
 
     store = _store(args)
-    out = args.out or f"vertaiset-{normalize_code(args.code)}.{args.format}"
-    print(export_session(store, args.code, args.format, out))
+    suffix = {"kumu": "kumu.json"}.get(args.format, args.format)
+    out = args.out or f"vertaiset-{normalize_code(args.code)}.{suffix}"
+    if args.format in ("graphml", "kumu"):
+        print(export_map(store, args.code, args.format, out, activity_id=args.activity, lang=args.lang))
+    else:
+        print(export_session(store, args.code, args.format, out))
     return 0
 
 
@@ -257,7 +261,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write every answer of the session (superseded ones marked counts=false) as CSV, XLSX or JSON.",
     )
     export.add_argument("code", help="the session's join code")
-    export.add_argument("--format", choices=["csv", "xlsx", "json"], default="csv", help="file format (default csv)")
+    export.add_argument(
+        "--format", choices=["csv", "xlsx", "json", "graphml", "kumu"], default="csv",
+        help="file format (default csv); graphml and kumu write a network map (Gephi, Kumu)",
+    )
+    export.add_argument("--activity", default="verkostokartta", help="the network map to export (graphml, kumu)")
+    export.add_argument("--lang", default="fi", help="language of the map's labels (graphml, kumu)")
     export.add_argument("--out", help="file to write (default ./vertaiset-CODE.FORMAT)")
     export.set_defaults(func=cmd_export)
 

@@ -21,10 +21,18 @@ __all__ = [
     "Activity",
     "Agenda",
     "AgendaItem",
+    "AgreementBoard",
+    "Allocation",
+    "Canvas",
+    "CanvasField",
+    "Choice",
     "Content",
     "Item",
     "Highlights",
+    "NetworkMap",
+    "Position",
     "RatingMatrix",
+    "TieType",
     "Scale",
     "load_agenda",
     "load_content",
@@ -37,7 +45,16 @@ except AttributeError:  # pragma: no cover - depends on the build of PyYAML
     _Loader = yaml.SafeLoader
 
 #: Activity kinds that this version can run. A template naming any other kind is refused.
-KNOWN_KINDS = ("rating_matrix", "highlights")
+KNOWN_KINDS = (
+    "rating_matrix",
+    "highlights",
+    "choice",
+    "allocation",
+    "position",
+    "canvas",
+    "agreement_board",
+    "network_map",
+)
 
 
 def templates_dir() -> Path:
@@ -66,6 +83,8 @@ class Item(_Record):
     label: Text
     hint: Text | None = None
     short: Text | None = None
+
+    column: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")] | None = None
 
     def text(self, lang: str) -> str:
         """The label in ``lang``."""
@@ -105,27 +124,60 @@ class _ActivityBase(_Record):
     phase: int | None = None
 
 
-class RatingMatrix(_ActivityBase):
-    """Items rated on a scale, optionally in several time layers (the 360, knowing/trust/commitment)."""
+def _unique_ids(value: list[Any]) -> list[Any]:
+    ids = [item.id for item in value]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"ids must be unique, repeated: {', '.join(dupes)}")
+    return value
+
+
+class _Layered(_ActivityBase):
+    """An activity answered in time layers (e.g. *nyt* / *toivottu*), or in one unnamed layer."""
+
+    layers: list[Item] = Field(default_factory=list)
+
+    @property
+    def layer_ids(self) -> list[str]:
+        """Layer ids, or ``[""]`` when there is a single, unnamed layer."""
+        return [layer.id for layer in self.layers] or [""]
+
+
+class RatingMatrix(_Layered):
+    """Items rated on a scale, optionally in several time layers (the 360, knowing/trust/commitment).
+
+    With ``columns`` the items form a table: each item names its ``column``, and
+    ``chart: heatmap`` draws the room's means as a heatmap with column means.
+    """
 
     kind: Literal["rating_matrix"]
     scale: Scale = Field(default_factory=Scale)
     items: Annotated[list[Item], Field(min_length=1)]
-    layers: list[Item] = Field(default_factory=list)
+    columns: list[Item] = Field(default_factory=list)
+    chart: Literal["radar", "heatmap"] = "radar"
 
-    @field_validator("items", "layers")
+    @field_validator("items", "layers", "columns")
     @classmethod
     def _validate_unique_ids(cls, value: list[Item]) -> list[Item]:
-        ids = [item.id for item in value]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"ids must be unique, repeated: {', '.join(dupes)}")
-        return value
+        return _unique_ids(value)
 
-    @property
-    def layer_ids(self) -> list[str]:
-        """Layer ids, or ``[""]`` when the matrix has a single, unnamed layer."""
-        return [layer.id for layer in self.layers] or [""]
+    @model_validator(mode="after")
+    def _validate_columns(self) -> "RatingMatrix":
+        known = {c.id for c in self.columns}
+        for i, item in enumerate(self.items):
+            if self.columns and item.column not in known:
+                raise ValueError(
+                    f"items[{i}] ({item.id}): column must be one of {', '.join(sorted(known))}, got {item.column!r}"
+                )
+        if self.chart == "heatmap" and not self.columns:
+            raise ValueError("chart: heatmap needs columns")
+        return self
+
+    def column_items(self) -> list[tuple[Item | None, list[Item]]]:
+        """The items under each column (one unnamed column when there are none)."""
+        if not self.columns:
+            return [(None, list(self.items))]
+        return [(c, [i for i in self.items if i.column == c.id]) for c in self.columns]
 
 
 class Highlights(_ActivityBase):
@@ -140,11 +192,145 @@ class Highlights(_ActivityBase):
     @field_validator("tags")
     @classmethod
     def _validate_unique_ids(cls, value: list[Item]) -> list[Item]:
-        return RatingMatrix._validate_unique_ids(value)
+        return _unique_ids(value)
 
 
-AnyActivity = RatingMatrix | Highlights
-Activity = Annotated[Union[RatingMatrix, Highlights], Field(discriminator="kind")]
+class Choice(_Layered):
+    """Options to choose from, per layer (e.g. network type now and wanted).
+
+    ``mode``: ``single`` (one option per layer), ``multi`` (any number), or ``dots``
+    (a dot vote: each participant spreads ``dots`` dots, several on one option allowed).
+    """
+
+    kind: Literal["choice"]
+    mode: Literal["single", "multi", "dots"] = "single"
+    dots: Annotated[int, Field(ge=1, le=20)] = 3
+    options: Annotated[list[Item], Field(min_length=2)]
+
+    @field_validator("options", "layers")
+    @classmethod
+    def _validate_unique_ids(cls, value: list[Item]) -> list[Item]:
+        return _unique_ids(value)
+
+
+class Allocation(_Layered):
+    """Split ``total`` points among the options, per layer (hierarchy – market – network)."""
+
+    kind: Literal["allocation"]
+    total: Annotated[int, Field(ge=2, le=1000)] = 100
+    options: Annotated[list[Item], Field(min_length=2)]
+
+    @field_validator("options", "layers")
+    @classmethod
+    def _validate_unique_ids(cls, value: list[Item]) -> list[Item]:
+        return _unique_ids(value)
+
+
+class Position(_Layered):
+    """A place between two poles on ``points`` steps, per layer (side by side ↔ together)."""
+
+    kind: Literal["position"]
+    left: Text
+    right: Text
+    points: Annotated[int, Field(ge=3, le=11)] = 7
+
+    @field_validator("layers")
+    @classmethod
+    def _validate_unique_ids(cls, value: list[Item]) -> list[Item]:
+        return _unique_ids(value)
+
+
+class CanvasField(_Record):
+    """One box of a canvas: free text, or a choice among ``options``."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    label: Text
+    hint: Text | None = None
+    type: Literal["text", "textarea", "select"] = "textarea"
+    options: list[Item] = Field(default_factory=list)
+    max_length: Annotated[int, Field(ge=10, le=2000)] = 500
+
+    @model_validator(mode="after")
+    def _validate_options(self) -> "CanvasField":
+        if self.type == "select" and len(self.options) < 2:
+            raise ValueError(f"field {self.id}: a select needs at least two options")
+        if self.type != "select" and self.options:
+            raise ValueError(f"field {self.id}: options are only for type: select")
+        _unique_ids(self.options)
+        return self
+
+
+class Canvas(_ActivityBase):
+    """Structured text: one filled canvas per group (why/who/how/what/resources), or per participant (check-in)."""
+
+    kind: Literal["canvas"]
+    per: Literal["group", "participant"] = "group"
+    fields: Annotated[list[CanvasField], Field(min_length=1)]
+
+    @field_validator("fields")
+    @classmethod
+    def _validate_unique_ids(cls, value: list[CanvasField]) -> list[CanvasField]:
+        return _unique_ids(value)
+
+
+class AgreementBoard(_ActivityBase):
+    """Questions to agree on; for each the agreed answer, its status, owner and decision mode.
+
+    The facilitator edits the board live; participants see it. ``agreed`` names the
+    status that counts as agreed in the progress (default: the first status).
+    """
+
+    kind: Literal["agreement_board"]
+    questions: Annotated[list[Item], Field(min_length=1)]
+    statuses: Annotated[list[Item], Field(min_length=2)]
+    modes: list[Item] = Field(default_factory=list)
+    agreed: str | None = None
+
+    @field_validator("questions", "statuses", "modes")
+    @classmethod
+    def _validate_unique_ids(cls, value: list[Item]) -> list[Item]:
+        return _unique_ids(value)
+
+    @model_validator(mode="after")
+    def _validate_agreed(self) -> "AgreementBoard":
+        if self.agreed is not None and self.agreed not in {s.id for s in self.statuses}:
+            raise ValueError(f"agreed must be one of the statuses, got {self.agreed!r}")
+        return self
+
+    @property
+    def agreed_status(self) -> str:
+        """The id of the status that counts as agreed."""
+        return self.agreed or self.statuses[0].id
+
+
+class TieType(Item):
+    """A kind of tie on a network map, and how it is drawn."""
+
+    style: Literal["solid", "dashed", "dotted"] = "solid"
+    missing: bool = False
+
+
+class NetworkMap(_ActivityBase):
+    """Actors and the ties between them, added together; ties marked strong, weak or missing."""
+
+    kind: Literal["network_map"]
+    sectors: Annotated[list[Item], Field(min_length=1)]
+    sides: Annotated[list[Item], Field(min_length=1)]
+    roles: Annotated[list[Item], Field(min_length=1)]
+    ties: Annotated[list[TieType], Field(min_length=1)]
+    max_actors: Annotated[int, Field(ge=5, le=2000)] = 300
+
+    @field_validator("sectors", "sides", "roles", "ties")
+    @classmethod
+    def _validate_unique_ids(cls, value: list[Item]) -> list[Item]:
+        return _unique_ids(value)
+
+
+AnyActivity = RatingMatrix | Highlights | Choice | Allocation | Position | Canvas | AgreementBoard | NetworkMap
+Activity = Annotated[
+    Union[RatingMatrix, Highlights, Choice, Allocation, Position, Canvas, AgreementBoard, NetworkMap],
+    Field(discriminator="kind"),
+]
 
 
 class _ActivityFile(_Record):

@@ -45,7 +45,8 @@ def seed_demo(store: SessionStore, content: Content | None = None, *, participan
     content = content or load_content()
     existing = store.find_session(DEMO_CODE)
     if existing is not None:
-        return existing, store.set_key(DEMO_CODE)
+        _seed_phases(store, existing, content)  # a demo made by an earlier version gains phases 1 and 2
+        return store.get_session(DEMO_CODE), store.set_key(DEMO_CODE)
     session, key = store.create_session(DEMO_TITLE, network=DEMO_NETWORK, held_on=DEMO_DATE, code=DEMO_CODE)
     rng = random.Random(20221116)
     activity = content.activity("arviointi_360")
@@ -65,6 +66,7 @@ def seed_demo(store: SessionStore, content: Content | None = None, *, participan
         store.submit(person, activity.id, answers, submission_id=f"demo-{n:03d}", require_open=False)
     store.set_activity_state(session.id, activity.id, is_open=False, is_revealed=True)
     _seed_highlights(store, session, rng)
+    _seed_phases(store, session, content)
     from .content import load_agenda
 
     agenda = load_agenda("yee", content)
@@ -107,3 +109,14 @@ def _seed_highlights(store: SessionStore, session: SessionInfo, rng: random.Rand
     store.moderate(session.id, "unelmaverkosto", items[-1], "merge", items[1])
     store.moderate(session.id, "unelmaverkosto", items[1], "pin")
     store.set_activity_state(session.id, "unelmaverkosto", is_open=False, is_revealed=True)
+
+
+def _seed_phases(store: SessionStore, session: SessionInfo, content: Content) -> None:
+    """Phases 1 and 2 of the day, each once (a phase already seeded is left as it is)."""
+    from .demo_phases import seed_phase1, seed_phase2
+
+    states = store.activity_states(session.id)
+    if "kuulumiset" not in states and "kuulumiset" in content.activities:
+        seed_phase1(store, session, content, random.Random(1611))
+    if "toimintatavat" not in states and "toimintatavat" in content.activities:
+        seed_phase2(store, session, content, random.Random(1612))

@@ -44,7 +44,23 @@ def _rows(store: SessionStore, code: str) -> tuple[dict, list[dict]]:
         "held_on": session.held_on.isoformat(),
         "participants": len(store.participants(session.id)),
     }
+    boards = _boards(store, session.id)
+    if boards:
+        meta["boards"] = boards
     return meta, rows
+
+
+def _boards(store: SessionStore, session_id: int) -> dict[str, dict]:
+    """The agreement boards as they stand (the facilitator's entries are not answers)."""
+    from .content import AgreementBoard, load_content
+
+    out = {}
+    for activity in load_content().activities.values():
+        if isinstance(activity, AgreementBoard):
+            board = store.board(session_id, activity.id)
+            if board:
+                out[activity.id] = board
+    return out
 
 
 def export_session(store: SessionStore, code: str, fmt: str, out: str | Path) -> Path:
@@ -82,3 +98,23 @@ def _xlsx_safe(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
+
+
+def export_map(store: SessionStore, code: str, fmt: str, out: str | Path, *, activity_id: str = "verkostokartta",
+               lang: str = "fi") -> Path:
+    """Write a session's network map as GraphML (Gephi, yEd) or Kumu JSON and return the path."""
+    from .content import NetworkMap, load_content
+    from .i18n import Translator
+    from .network import load_network, to_graphml, to_kumu
+
+    content = load_content()
+    activity = content.activity(activity_id)
+    if not isinstance(activity, NetworkMap):
+        raise ValueError(f"{activity_id!r} is not a network map")
+    session = store.get_session(code)
+    tr = Translator.create(content, lang)
+    net = load_network(store, session.id, activity)
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(to_graphml(net, tr) if fmt == "graphml" else to_kumu(net, tr), encoding="utf-8")
+    return path

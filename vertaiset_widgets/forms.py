@@ -12,7 +12,7 @@ from typing import Any, Callable
 import anywidget
 import traitlets
 
-__all__ = ["BrowserToken", "Countdown", "FieldsForm", "RatingForm", "WallView"]
+__all__ = ["BrowserToken", "ChoiceForm", "Countdown", "FieldsForm", "RatingForm", "WallView"]
 
 _STATIC = Path(__file__).resolve().parent / "static"
 
@@ -138,6 +138,50 @@ class RatingForm(_SubmittingForm):
                 continue
             if key in keys and point in points:
                 out[key] = point
+        return out
+
+
+class ChoiceForm(_SubmittingForm):
+    """Options per layer: ``mode`` single (radios), multi (checkboxes), dots (a dot vote) or
+    allocation (points that add up to ``total``).
+
+    ``value`` maps ``"layer|option"`` to a number (1 for a chosen option, dots or points).
+    ``options`` and ``layers`` are lists of ``{"id", "label", "hint"?}``; ``texts`` carries
+    ``title``, ``prompt``, ``submit`` and ``sum`` (``{used}``, ``{total}``, ``{left}``).
+    """
+
+    form = traitlets.Unicode("choice").tag(sync=True)
+    mode = traitlets.Enum(["single", "multi", "dots", "allocation"], "single").tag(sync=True)
+    options = traitlets.List().tag(sync=True)
+    layers = traitlets.List().tag(sync=True)
+    dots = traitlets.Int(3).tag(sync=True)
+    total = traitlets.Int(100).tag(sync=True)
+    value = traitlets.Dict().tag(sync=True)
+
+    @property
+    def budget(self) -> int:
+        """What one layer may add up to (dots or points); 0 for single and multi choice."""
+        return {"dots": self.dots, "allocation": self.total}.get(self.mode, 0)
+
+    def _coerce(self, value: dict) -> dict:
+        layers = [layer["id"] for layer in self.layers] or [""]
+        options = [o["id"] for o in self.options]
+        keys = {f"{layer}|{option}" for layer in layers for option in options}
+        top = self.budget or 1
+        out: dict[str, int] = {}
+        for key, number in value.items():
+            try:
+                number = int(number)
+            except (TypeError, ValueError):
+                continue
+            if key in keys and 0 <= number <= top:
+                out[key] = number
+        if self.mode == "single":  # one per layer: a crafted message with two keeps neither
+            for layer in layers:
+                chosen = [k for k in out if k.startswith(f"{layer}|") and out[k]]
+                if len(chosen) > 1:
+                    for k in chosen:
+                        del out[k]
         return out
 
 

@@ -24,6 +24,7 @@ from .errors import (
 )
 from .forms import BrowserToken, Countdown, FieldsForm, RatingForm
 from .highlights import HighlightsPanel
+from .panels import ActivityPanel, panel_for
 from .i18n import Translator
 from .live import Poller
 from .store import ActivityState, AnswerInput, Participant, SessionInfo, SessionStore
@@ -81,6 +82,7 @@ class ParticipantPage(W.VBox):
         self.forms: dict[tuple[str, int], RatingForm] = {}
         self._results: dict[str, W.HTML] = {}
         self.panels: dict[str, HighlightsPanel] = {}
+        self.kind_panels: dict[str, ActivityPanel] = {}
         self._last_seen = time.monotonic()
         self.timers: dict[str, Countdown] = {}
         self._rendered = False
@@ -196,8 +198,16 @@ class ParticipantPage(W.VBox):
             log.exception("saving the profile failed")
             form.show_status(self.tr("save_failed"), "error")
             return
-        form.value = {"nickname": self.participant.nickname or "", "group": self.participant.group_name or ""}
+        self._set_participant(self.participant)
         form.show_status(self.tr("profile_saved"), "ok")
+
+    def _set_participant(self, participant: Participant) -> None:
+        """A new nickname or group: the profile form and every panel use it from now on."""
+        self.participant = participant
+        if self.profile_form is not None:
+            self.profile_form.value = {"nickname": participant.nickname or "", "group": participant.group_name or ""}
+        for panel in [*self.panels.values(), *self.kind_panels.values()]:
+            panel.participant = participant
 
     # ------------------------------------------------------------------ activities
     def _read_revision(self) -> int:
@@ -219,8 +229,10 @@ class ParticipantPage(W.VBox):
             self.session = session
             self.states = states
             self._render_activities()
-        elif any(s.is_revealed for s in states.values()):
-            self._render_activities()  # revealed results and walls follow new answers
+        elif any(s.is_revealed for s in states.values()) or any(
+            p.live and (states.get(a) and states[a].is_open) for a, p in self.kind_panels.items()
+        ):
+            self._render_activities()  # revealed results, walls, maps and boards follow new answers
 
     def _render_activities(self) -> None:
         assert self.session is not None and self.participant is not None
@@ -234,6 +246,21 @@ class ParticipantPage(W.VBox):
         for activity in self.content.activities.values():
             state = self.states.get(activity.id)
             if state is None:
+                continue
+            if not isinstance(activity, (Highlights, RatingMatrix)):
+                panel = self.kind_panels.get(activity.id)
+                if panel is None:
+                    panel = panel_for(self.store, self.participant, activity, self.tr, on_participant=self._set_participant)
+                    if panel is None:
+                        continue
+                    self.kind_panels[activity.id] = panel
+                if panel.update(state):
+                    if state.is_open or state.is_revealed:
+                        shown += 1
+                        timer = self._timer_for(activity.id, state)
+                        if timer is not None:
+                            children.append(timer)
+                    children.append(panel)
                 continue
             if not (state.is_open or state.is_revealed):
                 # just closed: the participant still sees what they answered, without the button working
@@ -286,8 +313,10 @@ class ParticipantPage(W.VBox):
             anchors = ", ".join(f"{p} = {tr.text(activity.scale.anchors[p])}" for p in sorted(activity.scale.anchors))
             form = RatingForm(
                 items=[
-                    {"id": i.id, "label": tr.label(i), "hint": tr.text(i.hint) if i.hint else ""}
-                    for i in activity.items
+                    {"id": i.id, "label": tr.label(i), "hint": tr.text(i.hint) if i.hint else "",
+                     "group": tr.label(column) if column else ""}
+                    for column, items in activity.column_items()
+                    for i in items
                 ],
                 layers=[
                     {"id": layer.id, "label": tr.label(layer)}

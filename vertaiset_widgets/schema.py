@@ -12,6 +12,7 @@ __all__ = [
     "activity_states",
     "agenda_items",
     "answers",
+    "board_entries",
     "metadata",
     "moderation_events",
     "networks",
@@ -21,7 +22,7 @@ __all__ = [
 
 #: The newest migration. The store compares it with the database's ``alembic_version``
 #: on open, and runs Alembic only when they differ (importing Alembic costs start-up time).
-SCHEMA_REVISION = "0002_live_room"
+SCHEMA_REVISION = "0003_boards"
 
 metadata = sa.MetaData()
 
@@ -123,4 +124,20 @@ agenda_items = sa.Table(
     sa.Column("activity_id", sa.String(80), nullable=False),
     sa.Column("starts_at", sa.String(5), nullable=True),
     sa.UniqueConstraint("session_id", "position", name="uq_agenda_position"),
+)
+
+# An agreement board as the facilitator keeps it, append-only: the latest entry per
+# question and field (answer, status, owner, mode) is what the board shows.
+board_entries = sa.Table(
+    "board_entries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), nullable=False),
+    sa.Column("activity_id", sa.String(80), nullable=False),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("item", sa.String(80), nullable=False),
+    sa.Column("field", sa.String(40), nullable=False),
+    sa.Column("value", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_board_lookup", "session_id", "activity_id", "round"),
 )

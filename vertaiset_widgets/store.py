@@ -894,16 +894,7 @@ class SessionStore:
                 tags[r.item] = r.value_text
             elif r.layer == "vote" and r.value_num:
                 voters.setdefault(r.item, set()).add(r.participant_id)
-        m = t.moderation_events
-        with self.engine.connect() as conn:
-            events = conn.execute(
-                sa.select(m.c.item, m.c.action, m.c.target)
-                .where(m.c.session_id == session_id, m.c.activity_id == activity_id, m.c.round == round)
-                .order_by(m.c.id)
-            ).all()
-        marks: dict[tuple[str, str], tuple[str, str | None]] = {}
-        for ev in events:
-            marks[(ev.item, MODERATION[ev.action])] = (ev.action, ev.target)
+        marks = self.moderation(session_id, activity_id, round=round)
         merged = {
             item: target for (item, kind), (action, target) in marks.items() if kind == "merged" and action == "merge"
         }
@@ -938,6 +929,68 @@ class SessionStore:
                 )
             )
         return out
+
+    # ------------------------------------------------------------------ agreement boards
+    #: the fields of one question on an agreement board
+    BOARD_FIELDS = ("answer", "status", "owner", "mode")
+
+    def set_board_entry(self, session_id: int, activity_id: str, item: str, values: dict[str, str | None]) -> int:
+        """The facilitator writes one question's fields; return how many changed.
+
+        Only fields whose value differs from what the board shows are stored (append-only).
+        """
+        unknown = set(values) - set(self.BOARD_FIELDS)
+        if unknown:
+            raise VertaisetInputError(f"unknown board fields: {', '.join(sorted(unknown))}")
+        state = self.activity_state(session_id, activity_id)
+        current = self.board(session_id, activity_id, round=state.round).get(item, {})
+        changed = {k: _clean_text(v) for k, v in values.items() if _clean_text(v) != current.get(k)}
+        if not changed:
+            return 0
+
+        def run(conn: Connection) -> None:
+            now = _now()
+            conn.execute(
+                sa.insert(t.board_entries),
+                [
+                    dict(session_id=session_id, activity_id=activity_id, round=state.round, item=item[:80],
+                         field=field, value=value, created_at=now)
+                    for field, value in changed.items()
+                ],
+            )
+            self._bump(conn, session_id)
+
+        self._write(run)
+        return len(changed)
+
+    def board(self, session_id: int, activity_id: str, *, round: int | None = None) -> dict[str, dict[str, str | None]]:
+        """The board as it stands: question id -> {field: latest value}."""
+        if round is None:
+            round = self.activity_state(session_id, activity_id).round
+        b = t.board_entries
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(b.c.item, b.c.field, b.c.value)
+                .where(b.c.session_id == session_id, b.c.activity_id == activity_id, b.c.round == round)
+                .order_by(b.c.id)
+            ).all()
+        out: dict[str, dict[str, str | None]] = {}
+        for row in rows:
+            out.setdefault(row.item, {})[row.field] = row.value
+        return out
+
+    def moderation(self, session_id: int, activity_id: str, *, round: int | None = None) -> dict[tuple[str, str], tuple[str, str | None]]:
+        """The latest moderation per (item, kind): ``{(item, "merged"): ("merge", target), ...}``."""
+        if round is None:
+            round = self.activity_state(session_id, activity_id).round
+        m = t.moderation_events
+        with self.engine.connect() as conn:
+            events = conn.execute(
+                sa.select(m.c.item, m.c.action, m.c.target)
+                .where(m.c.session_id == session_id, m.c.activity_id == activity_id, m.c.round == round)
+                .order_by(m.c.id)
+            ).all()
+        return {(ev.item, MODERATION[ev.action]): (ev.action, ev.target) for ev in events}
 
     def count_rows(self, session_id: int) -> int:
         """Every answer row of the session, superseded ones included."""

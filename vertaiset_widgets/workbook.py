@@ -21,17 +21,19 @@ from IPython.display import HTML, SVG, display
 
 from . import aggregate, charts
 from .config import DEMO_CODE, PageParams
-from .content import Content, Highlights, RatingMatrix, load_content
+from .content import AgreementBoard, Content, Highlights, NetworkMap, RatingMatrix, load_content
 from .errors import VertaisetError, unavailable_message
-from .forms import Countdown, WallView
+from .forms import Countdown, FieldsForm, WallView
 from .highlights import wall_items, wall_texts
 from .i18n import Translator
 from .links import SessionLinks, qr_svg_data_uri
 from .live import Poller
+from .results import results_for, svg_img
 from .store import ActivityState, Highlight, SessionInfo, SessionStore
 
 __all__ = [
     "ActivityConsole",
+    "BlocksConsole",
     "HighlightsConsole",
     "RatingConsole",
     "RatingResults",
@@ -40,12 +42,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("vertaiset")
-
-
-def _svg_img(svg: str, alt: str, css: str = "vt-chart") -> str:
-    """An SVG as an <img>: a chart can never run script, and it gets a text alternative."""
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return f"<img class='{css}' alt='{html.escape(alt, quote=True)}' src='data:image/svg+xml;base64,{data}'>"
 
 
 @dataclass(frozen=True)
@@ -358,17 +354,175 @@ class RatingConsole(ActivityConsole):
         self._drawn = key
         tr = self.wb.tr
         size = 720 if self.wb.role == "screen" else 520
-        self._radar.value = _svg_img(charts.to_svg(results.radar(size=size)), results.radar_alt())
+        self._radar.value = svg_img(charts.to_svg(results.radar(size=size)), results.radar_alt())
         if self.wb.role == "facilitator":
             self._table.value = results.table_html()
             if results.respondents:
-                self._spread.value = _svg_img(charts.to_svg(results.spread()), tr("spread_alt"))
+                self._spread.value = svg_img(charts.to_svg(results.spread()), tr("spread_alt"))
             groups = results.group_radars()
             self._groups.value = (
-                f"<h4>{html.escape(tr('group_profiles'))}</h4>" + _svg_img(charts.to_svg(groups), tr("groups_alt"))
+                f"<h4>{html.escape(tr('group_profiles'))}</h4>" + svg_img(charts.to_svg(groups), tr("groups_alt"))
                 if groups is not None
                 else f"<p class='vt-muted'>{html.escape(tr('no_groups'))}</p>"
             )
+
+
+class BlocksConsole(ActivityConsole):
+    """The phase 1 and 2 kinds: the blocks of :mod:`results`, plus the facilitator's own tools
+    for an agreement board (edit every question live) and a network map (merge and hide actors)."""
+
+    def _results_widgets(self) -> list[W.Widget]:
+        self._kind = results_for(self.activity)
+        self._box = W.VBox()
+        self._box.add_class("vt-blocks")
+        self._block_widgets: dict[str, W.HTML] = {}
+        self._drawn: Any = None
+        self.board_forms: dict[str, FieldsForm] = {}
+        self.map_forms: dict[str, FieldsForm] = {}
+        tools: list[W.Widget] = []
+        if self.controls and isinstance(self.activity, AgreementBoard):
+            tools = self._board_tools()
+        elif self.controls and isinstance(self.activity, NetworkMap):
+            tools = self._map_tools()
+        return [self._box, *tools]
+
+    def _load(self) -> Any:
+        return self._kind.load(self.wb.store, self.wb.session, self.activity, self.wb.tr, self.state)
+
+    def _counts_html(self, results: Any) -> str:
+        return results.counts_html()
+
+    def _clear(self) -> None:
+        self._box.children = []
+        self._drawn = None
+
+    def _draw(self, results: Any) -> None:
+        # Other activities' answers change the session's revision too: draw only when this one changed.
+        key = results.key()
+        if key == self._drawn and self._box.children:
+            return
+        self._drawn = key
+        blocks = results.blocks(self.wb.role)
+        children = []
+        for name, body in blocks:
+            widget = self._block_widgets.get(name)
+            if widget is None:
+                widget = self._block_widgets[name] = W.HTML()
+                widget.add_class(f"vt-block-{name}")
+            if widget.value != body:
+                widget.value = body
+            children.append(widget)
+        if list(self._box.children) != children:
+            self._box.children = children
+        self._update_tools(results)
+
+    # agreement board --------------------------------------------------------------
+    def _board_tools(self) -> list[W.Widget]:
+        tr = self.wb.tr
+        act: AgreementBoard = self.activity
+        none = [{"value": "", "label": "–"}]
+        forms = []
+        for n, q in enumerate(act.questions, start=1):
+            form = FieldsForm(
+                fields=[
+                    {"name": "answer", "label": tr("board_answer"), "type": "textarea", "maxlength": 1000, "rows": 2},
+                    {"name": "status", "label": tr("board_status"), "type": "select",
+                     "options": none + [{"value": s.id, "label": tr.label(s)} for s in act.statuses]},
+                    {"name": "owner", "label": tr("board_owner"), "maxlength": 120},
+                    {"name": "mode", "label": tr("board_mode"), "type": "select",
+                     "options": none + [{"value": m.id, "label": tr.label(m)} for m in act.modes]},
+                ],
+                texts={"title": f"{n}. {tr.label(q)}", "submit": tr("board_save")},
+            )
+            form.add_class("vt-board-form")
+            form.on_submit(lambda f, value, item=q.id: self.save_board(item, value, f))
+            self.board_forms[q.id] = form
+            forms.append(form)
+        heading = W.HTML(f"<h3>{html.escape(tr('board_edit_title'))}</h3><p class='vt-muted'>{html.escape(tr('board_edit_help'))}</p>")
+        grid = W.Box(forms)
+        grid.add_class("vt-board-forms")
+        return [heading, grid]
+
+    def save_board(self, item: str, value: dict, form: FieldsForm | None = None) -> None:
+        """Store one question's answer, status, owner and mode (the facilitator's save button)."""
+        act: AgreementBoard = self.activity
+        statuses = {s.id for s in act.statuses}
+        modes = {m.id for m in act.modes}
+        clean = {k: value.get(k) for k in self.wb.store.BOARD_FIELDS if k in value}
+        if clean.get("status") and clean["status"] not in statuses:
+            clean.pop("status")
+        if clean.get("mode") and clean["mode"] not in modes:
+            clean.pop("mode")
+        try:
+            self.wb.store.set_board_entry(self.wb.session.id, act.id, item, clean)
+        except Exception:
+            log.exception("saving the board failed")
+            if form is not None:
+                form.show_status(self.wb.tr("save_failed"), "error")
+            return
+        if form is not None:
+            form.show_status(self.wb.tr("board_saved", time=time.strftime("%H.%M")), "ok")
+        self.redraw()
+
+    # network map ------------------------------------------------------------------
+    def _map_tools(self) -> list[W.Widget]:
+        tr = self.wb.tr
+        merge = FieldsForm(
+            fields=[], texts={"title": tr("map_merge_title"), "help": tr("map_merge_help"), "submit": tr("map_merge")},
+        )
+        merge.on_submit(lambda f, value: self.merge_actors(value.get("actor", ""), value.get("into", ""), f))
+        hide = FieldsForm(fields=[], texts={"title": tr("map_hide_title"), "submit": tr("map_hide")})
+        hide.on_submit(lambda f, value: self._moderate_map(value.get("item", ""), f))
+        self.map_forms = {"merge": merge, "hide": hide}
+        for form in self.map_forms.values():
+            form.add_class("vt-card")
+        return [merge, hide]
+
+    def _update_tools(self, results: Any) -> None:
+        if self.board_forms:
+            board = results.board
+            for item, form in self.board_forms.items():
+                entry = board.get(item, {})
+                form.value = {k: entry.get(k) or "" for k in self.wb.store.BOARD_FIELDS}
+        if self.map_forms:
+            tr = self.wb.tr
+            net = results.network
+            actors = sorted(net.visible_actors, key=lambda a: a.name.casefold())
+            options = [{"value": a.id, "label": f"{a.name} ({a.organisation})" if a.organisation else a.name} for a in actors]
+            self.map_forms["merge"].fields = [
+                {"name": "actor", "label": tr("map_merge_actor"), "type": "select", "options": options},
+                {"name": "into", "label": tr("map_merge_into"), "type": "select", "options": options},
+            ]
+            types = {t.id: tr.label(t) for t in self.activity.ties}
+            ties = [
+                {"value": e["id"], "label": f"{net.name_of(e['source'])} – {net.name_of(e['target'])} ({types.get(e['type'], '')})"}
+                for e in net.edges()
+            ]
+            self.map_forms["hide"].fields = [
+                {"name": "item", "label": tr("map_hide_item"), "type": "select",
+                 "options": [{"value": o["value"], "label": f"{tr('map_actor')}: {o['label']}"} for o in options]
+                 + [{"value": t["value"], "label": f"{tr('map_tie')}: {t['label']}"} for t in ties]},
+            ]
+
+    def merge_actors(self, actor: str, into: str, form: FieldsForm | None = None) -> None:
+        """Merge a duplicate actor into another: its ties move there (the facilitator's merge)."""
+        tr = self.wb.tr
+        if not actor or not into or actor == into:
+            if form is not None:
+                form.show_status(tr("map_merge_same"), "error")
+            return
+        self.wb.store.moderate(self.wb.session.id, self.activity.id, actor, "merge", into)
+        if form is not None:
+            form.show_status(tr("map_merged"), "ok")
+        self.redraw()
+
+    def _moderate_map(self, item: str, form: FieldsForm | None = None) -> None:
+        if not item:
+            return
+        self.wb.store.moderate(self.wb.session.id, self.activity.id, item, "hide")
+        if form is not None:
+            form.show_status(self.wb.tr("map_hidden"), "ok")
+        self.redraw()
 
 
 class HighlightsConsole(ActivityConsole):
@@ -421,7 +575,7 @@ class HighlightsConsole(ActivityConsole):
         visible = [h.text for h in highlights if h.visible and h.text]
         words = aggregate.word_counts(visible, tr.lang, self.wb.content.stopwords)
         self._words.value = (
-            f"<h4>{html.escape(tr('words_title'))}</h4>" + _svg_img(charts.to_svg(charts.word_chart(words)), tr("words_alt"))
+            f"<h4>{html.escape(tr('words_title'))}</h4>" + svg_img(charts.to_svg(charts.word_chart(words)), tr("words_alt"))
             if not words.empty
             else f"<p class='vt-muted'>{html.escape(tr('no_answers'))}</p>"
         )
@@ -608,7 +762,12 @@ class Workbook:
             return None
         if self.role == "report":
             return self._report(activity)
-        kind = HighlightsConsole if isinstance(activity, Highlights) else RatingConsole
+        if isinstance(activity, Highlights):
+            kind: type[ActivityConsole] = HighlightsConsole
+        elif results_for(activity) is not None:
+            kind = BlocksConsole
+        else:
+            kind = RatingConsole
         console = kind(self, activity, controls=self.role == "facilitator" and self.has_key)
         if self.role == "screen":
             console.add_class("vt-screen")
@@ -621,6 +780,14 @@ class Workbook:
     def _report(self, activity: Any) -> None:
         if isinstance(activity, Highlights):
             return self._report_highlights(activity)
+        kind = results_for(activity)
+        if kind is not None:
+            assert self.session is not None
+            results = kind.load(self.store, self.session, activity, self.tr)
+            display(HTML(results.counts_html()))
+            for _name, block in results.blocks("report"):
+                display(HTML(block))
+            return None
         return self._report_rating(activity)
 
     def _report_highlights(self, activity: Highlights) -> None:

@@ -42,33 +42,51 @@ function renderFields({ model, el }) {
   const form = h("form", { class: "vt-form", novalidate: true });
   if (texts.title) form.append(h("h2", { class: "vt-form-title", text: texts.title }));
   if (texts.help) form.append(h("p", { class: "vt-help", text: texts.help }));
-  const inputs = {};
-  for (const field of model.get("fields")) {
-    const id = uid(`vt-${field.name}`);
-    const row = h("div", { class: "vt-field" });
-    row.append(h("label", { for: id, text: field.label }));
-    const common = { id, name: field.name, "aria-describedby": field.hint ? `${id}-hint` : null };
-    let input;
-    if (field.type === "select") {
-      input = h("select", common);
-      for (const option of field.options || []) input.append(h("option", { value: option.value, text: option.label }));
-    } else if (field.type === "textarea") {
-      input = h("textarea", { ...common, rows: field.rows || 3, maxlength: field.maxlength || 280 });
-    } else {
-      input = h("input", {
-        ...common,
-        type: "text",
-        maxlength: field.maxlength || 60,
-        autocomplete: field.autocomplete || "off",
-        autocapitalize: field.autocapitalize || null,
-        inputmode: field.inputmode || null,
-      });
+  const box = h("div", { class: "vt-fields" });
+  form.append(box);
+  let inputs = {};
+  // a field the participant has typed in keeps their words when someone else's save arrives
+  const dirty = new Set();
+  function build() {
+    const old = {};
+    for (const [name, input] of Object.entries(inputs)) old[name] = input.value;
+    const value = model.get("value") || {};
+    inputs = {};
+    box.replaceChildren();
+    for (const field of model.get("fields")) {
+      const id = uid(`vt-${field.name}`);
+      const row = h("div", { class: "vt-field" });
+      row.append(h("label", { for: id, text: field.label }));
+      const common = { id, name: field.name, "aria-describedby": field.hint ? `${id}-hint` : null };
+      let input;
+      if (field.type === "select") {
+        input = h("select", common);
+        for (const option of field.options || []) input.append(h("option", { value: option.value, text: option.label }));
+      } else if (field.type === "textarea") {
+        input = h("textarea", { ...common, rows: field.rows || 3, maxlength: field.maxlength || 280 });
+      } else {
+        input = h("input", {
+          ...common,
+          type: "text",
+          maxlength: field.maxlength || 60,
+          autocomplete: field.autocomplete || "off",
+          autocapitalize: field.autocapitalize || null,
+          inputmode: field.inputmode || null,
+        });
+      }
+      const keep = dirty.has(field.name) && field.name in old;
+      input.value = keep ? old[field.name] : value[field.name] || "";
+      if (field.type === "select" && input.value === "" && input.options.length && !(field.name in value)) {
+        input.selectedIndex = 0;
+      }
+      input.addEventListener("input", () => dirty.add(field.name));
+      input.addEventListener("change", () => dirty.add(field.name));
+      row.append(input);
+      if (field.hint) row.append(h("p", { id: `${id}-hint`, class: "vt-hint", text: field.hint }));
+      inputs[field.name] = input;
+      box.append(row);
     }
-    input.value = (model.get("value") || {})[field.name] || "";
-    row.append(input);
-    if (field.hint) row.append(h("p", { id: `${id}-hint`, class: "vt-hint", text: field.hint }));
-    inputs[field.name] = input;
-    form.append(row);
+    setDisabled();
   }
   const button = h("button", { type: "submit", class: "vt-submit", text: texts.submit });
   form.append(button);
@@ -76,25 +94,141 @@ function renderFields({ model, el }) {
   model.on("change:value", () => {
     const value = model.get("value") || {};
     for (const [name, input] of Object.entries(inputs)) {
-      if (document.activeElement !== input) input.value = value[name] || "";
+      if (document.activeElement !== input && !dirty.has(name)) input.value = value[name] || "";
     }
   });
   model.on("change:cleared", () => {
-    // a posted text is emptied so the next one can be written (the tag stays)
+    // a posted text is emptied so the next one can be written (choices stay)
     for (const input of Object.values(inputs)) if (input.tagName !== "SELECT") input.value = "";
+    dirty.clear();
   });
-  const setDisabled = () => {
+  model.on("change:fields", build);
+  function setDisabled() {
     const disabled = model.get("disabled");
     button.disabled = disabled;
     for (const input of Object.values(inputs)) input.disabled = disabled;
-  };
+  }
   model.on("change:disabled", setDisabled);
-  setDisabled();
+  build();
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const value = {};
     for (const [name, input] of Object.entries(inputs)) value[name] = input.value;
+    dirty.clear();
     model.send({ type: "submit", value });
+  });
+  el.append(form);
+}
+
+// Descriptions of the options, once, above the per-layer controls.
+function optionGuide(options) {
+  const described = options.filter((o) => o.hint);
+  if (!described.length) return null;
+  const dl = h("dl", { class: "vt-guide" });
+  for (const o of described) dl.append(h("dt", { text: o.label }), h("dd", { text: o.hint }));
+  return dl;
+}
+
+// Choice (single: radios, multi: checkboxes, dots: a number per option) and allocation
+// (a number per option that must add up to the total), one fieldset per layer.
+function renderChoice({ model, el }) {
+  const texts = model.get("texts");
+  const mode = model.get("mode");
+  const options = model.get("options");
+  const layers = model.get("layers").length ? model.get("layers") : [{ id: "", label: "" }];
+  const budget = mode === "allocation" ? model.get("total") : mode === "dots" ? model.get("dots") : 0;
+  const form = h("form", { class: "vt-form vt-choice", novalidate: true });
+  if (texts.title) form.append(h("h2", { class: "vt-form-title", text: texts.title }));
+  if (texts.prompt) form.append(h("p", { class: "vt-help", text: texts.prompt }));
+  const multiLayer = layers.length > 1;
+  if (multiLayer) {
+    const guide = optionGuide(options);
+    if (guide) form.append(guide);
+  }
+  const controls = {};
+  const sums = {};
+  const base = uid("vt-choice");
+  layers.forEach((layer, li) => {
+    const group = h("fieldset", { class: "vt-item" });
+    if (layer.label) group.append(h("legend", { text: layer.label }));
+    else group.setAttribute("aria-label", texts.title || "");
+    options.forEach((option, oi) => {
+      const key = `${layer.id}|${option.id}`;
+      const id = `${base}-${li}-${oi}`;
+      const hint = !multiLayer && option.hint ? h("span", { class: "vt-hint", text: option.hint }) : null;
+      let input;
+      if (mode === "single" || mode === "multi") {
+        input = h("input", {
+          type: mode === "single" ? "radio" : "checkbox",
+          id,
+          name: `${base}-${li}${mode === "multi" ? "-" + oi : ""}`,
+          value: option.id,
+        });
+        const label = h("label", { for: id, class: "vt-option" }, input,
+          h("span", { class: "vt-option-text" }, h("span", { class: "vt-option-label", text: option.label }), hint));
+        group.append(label);
+      } else {
+        input = h("input", {
+          type: "number", id, name: id, min: 0, max: budget, step: 1, inputmode: "numeric",
+          class: "vt-number", "aria-describedby": `${base}-${li}-sum`,
+        });
+        const row = h("div", { class: "vt-number-row" },
+          h("label", { for: id }, h("span", { class: "vt-option-label", text: option.label }), hint), input);
+        group.append(row);
+      }
+      input.addEventListener("input", () => { update(); });
+      input.addEventListener("change", () => { update(); });
+      controls[key] = input;
+    });
+    if (budget) {
+      const sum = h("p", { id: `${base}-${li}-sum`, class: "vt-sum", "aria-live": "polite" });
+      sums[layer.id] = sum;
+      group.append(sum);
+    }
+    form.append(group);
+  });
+  function read() {
+    const value = {};
+    for (const [key, input] of Object.entries(controls)) {
+      if (input.type === "number") {
+        if (input.value !== "") value[key] = Number(input.value);
+      } else if (input.checked) value[key] = 1;
+    }
+    return value;
+  }
+  function update() {
+    const value = read();
+    for (const layer of layers) {
+      const sum = sums[layer.id];
+      if (!sum) continue;
+      let used = 0;
+      for (const o of options) used += Number(value[`${layer.id}|${o.id}`] || 0);
+      sum.textContent = (texts.sum || "{used}/{total}").replace("{used}", used).replace("{total}", budget).replace("{left}", budget - used);
+      sum.dataset.over = used > budget ? "true" : "false";
+    }
+  }
+  function sync() {
+    const value = model.get("value") || {};
+    for (const [key, input] of Object.entries(controls)) {
+      if (input.type === "number") input.value = key in value ? String(value[key]) : "";
+      else input.checked = Number(value[key] || 0) > 0;
+    }
+    update();
+  }
+  const button = h("button", { type: "submit", class: "vt-submit", text: texts.submit });
+  form.append(button, statusLine(model));
+  const setDisabled = () => {
+    const disabled = model.get("disabled");
+    button.disabled = disabled;
+    for (const input of Object.values(controls)) input.disabled = disabled;
+  };
+  model.on("change:value", sync);
+  model.on("change:disabled", setDisabled);
+  sync();
+  setDisabled();
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    model.send({ type: "submit", value: read() });
   });
   el.append(form);
 }
@@ -109,9 +243,15 @@ function renderRating({ model, el }) {
   const layers = model.get("layers");
   const radios = {};
   const base = uid("vt-rate");
+  let lastGroup = "";
   model.get("items").forEach((item, i) => {
+    if (item.group && item.group !== lastGroup) {
+      form.append(h("h3", { class: "vt-group-title", text: item.group }));
+      lastGroup = item.group;
+    }
     const fieldset = h("fieldset", { class: "vt-item" });
-    const legend = h("legend", { text: item.label });
+    // the column (e.g. "Luottamus") is read out with the item: several columns repeat an item's words
+    const legend = h("legend", {}, item.group ? h("span", { class: "vt-visually-hidden", text: `${item.group}: ` }) : null, item.label);
     fieldset.append(legend);
     if (item.hint) fieldset.append(h("p", { class: "vt-hint", text: item.hint }));
     const groups = layers.length ? layers : [{ id: "", label: "" }];
@@ -135,6 +275,11 @@ function renderRating({ model, el }) {
         row.append(h("label", { for: id, class: "vt-point" }, input, h("span", { text: String(p) })));
       }
       group.append(row);
+      if (texts.left || texts.right) {
+        const pid = `${base}-${i}-${layer.id}-poles`;
+        group.append(h("p", { id: pid, class: "vt-poles" }, h("span", { text: `← ${texts.left || ""}` }), h("span", { text: `${texts.right || ""} →` })));
+        group.setAttribute("aria-describedby", pid);
+      }
       fieldset.append(group);
     }
     form.append(fieldset);
@@ -310,6 +455,7 @@ export default {
     const form = model.get("form");
     if (form === "rating") renderRating({ model, el });
     else if (form === "wall") renderWall({ model, el });
+    else if (form === "choice") renderChoice({ model, el });
     else renderFields({ model, el });
   },
 };
