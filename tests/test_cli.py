@@ -101,6 +101,10 @@ def test_export_formats(sqlite_url, tmp_path, fmt):
     if fmt == "json":
         board = json.loads(out.read_text())["session"]["boards"]["toimintatavat"]
         assert board["k01"]["status"] == "sovittu"
+    if fmt == "xlsx":
+        boards = list(load_workbook(out)["boards"].values)
+        assert boards[0] == ("activity", "question", "answer", "status", "owner", "mode")
+        assert ("toimintatavat", "k01") == boards[1][:2] and boards[1][3] == "sovittu"
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "kumu"])

@@ -152,3 +152,75 @@ def test_adding_a_language_needs_every_text(tmp_path, broken):
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     err = _error(root)
     assert "'se'" in err.problem
+
+
+# ---------------------------------------------------------------------- phases 1 and 2
+@pytest.fixture
+def broken_file(tmp_path):
+    """A copy of the real templates, and a function that edits one activity of one file."""
+    root = tmp_path / "templates"
+    shutil.copytree(templates_dir(), root, ignore=shutil.ignore_patterns("voila", "nbconvert"))
+
+    def edit(filename, activity_id, change):
+        path = root / "activities" / filename
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(next(a for a in doc["activities"] if a["id"] == activity_id))
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+        return root
+
+    return edit
+
+
+def test_phase_1_and_2_exercises_in_the_source_wording(content):
+    """The exercises follow the source: the three coordination modes, the four network types,
+    the 3 × 4 knowing–trust–commitment matrix, the four typical goals, the 15 questions and the decision modes."""
+    assert [o.label["fi"] for o in content.activity("hierarkia_markkina_verkosto").options] == ["Hierarkia", "Markkina", "Verkosto"]
+    assert [o.label["fi"] for o in content.activity("verkostotyyppi").options] == [
+        "Hierarkkisesti johdetut strategiset verkostot", "Yhdessä johdetut strategiset verkostot",
+        "Vapaasti kehittyvät verkostot", "Kaoottinen organisoituminen",
+    ]
+    ktc = content.activity("tunteminen_luottamus_sitoutuminen")
+    assert [c.label["fi"] for c in ktc.columns] == ["Tunteminen", "Luottamus", "Sitoutuminen"]
+    assert [len(items) for _c, items in ktc.column_items()] == [4, 4, 4] and ktc.scale.points == [1, 2, 3, 4, 5]
+    assert [i.label["fi"] for _c, items in ktc.column_items() for i in items][4:8] == [
+        "Hyväntahtoisuus", "Osaaminen ja kyvyt", "Haavoittuvuus", "Johdonmukaisuus",
+    ]
+    assert [o.label["fi"] for o in content.activity("tyypilliset_tavoitteet").options] == [
+        "Asiakkaan laadukas palveleminen", "Työnteon sujuvuus ja tehokkuus",
+        "Ilmiö, joka on verkostolle uhka tai mahdollisuus", "Päämäärien saavuttaminen",
+    ]
+    board = content.activity("toimintatavat")
+    assert len(board.questions) == 15
+    assert board.questions[0].label["fi"] == "Miten toimintaa koordinoidaan ja fasilitoidaan?"
+    assert board.questions[14].label["fi"] == "Miten toimintaa kehitetään ja uudistetaan yhdessä?"
+    assert [s.id for s in board.statuses] == ["sovittu", "osittain", "auki"] and board.agreed_status == "sovittu"
+    assert [m.id for m in board.modes] == ["ylhaalta_alas", "ohjatusti", "itseohjautuvasti"]
+    net = content.activity("verkostokartta")
+    assert [r.id for r in net.roles] == ["pysyvat_kumppanit", "tilapaiset_kumppanit", "kilpailijat",
+                                         "asiakkaat_kansalaiset", "johtaminen", "poliittinen_paatoksenteko"]
+    assert [(t.id, t.style, t.missing) for t in net.ties] == [("vahva", "solid", False), ("heikko", "dashed", False), ("puuttuva", "dotted", True)]
+    assert [o.label["fi"] for o in content.activity("oppimisen_tavat").options] == ["Opettaminen", "Fasilitointi", "Emännöinti"]
+    assert all(o.hint for o in content.activity("kehittamisen_koulukunnat").options)
+
+
+@pytest.mark.parametrize(
+    "filename, activity, change, field, words",
+    [
+        ("01_tilannekuva.yaml", "tunteminen_luottamus_sitoutuminen", lambda a: a.pop("columns"), None, "heatmap needs columns"),
+        ("01_tilannekuva.yaml", "tunteminen_luottamus_sitoutuminen", lambda a: a["items"][0].update(column="rakkaus"), None, "column must be one of"),
+        ("01_tilannekuva.yaml", "hierarkia_markkina_verkosto", lambda a: a.update(options=a["options"][:1]), "options", "at least 2"),
+        ("01_tilannekuva.yaml", "kuulumiset", lambda a: a["fields"][2].update(options=[]), None, "select needs at least two options"),
+        ("01_tilannekuva.yaml", "verkostokartta", lambda a: a["ties"][0].update(style="wavy"), "ties[0].style", "solid"),
+        ("01_tilannekuva.yaml", "verkostotyon_tasot", lambda a: a["breakdown"].update(field="odotus"), "breakdown", "not a select field"),
+        ("02_tavoitteet.yaml", "toimintatavat", lambda a: a.update(agreed="valmis"), None, "agreed must be one of the statuses"),
+        ("02_tavoitteet.yaml", "rinnakkain_yhdessa", lambda a: a["right"].pop("sv"), "right", "missing translation 'sv'"),
+        ("02_tavoitteet.yaml", "tyypilliset_tavoitteet", lambda a: a.update(mode="ranking"), "mode", "single"),
+    ],
+)
+def test_broken_new_kinds_name_file_activity_and_field(broken_file, filename, activity, change, field, words):
+    """Each new kind's mistakes are named with the file, the activity and (where there is one) the field."""
+    err = _error(broken_file(filename, activity, change))
+    assert Path(err.path).name == filename and err.activity == activity
+    if field:
+        assert err.field == field
+    assert words in err.problem

@@ -103,12 +103,15 @@ def test_runs_with_no_parameters(name, tmp_path, monkeypatch):
 
 
 def test_participant_page_never_loads_pandas_or_altair(demo_db, tmp_path):
-    """The participant's whole path — join, answer, post, see revealed results and the wall — imports neither pandas nor altair."""
+    """The participant's whole path — join, answer every kind, post, see revealed results and the wall — imports neither pandas nor altair."""
     url, _code, _key = demo_db
     store = SessionStore(url)
     session, _ = store.create_session("Kevyt")
     store.set_activity_state(session.id, "arviointi_360", is_open=True)
     store.set_activity_state(session.id, "unelmaverkosto", is_open=True)
+    for activity in ("hierarkia_markkina_verkosto", "verkostotyyppi", "rinnakkain_yhdessa", "tavoitekanvaasi",
+                     "verkostokartta", "toimintatavat"):
+        store.set_activity_state(session.id, activity, is_open=True)
     nb = nbformat.read(WORKBOOKS / "osallistu.ipynb", as_version=4)
     check = """
 import sys
@@ -117,6 +120,18 @@ page.join_as("light-browser-token-0001")
 form = [c for c in page._activities.children if type(c).__name__ == "RatingForm"][0]
 form.submit({"nyt|johtaminen": 3})
 page.panels["unelmaverkosto"].post_form.submit({"text": "Kevyt nosto"})
+kinds = page.kind_panels
+def form(a):
+    return kinds[a].forms[kinds[a].state.round]
+form("hierarkia_markkina_verkosto").submit({"nyt|hierarkia": 40, "nyt|markkina": 20, "nyt|verkosto": 40})
+form("verkostotyyppi").submit({"nyt|kaoottinen": 1})
+form("rinnakkain_yhdessa").submit({"nyt|position": 3})
+form("tavoitekanvaasi").submit({"_group": "Kevyet", "miksi": "Kevyesti"})
+kinds["verkostokartta"].actor_form.submit({"name": "Kevyt toimija"})
+statuses = [form(a).status_kind for a in ("hierarkia_markkina_verkosto", "verkostotyyppi", "rinnakkain_yhdessa", "tavoitekanvaasi")]
+statuses.append(kinds["verkostokartta"].actor_form.status_kind)
+assert statuses == ["ok"] * 5, statuses
+assert "Sovittu 0 / 15" in kinds["toimintatavat"]._results.value
 """
     reveal = f"""
 from vertaiset_widgets.store import SessionStore
@@ -137,3 +152,5 @@ print(json.dumps({{"status": form.status_kind, "loaded": sorted(m for m in ("pan
     result = json.loads(nb.cells[-1].outputs[-1]["text"])
     assert result == {"status": "ok", "loaded": []}
     assert store.answers(session.id, "arviointi_360")[0].value_num == 3.0
+    assert {a.item for a in store.answers(session.id, "hierarkia_markkina_verkosto")} == {"hierarkia", "markkina", "verkosto"}
+    assert [a.value_text for a in store.answers(session.id, "verkostokartta") if a.layer == "name"] == ["Kevyt toimija"]

@@ -78,10 +78,10 @@ LABEL_WRAP = 24
 #: Name under which :func:`register_theme` registers the theme.
 THEME_NAME = "vertaiset"
 
-_FONT = (
-    "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', "
-    "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
-)
+# Arial first (Liberation Sans has the same metrics): the SVG renderer measures the
+# labels with it, and browsers and PDF viewers then draw them at exactly that width.
+# With system-ui first, a browser picked a wider font and long axis labels were cut off.
+_FONT = "Arial, 'Liberation Sans', 'Helvetica Neue', Helvetica, sans-serif"
 _TEXT = "#1a1a1a"
 _MUTED = "#595959"  # 7:1 on white, for ring values and secondary text
 _GRID = "#d0d0d0"

@@ -195,6 +195,14 @@ class Highlights(_ActivityBase):
         return _unique_ids(value)
 
 
+class Breakdown(_Record):
+    """Split an activity's results by what participants chose in a field of a check-in canvas
+    (e.g. the levels of network work by sector)."""
+
+    activity: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    field: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+
+
 class Choice(_Layered):
     """Options to choose from, per layer (e.g. network type now and wanted).
 
@@ -206,6 +214,7 @@ class Choice(_Layered):
     mode: Literal["single", "multi", "dots"] = "single"
     dots: Annotated[int, Field(ge=1, le=20)] = 3
     options: Annotated[list[Item], Field(min_length=2)]
+    breakdown: Breakdown | None = None
 
     @field_validator("options", "layers")
     @classmethod
@@ -500,6 +509,17 @@ def _load_content_cached(root: str) -> Content:
                 )
             activities[activity.id] = activity
             sources[activity.id] = str(path)
+    for activity in activities.values():  # a breakdown must name a select field of a canvas
+        breakdown = getattr(activity, "breakdown", None)
+        if breakdown is None:
+            continue
+        target = activities.get(breakdown.activity)
+        fields = {f.id: f for f in getattr(target, "fields", [])}
+        if not isinstance(target, Canvas) or breakdown.field not in fields or fields[breakdown.field].type != "select":
+            raise VertaisetTemplateError(
+                sources[activity.id], activity.id, "breakdown",
+                f"{breakdown.activity}.{breakdown.field} is not a select field of a canvas",
+            )
     return Content(
         languages=languages,
         default_language=default,

@@ -88,8 +88,15 @@ def export_session(store: SessionStore, code: str, fmt: str, out: str | Path) ->
             # a text starting with = would be a formula in Excel: keep participants' words as words
             sheet.append([_xlsx_safe(row[c]) for c in _COLUMNS])
         info = book.create_sheet("session")
+        boards = meta.pop("boards", {})
         for key, value in meta.items():
             info.append([key, _xlsx_safe(value)])
+        if boards:  # one row per question: the agreement board as it stands
+            sheet = book.create_sheet("boards")
+            sheet.append(["activity", "question", "answer", "status", "owner", "mode"])
+            for activity, board in boards.items():
+                for question, entry in board.items():
+                    sheet.append([activity, question] + [_xlsx_safe(entry.get(k) or "") for k in ("answer", "status", "owner", "mode")])
         book.save(path)
     return path
 

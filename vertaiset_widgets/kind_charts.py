@@ -65,9 +65,8 @@ def bars_chart(
     )
     text = base.mark_text(align="left", dx=4, fontSize=15, fontWeight=600, color=_TEXT).encode(text="text:N")
     step = 30 if len(series) > 1 else 36
-    # browsers set system-ui text a little wider than the renderer measures: room on the left
     return alt.layer(bars, text, width=width, height=alt.Step(step), **_title(title, 18)).configure_view(stroke=None).properties(
-        padding={"left": 48, "top": 12, "right": 24, "bottom": 12}
+        padding={"left": 24, "top": 12, "right": 24, "bottom": 12}
     )
 
 
@@ -275,5 +274,5 @@ def network_chart(
         .resolve_legend(strokeDash="independent", fill="independent", shape="independent")
         .configure_view(stroke=None)
         .configure_legend(orient="right", labelFontSize=15, labelLimit=260, rowPadding=6, offset=36)
-        .properties(padding={"left": 90, "top": 12, "right": 24, "bottom": 12})
+        .properties(padding={"left": 24, "top": 12, "right": 24, "bottom": 12})
     )

@@ -168,10 +168,45 @@ class ChoiceResults(_Results):
         rows.append([esc(self.tr("respondents"))] + [str(per_layer[layer]) for layer in layers])
         return _table(self.tr("choice_caption"), [esc(self.tr("option"))] + [esc(v) for v in layers.values()], rows)
 
+    def _more(self, store: SessionStore, session: SessionInfo, state: ActivityState) -> None:
+        breakdown = self.activity.breakdown
+        self.breakdown_field = None
+        if breakdown is not None:  # who said what in the check-in: participant -> option id
+            from .content import load_content
+
+            target = load_content().activity(breakdown.activity)
+            self.breakdown_field = next(f for f in target.fields if f.id == breakdown.field)
+            self.extra["groups"] = {
+                str(a.participant_id): a.value_text for a in store.answers(session.id, breakdown.activity)
+                if a.item == breakdown.field and a.value_text
+            }
+
+    def breakdown_html(self, content_field: Any) -> str:
+        """Counts per option and group (e.g. sector), one column per group and layer."""
+        groups = self.extra.get("groups", {})
+        layers = self._layer_labels()
+        chosen = self.frame[self.frame["value"] > 0].assign(group=lambda f: f["participant_id"].astype(str).map(groups))
+        head = [esc(self.tr("option"))]
+        keys = []
+        for option in content_field.options:
+            for layer, label in layers.items():
+                head.append(f"{esc(self.tr.label(option))}<br><span class='vt-muted'>{esc(label)}</span>" if len(layers) > 1 else esc(self.tr.label(option)))
+                keys.append((option.id, layer))
+        rows = []
+        for o in self.activity.options:
+            mine = chosen[chosen["item"] == o.id]
+            rows.append([esc(self.tr.label(o))] + [
+                str(int(mine[(mine["group"] == g) & (mine["layer"] == layer)]["value"].sum())) for g, layer in keys
+            ])
+        return _table(self.tr("breakdown_caption", field=self.tr.text(content_field.label)), head, rows)
+
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         if role == "screen":
             return [("chart", self.chart_html(width=760))]
-        return [("chart", self.chart_html()), ("table", self.table_html())]
+        blocks = [("chart", self.chart_html()), ("table", self.table_html())]
+        if self.breakdown_field is not None and self.extra.get("groups"):
+            blocks.append(("breakdown", self.breakdown_html(self.breakdown_field)))
+        return blocks
 
 
 # ---------------------------------------------------------------------- allocation

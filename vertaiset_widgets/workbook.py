@@ -7,7 +7,6 @@ and gets a live widget (facilitator, screen) or static output (report).
 from __future__ import annotations
 
 import asyncio
-import base64
 import html
 import logging
 import time
@@ -439,7 +438,7 @@ class BlocksConsole(ActivityConsole):
             self.board_forms[q.id] = form
             forms.append(form)
         heading = W.HTML(f"<h3>{html.escape(tr('board_edit_title'))}</h3><p class='vt-muted'>{html.escape(tr('board_edit_help'))}</p>")
-        grid = W.Box(forms)
+        grid = W.VBox(forms)
         grid.add_class("vt-board-forms")
         return [heading, grid]
 
@@ -604,8 +603,10 @@ class Workbook:
     become a message on the page (see :attr:`problem`).
     """
 
-    def __init__(self, params: PageParams, *, content: Content | None = None, store: SessionStore | None = None):
+    def __init__(self, params: PageParams, *, content: Content | None = None, store: SessionStore | None = None,
+                 notebook: str = "04_arviointi.ipynb"):
         self.params = params
+        self.notebook = notebook  # this workbook's file: the screen link opens the same one
         self.role = params.role if params.role != "participant" else "screen"
         self.content = content or load_content()
         self.tr = Translator.create(self.content, params.lang)
@@ -631,15 +632,16 @@ class Workbook:
         charts.register_theme()
 
     @classmethod
-    def open(cls, **params: str) -> "Workbook | UnavailableWorkbook":
-        """Build from notebook parameters (``session, role, lang, key, db_url``).
+    def open(cls, notebook: str = "04_arviointi.ipynb", **params: str) -> "Workbook | UnavailableWorkbook":
+        """Build from notebook parameters (``session, role, lang, key, db_url``); ``notebook``
+        names the workbook's own file (for the link to its screen view).
 
         Never raises: a broken template or an unreachable database gives a page that
         says what is wrong instead of a traceback.
         """
         page = PageParams.from_notebook(**params)
         try:
-            return cls(page)
+            return cls(page, notebook=notebook)
         except Exception as exc:  # shown as a message, logged in full for the facilitator
             log.exception("opening the workbook failed")
             return UnavailableWorkbook(page, exc)
@@ -666,7 +668,7 @@ class Workbook:
             return HTML("".join(parts))
         if self.problem:
             parts.append(f"<p class='vt-error' role='alert'>{html.escape(self.problem)}</p>")
-        links = SessionLinks(s.code, lang=self.tr.lang)
+        links = SessionLinks(s.code, lang=self.tr.lang, workbook=self.notebook)
         if self.role != "screen":  # the screen shows the join box beside its results
             parts.append(self.join_html())
         if self.role == "facilitator" and self.has_key:

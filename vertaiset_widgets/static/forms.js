@@ -81,8 +81,9 @@ function renderFields({ model, el }) {
       }
       input.addEventListener("input", () => dirty.add(field.name));
       input.addEventListener("change", () => dirty.add(field.name));
-      row.append(input);
+      // the hint sits between its label and its box, so it is read (and seen) before typing
       if (field.hint) row.append(h("p", { id: `${id}-hint`, class: "vt-hint", text: field.hint }));
+      row.append(input);
       inputs[field.name] = input;
       box.append(row);
     }
