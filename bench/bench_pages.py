@@ -749,9 +749,9 @@ def imports_section(imp: dict) -> list[str]:
 
 def reading(pages: list[Page], imp: dict | None) -> list[str]:
     bare, part, fac = pages
-    bt, pt, ft = ([r.seconds for r in p.ok_runs()] for p in pages)
-    bu, pu, fu = ([r.uss_mib for r in p.ok_runs()] for p in pages)
-    br, pr, fr = ([r.rss_mib for r in p.ok_runs()] for p in pages)
+    bt, pt, ft = ([r.seconds for r in p.ok_runs()] for p in pages[:3])
+    bu, pu, fu = ([r.uss_mib for r in p.ok_runs()] for p in pages[:3])
+    br, pr, fr = ([r.rss_mib for r in p.ok_runs()] for p in pages[:3])
     out = []
     rt, rr, ru = ratio(pt, bt), ratio(pr, br), ratio(pu, bu)
     if None not in (rt, rr, ru):
@@ -868,7 +868,9 @@ def write_report(args, pages, imp, meta) -> str:
         f"(default culling: 600 s idle, checked every 60 s); it answered after {meta['server_start']:.1f} s.",
         f"- Pages: bare slider `bare_slider.ipynb` (one `ipywidgets.IntSlider`), participant "
         f"`osallistu.ipynb?session=CODE` (a session whose `arviointi_360` is open), facilitator "
-        f"`04_arviointi.ipynb?session=DEMO&key=KEY` (the demo session: 25 participants, the 360 answered).",
+        f"`04_arviointi.ipynb?session=DEMO&key=KEY` (the demo session: 25 participants, the 360 answered)"
+        + ("" if args.only_360 else "; and the phase 1 and 2 facilitator pages `01_tilannekuva.ipynb` and "
+           "`02_tavoitteet.ipynb` on the same demo session (eight activities each, all answered)") + ".",
         f"- {args.runs} counted loads per page after {args.warmup} warm-up round(s) that are not counted, interleaved "
         "bare → participant → facilitator, each in a fresh browser context of one headless Chromium.",
         "- Time to interactive: from the start of `page.goto` until the page's main control has a box, is visible "
@@ -926,6 +928,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-imports", action="store_true", help="do not measure the participant page's imports")
     ap.add_argument("--out", help="write the report here (e.g. bench/RESULTS.md)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (server log, database)")
+    ap.add_argument("--only-360", action="store_true", help="leave out the phase 1 and 2 facilitator pages")
     args = ap.parse_args(argv)
     if args.runs < 1 or args.warmup < 0:
         ap.error("--runs must be >= 1 and --warmup >= 0")
@@ -959,6 +962,13 @@ def main(argv: list[str] | None = None) -> int:
             Page("facilitator", "facilitator", "04_arviointi.ipynb", {"session": demo_code, "key": demo_key},
                  ("button", "Avaa vastattavaksi"), "button \"Avaa vastattavaksi\""),
         ]
+        if not args.only_360:  # the phase 1 and 2 consoles: eight activities each, every kind's charts
+            pages += [
+                Page("tilannekuva", "facilitator, phase 1", "01_tilannekuva.ipynb", {"session": demo_code, "key": demo_key},
+                     ("button", "Avaa vastattavaksi"), "button \"Avaa vastattavaksi\""),
+                Page("tavoitteet", "facilitator, phase 2", "02_tavoitteet.ipynb", {"session": demo_code, "key": demo_key},
+                     ("button", "Avaa vastattavaksi"), "button \"Avaa vastattavaksi\""),
+            ]
         env = {k: v for k, v in os.environ.items() if k != "QUERY_STRING"}
         env["PYTHONUNBUFFERED"] = "1"
         server = Server(tmp, db_url, free_port(), tmp / "server.log", env)

@@ -117,6 +117,10 @@ class _Results:
 
 
 # ---------------------------------------------------------------------- choice
+# On the room's screen charts are drawn small and the page scales them up to the panel:
+# an SVG stays sharp, and every word in it grows with it (legible at the back of the room).
+
+
 class ChoiceResults(_Results):
     """How many chose each option (or how many dots it got), per layer."""
 
@@ -202,7 +206,7 @@ class ChoiceResults(_Results):
 
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         if role == "screen":
-            return [("chart", self.chart_html(width=760))]
+            return [("chart", self.chart_html(width=460))]
         blocks = [("chart", self.chart_html()), ("table", self.table_html())]
         if self.breakdown_field is not None and self.extra.get("groups"):
             blocks.append(("breakdown", self.breakdown_html(self.breakdown_field)))
@@ -267,7 +271,7 @@ class AllocationResults(_Results):
 
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         if role == "screen":
-            return [("shares", self.shares_html(width=820))]
+            return [("shares", self.shares_html(width=520))]
         return [("shares", self.shares_html()), ("table", self.table_html()), ("spread", self.spread_html())]
 
 
@@ -312,7 +316,7 @@ class PositionResults(_Results):
 
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         if role == "screen":
-            return [("chart", self.chart_html(width=860))]
+            return [("chart", self.chart_html(width=560))]
         return [("chart", self.chart_html()), ("table", self.table_html())]
 
 
@@ -373,7 +377,7 @@ class HeatmapResults(_Results):
 
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         if role == "screen":
-            return [("heatmap", self.heatmap_html(cell_width=300)), ("columns", self.column_means_html())]
+            return [("heatmap", self.heatmap_html(cell_width=200)), ("columns", self.column_means_html())]
         return [("heatmap", self.heatmap_html()), ("columns", self.column_means_html()), ("table", self.table_html())]
 
 
@@ -439,7 +443,7 @@ class CanvasResults(_Results):
                      "value": [int(counts.get(o.id, 0)) for o in fld.options]}
                 )
                 chart = kind_charts.bars_chart(data, labels=list(data["label"]), series=[self.tr("room")], x_title=self.tr("people_axis"),
-                                               width=760 if role == "screen" else 480)
+                                               width=460)
                 blocks.append((fld.id, f"<h4>{esc(label)}</h4>" + svg_img(to_svg(chart), self.tr("overview_alt", field=label))))
             elif fld.type == "text" and fld in texts:
                 counts = pd.Series([" ".join(v.split()) for v in values]).value_counts()
@@ -683,7 +687,7 @@ class NetworkResults(_Results):
 
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         if role == "screen":
-            return [("map", self.map_html(size=780))]
+            return [("map", self.map_html(size=520))]
         blocks = [("map", self.map_html()), ("counts", self.counts_table_html()), ("missing", self.missing_html())]
         if role == "facilitator":
             blocks.append(("exports", self.exports_html()))
