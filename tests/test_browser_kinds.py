@@ -6,22 +6,21 @@ Screenshots go to the folder in ``VERTAISET_SHOTS`` when it is set.
 """
 from __future__ import annotations
 
-from typing import Iterator
-
 import pytest
 
-from test_browser import (  # noqa: F401  (fixtures)
+from test_browser import (  # noqa: F401  (the fixtures: each module gets its own server and browser)
     LAPTOP,
     LOAD_MS,
     PHONE,
     WAIT_MS,
     _describe,
-    _start_server,
     browser,
     contexts,
     open_participant,
+    server,
     shot,
     token_of,
+    vt_store,
     wait_joined,
 )
 
@@ -29,26 +28,11 @@ from playwright.sync_api import Page, expect  # noqa: E402
 
 from vertaiset_widgets.content import load_content  # noqa: E402
 from vertaiset_widgets.network import load_network  # noqa: E402
-from vertaiset_widgets.store import SessionStore  # noqa: E402
+from vertaiset_widgets.store import SessionStore  # noqa: E402,F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
 
 CONTENT = load_content()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("voila-kinds")
-    srv, _ = _start_server(tmp, ["--cull-idle-timeout", "120", "--cull-interval", "30"])
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
-def vt_store(server) -> Iterator[SessionStore]:
-    store = SessionStore(server.db_url)
-    yield store
-    store.close()
 
 
 def _card(page: Page, title: str):

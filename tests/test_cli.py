@@ -166,6 +166,10 @@ def test_report_writes_offline_html(sqlite_url, tmp_path):
     # no code, no other language's method text
     assert "Workbook.open" not in html and "import " not in html
     assert "360-asteen tarkastelutapa" in html and "360-graders granskning" not in html
+    # all three phase workbooks, in order, the session's header once, the shared check-in once
+    assert html.index("Verkostokartta") < html.index("Yhteisesti sovittavia toimintatapoja") < html.index("360-asteen tarkastelutapa")
+    assert html.count('Virittäydytäänpä ensin<a class="anchor-link"') == 1
+    assert html.count("vt-session-title") == 1
 
 
 @pytest.mark.slow

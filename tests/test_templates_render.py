@@ -394,6 +394,17 @@ def test_palettes_are_the_same():
     assert voila and voila == report
 
 
+def test_kinds_block_is_the_same_in_both_stylesheets():
+    """Canvases, boards, progress and chips look the same live and in the report: the report is one
+    self-contained file, so the rules are in both stylesheets, word for word."""
+
+    def block(css_file: Path) -> str:
+        css = css_file.read_text(encoding="utf-8")
+        return css.split("/* --- kinds of phases 1 and 2", 1)[1].split("/* --- end of kinds --- */", 1)[0]
+
+    assert ".vt-canvas-grid" in block(VOILA_CSS) and block(VOILA_CSS) == block(REPORT_CSS)
+
+
 def _contrast(a: str, b: str) -> float:
     def luminance(colour: str) -> float:
         colour = colour.lstrip("#")

@@ -152,7 +152,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Run the workbooks for a session with papermill and write an offline HTML report."""
     from .report import build_report
 
-    path = build_report(args.code, args.out, lang=args.lang, db_url=args.db_url, pdf=args.pdf)
+    from .report import DEFAULT_WORKBOOKS
+
+    path = build_report(args.code, args.out, lang=args.lang, db_url=args.db_url, pdf=args.pdf,
+                        workbooks=args.workbooks or DEFAULT_WORKBOOKS)
     print(path)
     if args.pdf:
         print(path.with_suffix(".pdf"))
@@ -252,6 +255,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", default="reports", help="folder to write into (default ./reports)")
     report.add_argument("--lang", choices=["fi", "sv", "en"], help="language (default: the session's)")
     report.add_argument("--pdf", action="store_true", help="also print it to PDF with headless Chromium")
+    report.add_argument(
+        "--workbooks", nargs="+", metavar="NOTEBOOK",
+        help="the workbooks to run, in order (default: 01_tilannekuva 02_tavoitteet 04_arviointi)",
+    )
     report.set_defaults(func=cmd_report)
 
     export = sub.add_parser(

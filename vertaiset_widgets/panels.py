@@ -22,10 +22,31 @@ from .i18n import Translator
 from .network import add_actor, add_tie, load_network, remove_own
 from .store import ActivityState, AnswerInput, Participant, SessionStore
 
-__all__ = ["ActivityPanel", "panel_for"]
+__all__ = ["ActivityPanel", "panel_for", "save_or_say_why"]
 
 log = logging.getLogger("vertaiset")
 esc = html.escape
+
+
+def save_or_say_why(form: Any, tr: Translator, action: Callable[[], Any], *, input_errors: str = "") -> bool:
+    """Run ``action`` (a store write); on failure show why in the form's status line, in the
+    participant's words (``input_errors``: the prefix of the UI strings for input problems,
+    e.g. ``map_error_`` + the error's code). True when it was stored."""
+    try:
+        action()
+    except VertaisetInputError as exc:
+        key = f"{input_errors}{exc.code}"
+        form.show_status(tr(key) if input_errors and key in tr.content.strings else tr("save_failed"), "error")
+    except VertaisetActivityClosedError:
+        form.show_status(tr("activity_closed_not_saved"), "error")
+    except VertaisetSessionClosedError:
+        form.show_status(tr("session_closed"), "error")
+    except Exception:
+        log.exception("saving answers failed")
+        form.show_status(tr("save_failed"), "error")
+    else:
+        return True
+    return False
 
 
 def _table(caption: str, head: list[str], rows: list[list[str]]) -> str:
@@ -109,17 +130,8 @@ class ActivityPanel(W.VBox):
 
     def _store(self, form: Any, answers: list[AnswerInput], done_text: str) -> bool:
         """Submit; show the outcome in the form's status line. True when stored."""
-        try:
-            self.store.submit(self.participant, self.activity.id, answers, submission_id=uuid.uuid4().hex)
-        except VertaisetActivityClosedError:
-            form.show_status(self.tr("activity_closed_not_saved"), "error")
-            return False
-        except VertaisetSessionClosedError:
-            form.show_status(self.tr("session_closed"), "error")
-            return False
-        except Exception:
-            log.exception("saving answers failed")
-            form.show_status(self.tr("save_failed"), "error")
+        submit = lambda: self.store.submit(self.participant, self.activity.id, answers, submission_id=uuid.uuid4().hex)  # noqa: E731
+        if not save_or_say_why(form, self.tr, submit):
             return False
         form.show_status(done_text, "ok")
         return True
@@ -477,20 +489,7 @@ class NetworkPanel(ActivityPanel):
         )
 
     def _run(self, form: FieldsForm, action: Any, done: str) -> None:
-        try:
-            action()
-        except VertaisetInputError as exc:
-            form.show_status(self.tr(f"map_error_{exc.code}") if f"map_error_{exc.code}" in self.tr.content.strings else self.tr("save_failed"), "error")
-            return
-        except VertaisetActivityClosedError:
-            form.show_status(self.tr("activity_closed_not_saved"), "error")
-            return
-        except VertaisetSessionClosedError:
-            form.show_status(self.tr("session_closed"), "error")
-            return
-        except Exception:
-            log.exception("saving the map failed")
-            form.show_status(self.tr("save_failed"), "error")
+        if not save_or_say_why(form, self.tr, action, input_errors="map_error_"):
             return
         form.show_status(done, "ok")
         if self.state is not None:

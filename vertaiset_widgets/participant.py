@@ -16,15 +16,10 @@ import ipywidgets as W
 
 from .config import PageParams, normalize_code
 from .content import Content, Highlights, RatingMatrix, load_content
-from .errors import (
-    VertaisetActivityClosedError,
-    VertaisetError,
-    VertaisetSessionClosedError,
-    unavailable_message,
-)
+from .errors import VertaisetError, unavailable_message
 from .forms import BrowserToken, Countdown, FieldsForm, RatingForm
 from .highlights import HighlightsPanel
-from .panels import ActivityPanel, panel_for
+from .panels import ActivityPanel, panel_for, save_or_say_why
 from .i18n import Translator
 from .live import Poller
 from .store import ActivityState, AnswerInput, Participant, SessionInfo, SessionStore
@@ -355,17 +350,10 @@ class ParticipantPage(W.VBox):
         for key, point in sorted(value.items()):
             layer, _, item = key.partition("|")
             answers.append(AnswerInput(item=item, layer=layer, value_num=float(point)))
-        try:
-            self.store.submit(self.participant, activity.id, answers, submission_id=uuid.uuid4().hex)
-        except VertaisetActivityClosedError:
-            form.show_status(self.tr("activity_closed_not_saved"), "error")
-            return
-        except VertaisetSessionClosedError:
-            form.show_status(self.tr("session_closed"), "error")
-            return
-        except Exception:
-            log.exception("saving answers failed")
-            form.show_status(self.tr("save_failed"), "error")
+        participant = self.participant
+        if not save_or_say_why(
+            form, self.tr, lambda: self.store.submit(participant, activity.id, answers, submission_id=uuid.uuid4().hex)
+        ):
             return
         done = len(answers)
         total = len(activity.items) * len(activity.layer_ids)

@@ -35,7 +35,9 @@ CHROMIUM_FLAGS = [
 ]
 
 #: The workbooks a report runs, in this order (those missing are skipped).
-DEFAULT_WORKBOOKS = ("04_arviointi.ipynb",)
+DEFAULT_WORKBOOKS = ("01_tilannekuva.ipynb", "02_tavoitteet.ipynb", "04_arviointi.ipynb")
+
+_ACTIVITY_CALL = re.compile(r"""wb\.activity\(\s*["']([a-z0-9_]+)["']""")
 
 
 def workbooks_dir() -> Path:
@@ -69,6 +71,30 @@ def _strip_code_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def _drop_repeats(nb: nbformat.NotebookNode, seen: set[str], *, first: bool) -> nbformat.NotebookNode:
+    """Leave out what an earlier workbook of the same report already showed: the session
+    header, and an activity run by several workbooks (the check-in), with its method text."""
+    kept: list = []
+    pending: list = []  # markdown since the last code cell: it belongs to the next activity
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            pending.append(cell)
+            continue
+        source = "".join(cell.get("source", ""))
+        match = _ACTIVITY_CALL.search(source)
+        if not first and "wb.header()" in source:
+            kept += pending
+        elif match and match.group(1) in seen:
+            pass  # shown already: its method text goes too
+        else:
+            if match:
+                seen.add(match.group(1))
+            kept += pending + [cell]
+        pending = []
+    nb.cells = kept + pending
+    return nb
+
+
 def build_report(
     code: str,
     out_dir: str | Path,
@@ -96,6 +122,7 @@ def build_report(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     merged: nbformat.NotebookNode | None = None
+    seen: set[str] = set()
     for name in workbooks:
         path = workbooks_dir() / name
         if not path.exists():
@@ -108,7 +135,7 @@ def build_report(
             progress_bar=False,
             cwd=str(workbooks_dir()),
         )
-        executed = _strip_code_cells(filter_language(executed, lang))
+        executed = _strip_code_cells(_drop_repeats(filter_language(executed, lang), seen, first=merged is None))
         if merged is None:
             merged = executed
         else:

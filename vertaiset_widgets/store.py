@@ -965,32 +965,28 @@ class SessionStore:
 
     def board(self, session_id: int, activity_id: str, *, round: int | None = None) -> dict[str, dict[str, str | None]]:
         """The board as it stands: question id -> {field: latest value}."""
-        if round is None:
-            round = self.activity_state(session_id, activity_id).round
         b = t.board_entries
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(b.c.item, b.c.field, b.c.value)
-                .where(b.c.session_id == session_id, b.c.activity_id == activity_id, b.c.round == round)
-                .order_by(b.c.id)
-            ).all()
         out: dict[str, dict[str, str | None]] = {}
-        for row in rows:
+        for row in self._round_log(b, (b.c.item, b.c.field, b.c.value), session_id, activity_id, round):
             out.setdefault(row.item, {})[row.field] = row.value
         return out
 
     def moderation(self, session_id: int, activity_id: str, *, round: int | None = None) -> dict[tuple[str, str], tuple[str, str | None]]:
         """The latest moderation per (item, kind): ``{(item, "merged"): ("merge", target), ...}``."""
+        m = t.moderation_events
+        events = self._round_log(m, (m.c.item, m.c.action, m.c.target), session_id, activity_id, round)
+        return {(ev.item, MODERATION[ev.action]): (ev.action, ev.target) for ev in events}
+
+    def _round_log(self, table: sa.Table, columns: tuple, session_id: int, activity_id: str, round: int | None) -> list[Any]:
+        """The rows of an append-only log table for one activity's round (default: the current one), oldest first."""
         if round is None:
             round = self.activity_state(session_id, activity_id).round
-        m = t.moderation_events
         with self.engine.connect() as conn:
-            events = conn.execute(
-                sa.select(m.c.item, m.c.action, m.c.target)
-                .where(m.c.session_id == session_id, m.c.activity_id == activity_id, m.c.round == round)
-                .order_by(m.c.id)
+            return conn.execute(
+                sa.select(*columns)
+                .where(table.c.session_id == session_id, table.c.activity_id == activity_id, table.c.round == round)
+                .order_by(table.c.id)
             ).all()
-        return {(ev.item, MODERATION[ev.action]): (ev.action, ev.target) for ev in events}
 
     def count_rows(self, session_id: int) -> int:
         """Every answer row of the session, superseded ones included."""
