@@ -121,14 +121,14 @@ form = [c for c in page._activities.children if type(c).__name__ == "RatingForm"
 form.submit({"nyt|johtaminen": 3})
 page.panels["unelmaverkosto"].post_form.submit({"text": "Kevyt nosto"})
 kinds = page.kind_panels
-def form(a):
+def kind_form(a):
     return kinds[a].forms[kinds[a].state.round]
-form("hierarkia_markkina_verkosto").submit({"nyt|hierarkia": 40, "nyt|markkina": 20, "nyt|verkosto": 40})
-form("verkostotyyppi").submit({"nyt|kaoottinen": 1})
-form("rinnakkain_yhdessa").submit({"nyt|position": 3})
-form("tavoitekanvaasi").submit({"_group": "Kevyet", "miksi": "Kevyesti"})
+kind_form("hierarkia_markkina_verkosto").submit({"nyt|hierarkia": 40, "nyt|markkina": 20, "nyt|verkosto": 40})
+kind_form("verkostotyyppi").submit({"nyt|kaoottinen": 1})
+kind_form("rinnakkain_yhdessa").submit({"nyt|position": 3})
+kind_form("tavoitekanvaasi").submit({"_group": "Kevyet", "miksi": "Kevyesti"})
 kinds["verkostokartta"].actor_form.submit({"name": "Kevyt toimija"})
-statuses = [form(a).status_kind for a in ("hierarkia_markkina_verkosto", "verkostotyyppi", "rinnakkain_yhdessa", "tavoitekanvaasi")]
+statuses = [kind_form(a).status_kind for a in ("hierarkia_markkina_verkosto", "verkostotyyppi", "rinnakkain_yhdessa", "tavoitekanvaasi")]
 statuses.append(kinds["verkostokartta"].actor_form.status_kind)
 assert statuses == ["ok"] * 5, statuses
 assert "Sovittu 0 / 15" in kinds["toimintatavat"]._results.value
