@@ -39,7 +39,6 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -50,7 +49,6 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlencode
 
 import psutil
 
@@ -59,6 +57,9 @@ BENCH = ROOT / "bench"
 BARE_NOTEBOOK = BENCH / "bare_slider.ipynb"
 CHROMIUM = os.environ.get("VERTAISET_CHROMIUM", "/usr/bin/chromium")
 from vertaiset_widgets.report import CHROMIUM_FLAGS as CHROMIUM_ARGS  # noqa: E402  (the tests' flags too)
+
+sys.path.insert(0, str(BENCH))
+from benchlib import ServeProcess, free_port, kernel_processes  # noqa: E402
 
 MIB = 1024 * 1024
 AIM = 1.2  # participant page within 1.2x the bare notebook, in time and in memory
@@ -125,12 +126,6 @@ class Run:
 
 
 # --------------------------------------------------------------------------- helpers
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def median_min_max(values: list[float]) -> tuple[float, float, float] | None:
     if not values:
         return None
@@ -163,25 +158,6 @@ def version_of(dist: str) -> str:
         return "not installed"
 
 
-def kernel_processes(server: psutil.Process) -> list[psutil.Process]:
-    """The server's ``ipykernel_launcher`` descendants that are alive."""
-    found = []
-    try:
-        children = server.children(recursive=True)
-    except psutil.Error:
-        return []
-    for proc in children:
-        try:
-            cmd = proc.cmdline()
-            if proc.status() == psutil.STATUS_ZOMBIE:
-                continue
-        except psutil.Error:
-            continue
-        if any("ipykernel_launcher" in part for part in cmd):
-            found.append(proc)
-    return found
-
-
 def kernel_id(proc: psutil.Process) -> str | None:
     try:
         cmd = " ".join(proc.cmdline())
@@ -192,40 +168,14 @@ def kernel_id(proc: psutil.Process) -> str | None:
 
 
 # --------------------------------------------------------------------------- server
-class Server:
-    """One ``vertaiset serve`` in its own process group; :meth:`stop` is safe to call twice."""
+class Server(ServeProcess):
+    """The benchmark's server (default culling), which can also shut one kernel down cleanly."""
 
     def __init__(self, root: Path, db_url: str, port: int, log_path: Path, env: dict[str, str]):
-        self.port = port
-        self.base_url = f"http://127.0.0.1:{port}"
-        self.log_path = log_path
-        self._log = open(log_path, "w")
-        self.cmd = [
-            sys.executable, "-m", "vertaiset_widgets.cli", "serve",
-            "--root", str(root), "--port", str(port), "--db-url", db_url,
-        ]
-        self.proc = subprocess.Popen(
-            self.cmd, env=env, cwd=str(root), stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        self.ps = psutil.Process(self.proc.pid)
-        self._stopped = False
+        super().__init__(root, db_url, port, log_path, env)
 
     def wait_ready(self, timeout: float = SERVER_START_TIMEOUT) -> float:
-        start = time.monotonic()
-        deadline = start + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the server exited:\n{self.log_tail()}")
-            try:
-                urllib.request.urlopen(f"{self.base_url}/voila/static/voila.js", timeout=2).read(1)
-                return time.monotonic() - start
-            except Exception:
-                time.sleep(0.3)
-        raise RuntimeError(f"the server did not answer within {timeout:.0f} s:\n{self.log_tail()}")
-
-    def url(self, notebook: str, query: dict[str, str]) -> str:
-        q = f"?{urlencode(query)}" if query else ""
-        return f"{self.base_url}/voila/render/{notebook}{q}"
+        return super().wait_ready(timeout)
 
     def shutdown_kernel(self, proc: psutil.Process) -> str:
         """Stop one kernel: the server's kernel API first, so that its restarter does not bring
@@ -255,38 +205,6 @@ class Server:
         except psutil.NoSuchProcess:
             pass
         return ", ".join(how) or "gone"
-
-    def log_tail(self, chars: int = 3000) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        if self._stopped:
-            return
-        self._stopped = True
-        kernels = kernel_processes(self.ps)  # kernels run in their own session: kill them by pid
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait(10)
-        for k in kernels:
-            try:
-                if k.is_running():
-                    k.kill()
-            except psutil.Error:
-                pass
-        self._log.close()
 
 
 # --------------------------------------------------------------------------- setup
@@ -748,7 +666,7 @@ def imports_section(imp: dict) -> list[str]:
 
 
 def reading(pages: list[Page], imp: dict | None) -> list[str]:
-    bare, part, fac = pages
+    bare, part, fac = pages[:3]
     bt, pt, ft = ([r.seconds for r in p.ok_runs()] for p in pages[:3])
     bu, pu, fu = ([r.uss_mib for r in p.ok_runs()] for p in pages[:3])
     br, pr, fr = ([r.rss_mib for r in p.ok_runs()] for p in pages[:3])
@@ -769,6 +687,14 @@ def reading(pages: list[Page], imp: dict | None) -> list[str]:
             f"- Facilitator page (pandas + altair + vl-convert): "
             f"{ft_r:.2f}× the bare time and {fu_r:.2f}× the bare kernel USS."
         )
+    for phase in pages[3:]:  # the phase 1 and 2 consoles against the 360's
+        ptimes, puss = [r.seconds for r in phase.ok_runs()], [r.uss_mib for r in phase.ok_runs()]
+        if ptimes and ft and fu:
+            out.append(
+                f"- {phase.title.capitalize()} (`{phase.notebook}`, eight activities): median {statistics.median(ptimes):.2f} s "
+                f"and {statistics.median(puss):.1f} MiB USS, {ratio(ptimes, ft):.2f}× the time and {ratio(puss, fu):.2f}× "
+                f"the kernel USS of the 360's facilitator page (two activities)."
+            )
     pairs = [
         (p_run.seconds / b_run.seconds, p_run.uss_mib / b_run.uss_mib)
         for b_run, p_run in zip(bare.counted(), part.counted())

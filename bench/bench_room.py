@@ -71,15 +71,12 @@ import secrets
 import shlex
 import shutil
 import signal
-import socket
-import statistics
 import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -93,6 +90,8 @@ from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import websocket_connect
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from benchlib import HOST, ServeProcess, free_port  # noqa: E402
 ACTIVITY = "unelmaverkosto"
 PARTICIPANT_NB = "osallistu.ipynb"
 FACILITATOR_NB = "04_arviointi.ipynb"
@@ -100,7 +99,6 @@ SECTION_RE = re.compile(r"^## A full room: \d+ participants\s*$")
 CULL_IDLE = 600
 CULL_INTERVAL = 60
 MIB = 1024 * 1024
-HOST = "127.0.0.1"
 CONFIG_RE = re.compile(r'<script id="jupyter-config-data" type="application/json">\s*(.*?)\s*</script>', re.S)
 HIGHLIGHTS_RE = re.compile(r"data-vt-highlights='(\d+)'")
 VIEW_RE = re.compile(r'application/vnd\.jupyter\.widget-view\+json"\s*:\s*\{\s*"model_id"\s*:\s*"([0-9a-f]+)"')
@@ -184,12 +182,6 @@ def now() -> float:
     return time.monotonic()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 def pct(values: list[float], q: float) -> float | None:
     """Percentile by linear interpolation (q in 0..100); None for no values."""
     if not values:
@@ -214,117 +206,19 @@ def p50_p95_max(values: list[float], digits: int = 2) -> str:
 
 
 # --------------------------------------------------------------------------- the server
-def kernel_processes(server: psutil.Process) -> list[psutil.Process]:
-    found = []
-    try:
-        children = server.children(recursive=True)
-    except psutil.Error:
-        return []
-    for proc in children:
-        try:
-            if proc.status() == psutil.STATUS_ZOMBIE:
-                continue
-            if any("ipykernel_launcher" in part for part in proc.cmdline()):
-                found.append(proc)
-        except psutil.Error:
-            continue
-    return found
-
-
-class Server:
-    """One ``vertaiset serve`` in its own process group; :meth:`stop` may be called twice."""
+class Server(ServeProcess):
+    """The room's server: culling as in production, optionally preheated kernels."""
 
     def __init__(self, root: Path, db_url: str, port: int, log_path: Path, preheat: int,
                  extra_env: dict[str, str] | None = None):
-        self.port = port
-        self.base_url = f"http://{HOST}:{port}"
-        self.ws_url = f"ws://{HOST}:{port}"
-        self.log_path = log_path
-        self._log = open(log_path, "w")
-        self.cmd = [
-            sys.executable, "-m", "vertaiset_widgets.cli", "serve",
-            "--root", str(root), "--port", str(port), "--ip", HOST, "--db-url", db_url,
-            "--cull-idle-timeout", str(CULL_IDLE), "--cull-interval", str(CULL_INTERVAL),
-        ]
-        if preheat:
-            self.cmd += ["--preheat", str(preheat)]
         env = {k: v for k, v in os.environ.items() if k not in ("QUERY_STRING", "VERTAISET_DB_URL")}
         env["PYTHONUNBUFFERED"] = "1"
         env.update(extra_env or {})
-        self.proc = subprocess.Popen(
-            self.cmd, env=env, cwd=str(root), stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        self.ps = psutil.Process(self.proc.pid)
-        self._stopped = False
-        self._seen_kernels: dict[int, psutil.Process] = {}
-
-    def wait_ready(self, timeout: float = 120) -> float:
-        start = now()
-        while now() - start < timeout:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the server exited:\n{self.log_tail()}")
-            try:
-                urllib.request.urlopen(f"{self.base_url}/voila/static/voila.js", timeout=2).read(1)
-                return now() - start
-            except Exception:
-                time.sleep(0.3)
-        raise RuntimeError(f"the server did not answer within {timeout:.0f} s:\n{self.log_tail()}")
-
-    def kernels(self) -> list[psutil.Process]:
-        found = kernel_processes(self.ps)
-        for k in found:
-            self._seen_kernels[k.pid] = k
-        return found
-
-    def log_text(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
-
-    def log_tail(self, chars: int = 3000) -> str:
-        return self.log_text()[-chars:]
-
-    def stop(self) -> None:
-        if self._stopped:
-            return
-        self._stopped = True
-        try:
-            self.kernels()
-        except Exception:
-            pass
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                try:
-                    self.proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    pass
-        # kernels run in their own session: stop the ones this server started, by pid
-        for k in self._seen_kernels.values():
-            try:
-                if k.is_running() and k.status() != psutil.STATUS_ZOMBIE:
-                    k.kill()
-            except psutil.Error:
-                pass
-        for k in self._seen_kernels.values():
-            try:
-                k.wait(5)
-            except (psutil.Error, psutil.TimeoutExpired):
-                pass
-        try:
-            self._log.close()
-        except Exception:
-            pass
+        extra = ["--cull-idle-timeout", str(CULL_IDLE), "--cull-interval", str(CULL_INTERVAL)]
+        if preheat:
+            extra += ["--preheat", str(preheat)]
+        super().__init__(root, db_url, port, log_path, env, extra)
+        self.ws_url = f"ws://{HOST}:{port}"
 
 
 class Sampler(threading.Thread):

@@ -373,7 +373,7 @@ class HeatmapResults(_Results):
                 r = by_item.get(item.id)
                 value = "–" if r is None or r.n == 0 else f"<span class='vt-mean'>{r.mean:.1f}</span> <span class='vt-muted'>({self.tr('sd')} {r.std:.1f}, n={r.n})</span>"
                 rows.append([esc(self.tr.label(item)), esc(self.tr.label(column)) if column else "", value])
-        return _table(self.tr("table_caption"), [esc(self.tr("dimension")), esc(self.tr("column")), esc(self.tr("mean"))], rows)
+        return _table(self.tr("heatmap_caption"), [esc(self.tr("dimension")), esc(self.tr("column")), esc(self.tr("mean"))], rows)
 
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         if role == "screen":
