@@ -342,3 +342,21 @@ def test_every_kind_in_every_role(store, content, demo, lang):
             assert alt.strip(), activity_id
         shown = page._results.get(activity_id) if activity.kind == "rating_matrix" else page.kind_panels.get(activity_id)
         assert shown is not None and shown in page._activities.children, activity_id
+
+
+def test_map_shapes_follow_the_template_in_every_language(store, content, demo):
+    """Inside/outside keep their shapes whatever the language's alphabetical order (circle: the first side)."""
+    session, _key = demo
+    activity = content.activity("verkostokartta")
+    for lang in ("fi", "en"):
+        results = results_for(activity).load(store, session, activity, Translator.create(content, lang))
+        nodes, edges, _guides = results.layout()
+        from vertaiset_widgets import kind_charts
+
+        spec = kind_charts.network_chart(
+            nodes, edges, sectors=sorted(set(nodes["sector"])), tie_types=sorted(set(edges["type"])),
+            tie_styles=["solid"] * len(set(edges["type"])), side_order=[results.tr.label(s) for s in activity.sides],
+        ).to_dict()
+        shape = next(layer["encoding"]["shape"] for layer in spec["layer"] if "shape" in layer.get("encoding", {}))
+        assert shape["scale"]["domain"][0] == results.tr.label(activity.sides[0])
+        assert shape["scale"]["range"][0] == "circle"

@@ -207,6 +207,7 @@ def network_chart(
     size: int = 720,
     guides: pd.DataFrame | None = None,
     rings: Sequence[float] = (),
+    side_order: Sequence[str] | None = None,
 ) -> alt.LayerChart:
     """The drawn network: actors as labelled dots coloured by sector (shape by inside/outside),
     ties as lines whose dash and width follow their type (strong solid and thick, weak dashed,
@@ -214,7 +215,9 @@ def network_chart(
 
     ``nodes``: ``id, x, y, label, sector, side``; ``edges``: ``x, y, x2, y2, type``;
     ``guides``: ``x, y, text, align`` (e.g. the 360 ring's roles around the circle);
-    ``rings``: radii of faint circles drawn behind (coordinates in about [-1.5, 1.5]).
+    ``rings``: radii of faint circles drawn behind (coordinates in about [-1.5, 1.5]);
+    ``side_order``: the sides in template order (the first gets circles, the next squares), so a
+    shape means the same in every language.
     """
     _require_columns(nodes, ["id", "x", "y", "label", "sector", "side"], "network_chart")
     _require_columns(edges, ["x", "y", "x2", "y2", "type"], "network_chart")
@@ -233,7 +236,8 @@ def network_chart(
         strokeWidth=alt.StrokeWidth("type:N", scale=alt.Scale(domain=tie_types, range=[width[s] for s in styles]), legend=None),
         color=alt.Color("type:N", scale=alt.Scale(domain=tie_types, range=[colour[s] for s in styles]), legend=None),
     )
-    sides = sorted(set(nodes["side"].dropna()))
+    present = set(nodes["side"].dropna())
+    sides = [x for x in (side_order or []) if x in present] + sorted(present - set(side_order or []))
     points = alt.Chart(nodes).mark_point(filled=True, size=420, stroke="white", strokeWidth=2, opacity=1).encode(
         x=x, y=y,
         fill=alt.Fill("sector:N", scale=alt.Scale(domain=sectors, range=_palette_range(sectors, None)), legend=alt.Legend(title=None, labelFontSize=15, symbolSize=300)),

@@ -627,6 +627,7 @@ class NetworkResults(_Results):
         chart = kind_charts.network_chart(
             nodes, edges, sectors=sectors, tie_types=[self.tr.label(t) for t in act.ties],
             tie_styles=[t.style for t in act.ties], size=size, guides=guides, rings=self.RINGS,
+            side_order=[self.tr.label(s) for s in act.sides],
         )
         alt_text = self.tr("map_alt", actors=len(nodes), ties=len(edges),
                            strong=sum(1 for e in self.network.edges() if self._style(e["type"]) == "solid"),
