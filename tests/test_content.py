@@ -215,6 +215,8 @@ def test_phase_1_and_2_exercises_in_the_source_wording(content):
         ("02_tavoitteet.yaml", "toimintatavat", lambda a: a.update(agreed="valmis"), None, "agreed must be one of the statuses"),
         ("02_tavoitteet.yaml", "rinnakkain_yhdessa", lambda a: a["right"].pop("sv"), "right", "missing translation 'sv'"),
         ("02_tavoitteet.yaml", "tyypilliset_tavoitteet", lambda a: a.update(mode="ranking"), "mode", "single"),
+        ("02_tavoitteet.yaml", "oppimisen_tavat", lambda a: a["options"][1].update(id="opettaminen"), "options", "opettaminen"),
+        ("01_tilannekuva.yaml", "verkostokartta", lambda a: a["ties"][1].update(id="vahva"), "ties", "must be unique"),
     ],
 )
 def test_broken_new_kinds_name_file_activity_and_field(broken_file, filename, activity, change, field, words):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import VertaisetTemplateError
 
@@ -95,6 +95,18 @@ class Item(_Record):
         return (self.short or self.label)[lang]
 
 
+def _unique_ids(value: list[Any]) -> list[Any]:
+    ids = [item.id for item in value]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"ids must be unique, repeated: {', '.join(dupes)}")
+    return value
+
+
+#: A list of items whose ids must differ (two items with one id would mix their answers).
+UniqueItems = Annotated[list[Item], AfterValidator(_unique_ids)]
+
+
 class Scale(_Record):
     """A numeric rating scale, e.g. 0–5, with optional words at some points."""
 
@@ -124,18 +136,10 @@ class _ActivityBase(_Record):
     phase: int | None = None
 
 
-def _unique_ids(value: list[Any]) -> list[Any]:
-    ids = [item.id for item in value]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise ValueError(f"ids must be unique, repeated: {', '.join(dupes)}")
-    return value
-
-
 class _Layered(_ActivityBase):
     """An activity answered in time layers (e.g. *nyt* / *toivottu*), or in one unnamed layer."""
 
-    layers: list[Item] = Field(default_factory=list)
+    layers: UniqueItems = Field(default_factory=list)
 
     @property
     def layer_ids(self) -> list[str]:
@@ -152,14 +156,10 @@ class RatingMatrix(_Layered):
 
     kind: Literal["rating_matrix"]
     scale: Scale = Field(default_factory=Scale)
-    items: Annotated[list[Item], Field(min_length=1)]
-    columns: list[Item] = Field(default_factory=list)
+    items: Annotated[UniqueItems, Field(min_length=1)]
+    columns: UniqueItems = Field(default_factory=list)
     chart: Literal["radar", "heatmap"] = "radar"
 
-    @field_validator("items", "layers", "columns")
-    @classmethod
-    def _validate_unique_ids(cls, value: list[Item]) -> list[Item]:
-        return _unique_ids(value)
 
     @model_validator(mode="after")
     def _validate_columns(self) -> "RatingMatrix":
@@ -184,15 +184,11 @@ class Highlights(_ActivityBase):
     """Short texts posted one at a time (*nostot*), optionally tagged, +1'd and moderated: the Menti wall."""
 
     kind: Literal["highlights"]
-    tags: list[Item] = Field(default_factory=list)
+    tags: UniqueItems = Field(default_factory=list)
     max_length: Annotated[int, Field(ge=20, le=1000)] = 280
     per_minute: Annotated[int, Field(ge=1, le=60)] = 6
     votes: bool = True
 
-    @field_validator("tags")
-    @classmethod
-    def _validate_unique_ids(cls, value: list[Item]) -> list[Item]:
-        return _unique_ids(value)
 
 
 class Breakdown(_Record):
@@ -213,13 +209,9 @@ class Choice(_Layered):
     kind: Literal["choice"]
     mode: Literal["single", "multi", "dots"] = "single"
     dots: Annotated[int, Field(ge=1, le=20)] = 3
-    options: Annotated[list[Item], Field(min_length=2)]
+    options: Annotated[UniqueItems, Field(min_length=2)]
     breakdown: Breakdown | None = None
 
-    @field_validator("options", "layers")
-    @classmethod
-    def _validate_unique_ids(cls, value: list[Item]) -> list[Item]:
-        return _unique_ids(value)
 
 
 class Allocation(_Layered):
@@ -227,12 +219,8 @@ class Allocation(_Layered):
 
     kind: Literal["allocation"]
     total: Annotated[int, Field(ge=2, le=1000)] = 100
-    options: Annotated[list[Item], Field(min_length=2)]
+    options: Annotated[UniqueItems, Field(min_length=2)]
 
-    @field_validator("options", "layers")
-    @classmethod
-    def _validate_unique_ids(cls, value: list[Item]) -> list[Item]:
-        return _unique_ids(value)
 
 
 class Position(_Layered):
@@ -243,10 +231,6 @@ class Position(_Layered):
     right: Text
     points: Annotated[int, Field(ge=3, le=11)] = 7
 
-    @field_validator("layers")
-    @classmethod
-    def _validate_unique_ids(cls, value: list[Item]) -> list[Item]:
-        return _unique_ids(value)
 
 
 class CanvasField(_Record):
@@ -256,7 +240,7 @@ class CanvasField(_Record):
     label: Text
     hint: Text | None = None
     type: Literal["text", "textarea", "select"] = "textarea"
-    options: list[Item] = Field(default_factory=list)
+    options: UniqueItems = Field(default_factory=list)
     max_length: Annotated[int, Field(ge=10, le=2000)] = 500
 
     @model_validator(mode="after")
@@ -265,7 +249,6 @@ class CanvasField(_Record):
             raise ValueError(f"field {self.id}: a select needs at least two options")
         if self.type != "select" and self.options:
             raise ValueError(f"field {self.id}: options are only for type: select")
-        _unique_ids(self.options)
         return self
 
 
@@ -274,12 +257,8 @@ class Canvas(_ActivityBase):
 
     kind: Literal["canvas"]
     per: Literal["group", "participant"] = "group"
-    fields: Annotated[list[CanvasField], Field(min_length=1)]
+    fields: Annotated[list[CanvasField], AfterValidator(_unique_ids), Field(min_length=1)]
 
-    @field_validator("fields")
-    @classmethod
-    def _validate_unique_ids(cls, value: list[CanvasField]) -> list[CanvasField]:
-        return _unique_ids(value)
 
 
 class AgreementBoard(_ActivityBase):
@@ -290,15 +269,11 @@ class AgreementBoard(_ActivityBase):
     """
 
     kind: Literal["agreement_board"]
-    questions: Annotated[list[Item], Field(min_length=1)]
-    statuses: Annotated[list[Item], Field(min_length=2)]
-    modes: list[Item] = Field(default_factory=list)
+    questions: Annotated[UniqueItems, Field(min_length=1)]
+    statuses: Annotated[UniqueItems, Field(min_length=2)]
+    modes: UniqueItems = Field(default_factory=list)
     agreed: str | None = None
 
-    @field_validator("questions", "statuses", "modes")
-    @classmethod
-    def _validate_unique_ids(cls, value: list[Item]) -> list[Item]:
-        return _unique_ids(value)
 
     @model_validator(mode="after")
     def _validate_agreed(self) -> "AgreementBoard":
@@ -323,16 +298,12 @@ class NetworkMap(_ActivityBase):
     """Actors and the ties between them, added together; ties marked strong, weak or missing."""
 
     kind: Literal["network_map"]
-    sectors: Annotated[list[Item], Field(min_length=1)]
-    sides: Annotated[list[Item], Field(min_length=1)]
-    roles: Annotated[list[Item], Field(min_length=1)]
-    ties: Annotated[list[TieType], Field(min_length=1)]
+    sectors: Annotated[UniqueItems, Field(min_length=1)]
+    sides: Annotated[UniqueItems, Field(min_length=1)]
+    roles: Annotated[UniqueItems, Field(min_length=1)]
+    ties: Annotated[list[TieType], AfterValidator(_unique_ids), Field(min_length=1)]
     max_actors: Annotated[int, Field(ge=5, le=2000)] = 300
 
-    @field_validator("sectors", "sides", "roles", "ties")
-    @classmethod
-    def _validate_unique_ids(cls, value: list[Item]) -> list[Item]:
-        return _unique_ids(value)
 
 
 AnyActivity = RatingMatrix | Highlights | Choice | Allocation | Position | Canvas | AgreementBoard | NetworkMap
