@@ -37,6 +37,27 @@ function statusLine(model) {
   return status;
 }
 
+// The end every answer form shares: the submit button and status line, inputs that follow
+// the model's value and "disabled", and a submit that sends what the form holds.
+function finishForm({ model, el, form, texts, inputs, sync, read }) {
+  const button = h("button", { type: "submit", class: "vt-submit", text: texts.submit });
+  form.append(button, statusLine(model));
+  const setDisabled = () => {
+    const disabled = model.get("disabled");
+    button.disabled = disabled;
+    for (const input of inputs()) input.disabled = disabled;
+  };
+  model.on("change:value", sync);
+  model.on("change:disabled", setDisabled);
+  sync();
+  setDisabled();
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    model.send({ type: "submit", value: read() });
+  });
+  el.append(form);
+}
+
 function renderFields({ model, el }) {
   const texts = model.get("texts");
   const form = h("form", { class: "vt-form", novalidate: true });
@@ -216,22 +237,7 @@ function renderChoice({ model, el }) {
     }
     update();
   }
-  const button = h("button", { type: "submit", class: "vt-submit", text: texts.submit });
-  form.append(button, statusLine(model));
-  const setDisabled = () => {
-    const disabled = model.get("disabled");
-    button.disabled = disabled;
-    for (const input of Object.values(controls)) input.disabled = disabled;
-  };
-  model.on("change:value", sync);
-  model.on("change:disabled", setDisabled);
-  sync();
-  setDisabled();
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    model.send({ type: "submit", value: read() });
-  });
-  el.append(form);
+  finishForm({ model, el, form, texts, inputs: () => Object.values(controls), sync, read });
 }
 
 function renderRating({ model, el }) {
@@ -285,29 +291,17 @@ function renderRating({ model, el }) {
     }
     form.append(fieldset);
   });
-  const button = h("button", { type: "submit", class: "vt-submit", text: texts.submit });
-  form.append(button);
-  form.append(statusLine(model));
   const sync = () => {
     const value = model.get("value") || {};
     for (const [key, inputs] of Object.entries(radios)) {
       for (const input of inputs) input.checked = String(value[key]) === input.value;
     }
   };
-  const setDisabled = () => {
-    const disabled = model.get("disabled");
-    button.disabled = disabled;
-    for (const inputs of Object.values(radios)) for (const input of inputs) input.disabled = disabled;
-  };
-  model.on("change:value", sync);
-  model.on("change:disabled", setDisabled);
-  sync();
-  setDisabled();
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    model.send({ type: "submit", value: model.get("value") || {} });
+  finishForm({
+    model, el, form, texts, sync,
+    inputs: () => Object.values(radios).flat(),
+    read: () => model.get("value") || {},
   });
-  el.append(form);
 }
 
 function button(label, onClick, extra = {}) {
