@@ -360,3 +360,18 @@ def test_map_shapes_follow_the_template_in_every_language(store, content, demo):
         shape = next(layer["encoding"]["shape"] for layer in spec["layer"] if "shape" in layer.get("encoding", {}))
         assert shape["scale"]["domain"][0] == results.tr.label(activity.sides[0])
         assert shape["scale"]["range"][0] == "circle"
+
+
+def test_group_from_the_profile_reaches_the_canvas_at_once(store, content, room):
+    """Saving a group in the profile fills the canvas's group box at once (no poll needed),
+    and a canvas saved with an empty group box goes to the profile's group."""
+    session, _key = room
+    _open(store, session, "tavoitekanvaasi")
+    page = _page(store, content, session.code, "token-dora")
+    form = _form(page, "tavoitekanvaasi")
+    assert not form.value.get("_group")
+    browser_sends(page.profile_form, {"type": "submit", "value": {"nickname": "Dora", "group": "Työpajat"}})
+    assert form.value["_group"] == "Työpajat"  # without page.refresh()
+    browser_sends(form, {"type": "submit", "value": {"_group": "", "miksi": "Polut töihin"}})
+    assert form.status_kind == "ok"
+    assert [(a.layer, a.value_text) for a in store.answers(session.id, "tavoitekanvaasi") if a.value_text] == [("Työpajat", "Polut töihin")]

@@ -96,6 +96,9 @@ class ActivityPanel(W.VBox):
     def _after_update(self, state: ActivityState) -> list[W.Widget]:
         return []
 
+    def participant_changed(self) -> None:
+        """The participant gave a new nickname or group (the page has set :attr:`participant`)."""
+
     # -- shared
     def update(self, state: ActivityState) -> bool:
         """Redraw for the activity's state; True when the panel should be shown."""
@@ -332,6 +335,11 @@ class CanvasPanel(ActivityPanel):
             return {"_group": group, **values} if values or group else {}
         return {a.item: a.value_text or "" for a in self._answers(state, mine=True)}
 
+    def participant_changed(self) -> None:
+        # a group given in the profile: the canvas shows that group's boxes at once
+        if self.state is not None and self.state.is_open:
+            self._after_update(self.state)
+
     def _after_update(self, state: ActivityState) -> list[W.Widget]:
         # others in the group saved: their words arrive (fields being typed in are kept by the browser)
         if self.activity.per == "group":
@@ -344,7 +352,8 @@ class CanvasPanel(ActivityPanel):
     def _submit(self, form: FieldsForm, value: dict) -> None:
         layer = ""
         if self.activity.per == "group":
-            group = " ".join(str(value.get("_group") or "").split())[:60]
+            # the box, or else the group given in the profile
+            group = " ".join(str(value.get("_group") or self._group()).split())[:60]
             if not group:
                 form.show_status(self.tr("canvas_group_needed"), "error")
                 return

@@ -203,6 +203,8 @@ class ParticipantPage(W.VBox):
             self.profile_form.value = {"nickname": participant.nickname or "", "group": participant.group_name or ""}
         for panel in [*self.panels.values(), *self.kind_panels.values()]:
             panel.participant = participant
+        for panel in self.kind_panels.values():
+            panel.participant_changed()
 
     # ------------------------------------------------------------------ activities
     def _read_revision(self) -> int:
