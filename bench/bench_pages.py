@@ -288,7 +288,8 @@ def measure_once(browser, server: Server, page_def: Page, run: Run, timeout_s: f
 
 
 # --------------------------------------------------------------------------- imports
-PROBE = r'''
+# this process's RSS and USS in MiB, read from /proc (both probes start with it)
+PROBE_MEM = r'''
 import sys, json, time
 def _mem():
     rss = uss = 0.0
@@ -301,7 +302,9 @@ def _mem():
             if line.startswith(("Private_Clean:", "Private_Dirty:")):
                 uss += int(line.split()[1]) / 1024
     return rss, uss
-import ast
+'''
+
+PROBE = PROBE_MEM + r'''import ast
 import ipywidgets
 _base = set(sys.modules)
 _m0 = _mem()
@@ -322,20 +325,7 @@ print("@@BENCH@@" + json.dumps({
 }))
 '''
 
-PROBE_ONE = r'''
-import sys, json, time
-def _mem():
-    rss = uss = 0.0
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                rss = int(line.split()[1]) / 1024
-    with open("/proc/self/smaps_rollup") as fh:
-        for line in fh:
-            if line.startswith(("Private_Clean:", "Private_Dirty:")):
-                uss += int(line.split()[1]) / 1024
-    return rss, uss
-import ipywidgets
+PROBE_ONE = PROBE_MEM + r'''import ipywidgets
 import importlib
 _m0 = _mem()
 _t0 = time.perf_counter()
