@@ -911,7 +911,7 @@ class Room:
 
     # ---------------------------------------------------------------- the store afterwards
     def check_store(self) -> None:
-        from vertaiset_widgets.store import SessionStore
+        from vertaiset_widgets.store import SessionStore, hash_token
 
         store = SessionStore(self.db_url)
         try:
@@ -920,8 +920,8 @@ class Room:
             participants = store.participants(self.session_id)
         finally:
             store.close()
-        by_token = {pp.token: pp.id for pp in participants}
-        pid_of = {p.idx: by_token.get(p.token) for p in self.people}
+        by_token = {pp.token: pp.id for pp in participants}  # the store keeps the tokens' hashes
+        pid_of = {p.idx: by_token.get(hash_token(p.token)) for p in self.people}
         posts = [s for p in self.people for s in p.posts]
         votes = [s for p in self.people for s in p.votes]
         sent_texts = {s.text for s in posts}

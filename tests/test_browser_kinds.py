@@ -41,8 +41,9 @@ def _card(page: Page, title: str):
 
 
 def _participant_of(store: SessionStore, session_id: int, page: Page, code: str):
-    token = token_of(page, code)
-    return next(p for p in store.participants(session_id) if p.token == token)
+    found = store.find_participant(session_id, token_of(page, code))
+    assert found is not None
+    return found
 
 
 def test_allocation_on_a_phone(server, vt_store, contexts):

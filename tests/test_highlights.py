@@ -164,6 +164,7 @@ def test_merge_pools_votes(store, content, room):
     c = store.join(session.id, "phone-cccccccc")
     keep = store.post_highlight(a, ACT, "Säännölliset tapaamiset", submission_id="s1")
     dup = store.post_highlight(b, ACT, "Säännöllisiä tapaamisia", submission_id="s2")
+    store.set_activity_state(session.id, ACT, is_revealed=True)
     store.vote(c, ACT, keep, submission_id="v1")
     store.vote(a, ACT, dup, submission_id="v2")
     console = _console(store, content, session, key)

@@ -897,10 +897,15 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     """
     import vl_convert as vlc
 
+    from .text import clean_tree
+
     # Our builders are covered by tests that validate their specs (to_dict() does); skipping
     # the JSON-schema validation here saves a quarter of a second per chart on a live page.
+    # vl-convert parses text as XML to measure it and panics on a character XML forbids,
+    # which aborts the kernel (no exception to catch): every string of the spec, the data's
+    # labels included, is cleaned here, so that no stored row can take a page down.
     return vlc.vegalite_to_svg(
-        chart.to_dict(validate=False),
+        clean_tree(chart.to_dict(validate=False)),
         vl_version=_vl_version(),
         allowed_base_urls=[],
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .config import data_home, resolve_db_url
 from .errors import VertaisetError
+from .limits import DEFAULT_MAX_PER_ADDRESS
 
 __all__ = ["main", "build_parser"]
 
@@ -97,6 +98,52 @@ def cmd_session_state(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warn_if_not_compacted(done) -> None:
+    if not done.compacted:
+        # the rows are gone, but old copies may stay in the database files until the next clean-up
+        print("vertaiset: the database files could not be cleaned completely now (a page was reading); "
+              "run the command again later", file=sys.stderr)
+
+
+def _days(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("DAYS must be 0 or more")
+    return value
+
+
+def cmd_participant_forget(args: argparse.Namespace) -> int:
+    """Erase one participant's texts and profile from a session (a tombstone keeps the counts)."""
+    from .privacy import forget_participant
+
+    done = forget_participant(_store(args), args.code, args.participant)
+    print(f"{done.sessions[0]}: participant {args.participant} forgotten ({done.answers} texts erased)")
+    _warn_if_not_compacted(done)
+    return 0
+
+
+def cmd_session_purge(args: argparse.Namespace) -> int:
+    """Delete a session and everything of it."""
+    from .privacy import purge_session
+
+    done = purge_session(_store(args), args.code)
+    print(f"{done.sessions[0]}: deleted ({done.participants} participants, {done.answers} answers)")
+    _warn_if_not_compacted(done)
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Delete every session held (and created) more than --older-than days ago."""
+    from .privacy import purge_older_than
+
+    done = purge_older_than(_store(args), args.older_than, dry_run=args.dry_run)
+    verb = "would delete" if args.dry_run else "deleted"
+    print(f"{verb} {len(done.sessions)} sessions{': ' if done.sessions else ''}{' '.join(done.sessions)}")
+    if done.sessions and not args.dry_run:
+        _warn_if_not_compacted(done)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Seed the demo session (once) and print its code (and, with --json, its links)."""
     from .demo import seed_demo
@@ -127,7 +174,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     cmd = [
         sys.executable,
         "-m",
-        "voila",
+        "vertaiset_widgets.server",  # Voila with kernel caps, error pages and a CSP
         str(Path(args.root) if args.root else workbooks_dir()),
         "--no-browser",
         f"--port={args.port}",
@@ -140,6 +187,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"--MappingKernelManager.cull_interval={args.cull_interval}",
         "--MappingKernelManager.cull_connected=False",
         "--VoilaConfiguration.show_tracebacks=False",
+        f"--VertaisetVoila.max_kernels={args.max_kernels}",
+        f"--VertaisetVoila.max_kernels_per_address={args.max_kernels_per_address}",
     ]
     if args.preheat:
         cmd += ["--preheat_kernel=True", f"--pool_size={args.preheat}"]
@@ -206,7 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("--db-url", help="SQLAlchemy URL of the store (default: $VERTAISET_DB_URL or the SQLite file in $VERTAISET_HOME)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    session = sub.add_parser("session", help="create sessions", description="Create sessions.")
+    session = sub.add_parser(
+        "session", help="create, close, open and purge sessions", description="Create, close, open and purge sessions."
+    )
     session_sub = session.add_subparsers(dest="session_command", required=True, metavar="SUBCOMMAND")
     new = session_sub.add_parser(
         "new",
@@ -228,6 +279,48 @@ def build_parser() -> argparse.ArgumentParser:
         sp = session_sub.add_parser(verb, parents=[db], help=text, description=text[0].upper() + text[1:] + ".")
         sp.add_argument("code", help="the session's join code")
         sp.set_defaults(func=cmd_session_state)
+    purge_one = session_sub.add_parser(
+        "purge",
+        parents=[db],
+        help="delete a session and everything of it",
+        description="Delete the session and all its data for good: participants, answers, highlights, "
+        "canvases, network maps, boards, moderation, plan and states (and its network, when no other session "
+        "has it), then clean the database files. There is no undo.",
+    )
+    purge_one.add_argument("code", help="the session's join code")
+    purge_one.set_defaults(func=cmd_session_purge)
+
+    participant = sub.add_parser(
+        "participant", help="erase a participant's data", description="Erase a participant's data (GDPR)."
+    )
+    participant_sub = participant.add_subparsers(dest="participant_command", required=True, metavar="SUBCOMMAND")
+    forget = participant_sub.add_parser(
+        "forget",
+        parents=[db],
+        help="erase one participant's texts, nickname, group and check-in",
+        description="Erase everything one participant wrote in a session (highlights and their edits, check-in "
+        "and canvas texts, network-map actors and ties) and their nickname and group, from the database and so "
+        "from every export and report. Their numeric answers (ratings, choices, +1s) stay, without any text, so "
+        "the counts stay right; the participant stays counted as a participant with no data. There is no undo.",
+    )
+    forget.add_argument("code", help="the session's join code")
+    forget.add_argument(
+        "participant",
+        help="the participant's number: the 'participant' column of `vertaiset export`, also shown on the "
+        "participant's own page under the privacy notice; or a nickname that only they have",
+    )
+    forget.set_defaults(func=cmd_participant_forget)
+
+    purge = sub.add_parser(
+        "purge",
+        parents=[db],
+        help="delete old sessions (the retention rule)",
+        description="Delete every session held more than DAYS days ago (and created more than DAYS days ago), "
+        "with all its data, then clean the database files. Meant to run daily from cron or a systemd timer.",
+    )
+    purge.add_argument("--older-than", type=_days, required=True, metavar="DAYS", help="keep sessions of the last DAYS days")
+    purge.add_argument("--dry-run", action="store_true", help="only print which sessions would be deleted")
+    purge.set_defaults(func=cmd_purge)
 
     serve = sub.add_parser(
         "serve",
@@ -242,6 +335,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--cull-interval", type=int, default=60, help="how often to look for idle kernels, seconds (default 60)")
     serve.add_argument("--preheat", type=int, default=0, help="keep this many kernels started in advance per notebook (default 0: off)")
     serve.add_argument("--root", help="folder of notebooks to serve (default: the workbooks/ folder)")
+    serve.add_argument(
+        "--max-kernels", type=int, default=0, metavar="N",
+        help="pages (kernels, ~90 MiB each) the server runs at once; over it a page says 'the room is full, "
+        "try again in a moment' (HTTP 503) instead of starting a kernel (default 0: available memory / 90 MiB, "
+        "at most 250, lowered to what the open-files limit allows)",
+    )
+    serve.add_argument(
+        "--max-kernels-per-address", type=int, default=DEFAULT_MAX_PER_ADDRESS, metavar="N",
+        help=f"pages one client address may hold at once (default {DEFAULT_MAX_PER_ADDRESS}: one client cannot take "
+        "the whole server, yet a room of phones behind one NAT address still gets in). Phones on a room's own wifi "
+        "each have their address, but phones behind one NAT (a server on the internet) or every page behind a "
+        "reverse proxy share one: for a bigger room raise it to the room's size, or 0 for no per-address cap",
+    )
     serve.set_defaults(func=cmd_serve)
 
     report = sub.add_parser(

@@ -54,13 +54,19 @@ def normalize_code(code: str | None) -> str:
     return re.sub(r"[\s-]", "", code or "").upper()
 
 
+def _served_by_voila() -> bool:
+    """True in a kernel Voila started: it marks every one, preheated or not, with ``VOILA_PREHEAT``."""
+    return "VOILA_PREHEAT" in os.environ
+
+
 @dataclass(frozen=True)
 class PageParams:
     """The parameters one page or report runs with.
 
     Built from the notebook's ``parameters`` cell, then overridden by the URL query when
     the notebook runs under Voila (Voila puts the query in ``QUERY_STRING``; papermill
-    does not set it).
+    does not set it). ``from_query`` is True for every page Voila serves, even one whose
+    URL has no query: such a page never gets the notebook's own ``role="report"``.
     """
 
     session: str = ""
@@ -83,10 +89,13 @@ class PageParams:
         """
         known = {k: str(v) for k, v in params.items() if k in cls.__dataclass_fields__ and v is not None}
         base = cls(**known)
-        query = os.environ.get("QUERY_STRING", "") if query is None else query
-        values = {k: v[-1] for k, v in parse_qs(query.lstrip("?")).items() if v}
-        if not values:
+        if query is None:
+            query = os.environ.get("QUERY_STRING")
+        if query is None and _served_by_voila():
+            query = ""  # a preheated kernel runs before its request arrives: still a served page
+        if query is None:  # papermill or the CLI
             return base.cleaned()
+        values = {k: v[-1] for k, v in parse_qs(query.lstrip("?")).items() if v}
         over: dict[str, object] = {"from_query": True}
         for name in ("session", "role", "lang", "key"):
             if name in values:

@@ -69,15 +69,19 @@ def _highlights(store: SessionStore, people: list[Participant], activity: str, p
     groups = sorted(by_group)
     store.set_activity_state(people[0].session_id, activity, is_open=True)
     items = []
+    authors: dict[str, int] = {}
     for n, (group, tag, text) in enumerate(posts):
         author = by_group[groups[group % len(groups)]][n % 2]
         items.append(store.post_highlight(author, activity, text, tag=tag or None, submission_id=f"demo-{activity}-{n}", per_minute=60))
+        authors[items[-1]] = author.id
+    revealed = store.activity_state(people[0].session_id, activity).is_revealed
+    store.set_activity_state(people[0].session_id, activity, is_revealed=True)  # +1s count only on a revealed wall
     for voter in people:
         for item in rng.sample(items, min(votes, len(items))):
-            try:
-                store.vote(voter, activity, item, submission_id=f"demo-{activity}-v{voter.id}-{item}")
-            except Exception:  # one's own highlight: no vote
-                pass
+            if voter.id == authors[item]:  # one's own highlight: no vote
+                continue
+            store.vote(voter, activity, item, submission_id=f"demo-{activity}-v{voter.id}-{item}")
+    store.set_activity_state(people[0].session_id, activity, is_revealed=revealed)
     return items
 
 

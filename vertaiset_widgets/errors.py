@@ -10,6 +10,7 @@ __all__ = [
     "VertaisetSessionClosedError",
     "VertaisetActivityClosedError",
     "VertaisetInputError",
+    "VertaisetTooManyAttemptsError",
     "unavailable_message",
 ]
 
@@ -74,6 +75,14 @@ class VertaisetInputError(VertaisetError):
         super().__init__(message)
 
 
+class VertaisetTooManyAttemptsError(VertaisetError):
+    """Too many wrong join codes or facilitator keys from this client: wait ``seconds``."""
+
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+        super().__init__(f"too many wrong attempts: wait {seconds} s")
+
+
 # Used when the templates themselves cannot be read, so they cannot come from ui.yaml.
 _FALLBACK = {
     "template": {
@@ -91,6 +100,14 @@ _FALLBACK = {
 
 def unavailable_message(error: Exception, lang: str) -> str:
     """Words for a page that could not open: a template error is named, anything else is not."""
+    if isinstance(error, VertaisetTooManyAttemptsError):
+        try:
+            from .content import load_content
+
+            strings = load_content().strings["too_many_attempts"]
+            return strings.get(lang, strings["fi"]).format(seconds=error.seconds)
+        except Exception:  # noqa: BLE001 - fall back to the general words below
+            pass
     kind = "template" if isinstance(error, VertaisetTemplateError) else "other"
     texts = _FALLBACK[kind]
     return texts.get(lang, texts["fi"]).format(error=error)

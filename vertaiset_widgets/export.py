@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from .store import SessionStore
+from .text import clean_tree, spreadsheet_safe
 
 __all__ = ["EXPORT_FORMATS", "export_session"]
 
@@ -74,9 +75,12 @@ def export_session(store: SessionStore, code: str, fmt: str, out: str | Path) ->
         with path.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel reads ä and ö right
             writer = csv.DictWriter(fh, fieldnames=_COLUMNS)
             writer.writeheader()
-            writer.writerows(rows)
+            # a text starting with = would be a formula in a spreadsheet: keep participants' words as words
+            writer.writerows({c: spreadsheet_safe(v) for c, v in row.items()} for row in rows)
     elif fmt == "json":
-        path.write_text(json.dumps({"session": meta, "answers": rows}, ensure_ascii=False, indent=1), encoding="utf-8")
+        # cleaned: a lone surrogate from a row stored before the store cleaned its input cannot be written as UTF-8
+        doc = clean_tree({"session": meta, "answers": rows})
+        path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     else:
         from openpyxl import Workbook
 
@@ -85,26 +89,22 @@ def export_session(store: SessionStore, code: str, fmt: str, out: str | Path) ->
         sheet.title = "answers"
         sheet.append(_COLUMNS)
         for row in rows:
-            # a text starting with = would be a formula in Excel: keep participants' words as words
-            sheet.append([_xlsx_safe(row[c]) for c in _COLUMNS])
+            # a text starting with = would be a formula in Excel: keep participants' words as words;
+            # and openpyxl refuses control characters that old rows may still hold
+            sheet.append([spreadsheet_safe(row[c]) for c in _COLUMNS])
         info = book.create_sheet("session")
         boards = meta.pop("boards", {})
         for key, value in meta.items():
-            info.append([key, _xlsx_safe(value)])
+            info.append([key, spreadsheet_safe(value)])
         if boards:  # one row per question: the agreement board as it stands
             sheet = book.create_sheet("boards")
             sheet.append(["activity", "question", "answer", "status", "owner", "mode"])
             for activity, board in boards.items():
                 for question, entry in board.items():
-                    sheet.append([activity, question] + [_xlsx_safe(entry.get(k) or "") for k in ("answer", "status", "owner", "mode")])
+                    cells = [activity, question] + [entry.get(k) or "" for k in ("answer", "status", "owner", "mode")]
+                    sheet.append([spreadsheet_safe(c) for c in cells])
         book.save(path)
     return path
-
-
-def _xlsx_safe(value: object) -> object:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def export_map(store: SessionStore, code: str, fmt: str, out: str | Path, *, activity_id: str = "verkostokartta",

@@ -6,15 +6,28 @@ in ``static/*.js`` and sets participants' words only as text.
 """
 from __future__ import annotations
 
+import logging
+import re
+import uuid
 from pathlib import Path
 from typing import Any, Callable
 
 import anywidget
 import traitlets
 
-__all__ = ["BrowserToken", "ChoiceForm", "Countdown", "FieldsForm", "RatingForm", "WallView"]
+__all__ = ["BrowserToken", "ChoiceForm", "ConnectionGuard", "Countdown", "FieldsForm", "RatingForm", "WallView"]
 
 _STATIC = Path(__file__).resolve().parent / "static"
+log = logging.getLogger("vertaiset")
+
+#: What a browser may name its submission with (it becomes the store's idempotency key).
+_SID = re.compile(r"[0-9A-Za-z_-]{8,64}")
+
+
+def _forms_esm() -> str:
+    # saving.js (acknowledgements, drafts, the status line) is read in front of forms.js:
+    # one ES module, as anywidget loads a single module per widget class
+    return (_STATIC / "saving.js").read_text(encoding="utf-8") + "\n" + (_STATIC / "forms.js").read_text(encoding="utf-8")
 
 
 class BrowserToken(anywidget.AnyWidget):
@@ -29,10 +42,39 @@ class BrowserToken(anywidget.AnyWidget):
     token = traitlets.Unicode("").tag(sync=True)
 
 
-class _MessagingWidget(anywidget.AnyWidget):
-    """A widget whose browser side sends actions to Python and shows a status line."""
+class ConnectionGuard(anywidget.AnyWidget):
+    """Invisible widget that lets the page notice a lost kernel or server.
 
-    _esm = _STATIC / "forms.js"
+    The browser pings it every second; a kernel that was killed, culled or restarted
+    answers no more, and the page then shows ``texts["connection_lost"]`` and reloads
+    itself once the server answers again. ``texts`` also carries the words the forms
+    use while saving (``saving``, ``not_saved``, ``not_saved_offline``, ``draft_restored``).
+    """
+
+    _esm = _STATIC / "connection.js"
+    _css = _STATIC / "forms.css"
+    texts = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.on_msg(self._on_ping)
+
+    def _on_ping(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "ping" and isinstance(content.get("n"), int):
+            self.send({"type": "pong", "n": content["n"]})
+
+
+class _MessagingWidget(anywidget.AnyWidget):
+    """A widget whose browser side sends actions to Python and shows a status line.
+
+    Every action the browser sends carries a submission id (``sid``). Once the action's
+    handlers have returned (so whatever they wrote to the store is committed), the
+    widget answers ``{"type": "ack", "sid", "status", "kind", "seq"}`` with the status
+    they showed; the browser says "saving" until then, and "not saved" (keeping the
+    participant's text) when no acknowledgement comes.
+    """
+
+    _esm = _forms_esm()
     _css = _STATIC / "forms.css"
     form = traitlets.Unicode("fields").tag(sync=True)
     texts = traitlets.Dict().tag(sync=True)
@@ -41,11 +83,38 @@ class _MessagingWidget(anywidget.AnyWidget):
     status_kind = traitlets.Unicode("").tag(sync=True)
     # bumped with every status, so the same words twice ("saved", "saved") are shown and announced twice
     status_seq = traitlets.Int(0).tag(sync=True)
+    #: where the browser keeps unsent text of this form ("": not kept), e.g. "CODE:activity:post"
+    draft_key = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
         self._callbacks: list[Callable[[Any, dict], None]] = []
+        self._sid: str | None = None
+        self._outcome: tuple[str, str] | None = None
         self.on_msg(self._on_custom_msg)
+
+    @property
+    def submission_id(self) -> str:
+        """The browser's id of the action being handled, else a fresh one: the store's
+        idempotency key, so an action the browser sends again is stored once."""
+        return self._sid or uuid.uuid4().hex
+
+    def _acknowledged(self, content: dict, action: Callable[[], None]) -> None:
+        """Run ``action`` (the handlers), then acknowledge ``content["sid"]`` with its outcome."""
+        sid = content.get("sid")
+        sid = sid if isinstance(sid, str) and _SID.fullmatch(sid) else None
+        self._sid, self._outcome = sid, None
+        failed = False
+        try:
+            action()
+        except Exception:  # logged on the server; the browser hears only "not saved"
+            log.exception("handling a %s from the browser failed", content.get("type"))
+            failed = True
+        finally:
+            outcome, self._sid, self._outcome = self._outcome, None, None
+        if sid is not None:
+            text, kind = ("", "failed") if failed else outcome or ("", "none")
+            self.send({"type": "ack", "sid": sid, "status": text, "kind": kind, "seq": self.status_seq})
 
     def _register(self, callback: Callable[[Any, dict], None], remove: bool) -> None:
         if remove:
@@ -63,6 +132,7 @@ class _MessagingWidget(anywidget.AnyWidget):
             self.status = text
             self.status_kind = kind
             self.status_seq += 1
+        self._outcome = (text, kind)
 
     def _on_custom_msg(self, _widget: Any, content: dict, _buffers: Any) -> None:
         raise NotImplementedError
@@ -80,9 +150,14 @@ class _SubmittingForm(_MessagingWidget):
         self._emit(dict(self.value if value is None else value))
 
     def _on_custom_msg(self, _widget: Any, content: dict, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "submit" and not self.disabled:
+        if isinstance(content, dict) and content.get("type") == "submit":
             value = content.get("value")
-            self.submit(self._coerce(value if isinstance(value, dict) else {}))
+
+            def run() -> None:
+                if not self.disabled:
+                    self.submit(self._coerce(value if isinstance(value, dict) else {}))
+
+            self._acknowledged(content, run)
 
     def _coerce(self, value: dict) -> dict:
         return value
@@ -209,11 +284,15 @@ class WallView(_MessagingWidget):
         self._emit(action)
 
     def _on_custom_msg(self, _widget: Any, content: dict, _buffers: Any) -> None:
-        known = {item["id"] for item in self.items}
-        if not isinstance(content, dict) or content.get("item") not in known:
+        if not isinstance(content, dict):
             return
-        if content.get("type") in ("vote", "edit", "withdraw", "moderate"):
-            self.act({k: content[k] for k in ("type", "item", "on", "text", "tag", "action", "target") if k in content})
+        known = {item["id"] for item in self.items}
+
+        def run() -> None:
+            if content.get("item") in known and content.get("type") in ("vote", "edit", "withdraw", "moderate"):
+                self.act({k: content[k] for k in ("type", "item", "on", "text", "tag", "action", "target") if k in content})
+
+        self._acknowledged(content, run)
 
 
 class Countdown(anywidget.AnyWidget):

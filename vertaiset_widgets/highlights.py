@@ -5,7 +5,6 @@ Light like the rest of the participant's path: no pandas, no altair.
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import Any
 
 import ipywidgets as W
@@ -70,9 +69,12 @@ class HighlightsPanel(W.VBox):
     ----------
     store, participant, activity, tr
         Where to write, who writes, what is asked, in which language.
+    draft_scope : str
+        The session's code: the browser keeps unsent highlights and edits per session ("": not kept).
     """
 
-    def __init__(self, store: SessionStore, participant: Participant, activity: Highlights, tr: Translator):
+    def __init__(self, store: SessionStore, participant: Participant, activity: Highlights, tr: Translator,
+                 draft_scope: str = ""):
         super().__init__()
         self.add_class("vt-card")
         self.store = store
@@ -93,10 +95,12 @@ class HighlightsPanel(W.VBox):
         self.post_form = FieldsForm(
             fields=fields,
             texts={"title": tr.text(activity.title), "help": tr.text(activity.prompt), "submit": tr("highlight_post")},
+            draft_key=f"{draft_scope}:{activity.id}:post" if draft_scope else "",
         )
         self.post_form.on_submit(self._handle_post)
         self.mine = WallView(mode="mine", texts=wall_texts(tr, activity, tr("my_highlights")), max_length=activity.max_length,
-                             tags=[{"id": t.id, "label": tr.label(t)} for t in activity.tags], votes_shown=False)
+                             tags=[{"id": t.id, "label": tr.label(t)} for t in activity.tags], votes_shown=False,
+                             draft_key=f"{draft_scope}:{activity.id}:mine" if draft_scope else "")
         self.mine.on_action(self._handle_action)
         self.wall = WallView(mode="participant", texts=wall_texts(tr, activity, tr("wall_title")), votes_shown=activity.votes)
         self.wall.on_action(self._handle_action)
@@ -115,6 +119,7 @@ class HighlightsPanel(W.VBox):
             children += [self.post_form, self.mine]
         if state.is_revealed:
             self.wall.items = wall_items(highlights, self.activity, self.tr, viewer=self.participant.id)
+            self.wall.disabled = not state.is_open  # +1s count only while the wall is open and revealed
             children.append(self.wall)
         self.children = children
 
@@ -122,7 +127,7 @@ class HighlightsPanel(W.VBox):
         self.update(self.store.activity_state(self.participant.session_id, self.activity.id))
 
     def _problem(self, exc: Exception) -> str:
-        if isinstance(exc, VertaisetInputError) and exc.code in ("empty", "too_long", "too_many", "own", "not_yours"):
+        if isinstance(exc, VertaisetInputError) and exc.code in ("empty", "invisible", "too_long", "too_many", "own", "not_yours"):
             return self.tr(f"highlight_{exc.code}", max=self.activity.max_length)
         if isinstance(exc, VertaisetActivityClosedError):
             return self.tr("activity_closed_not_saved")
@@ -135,7 +140,7 @@ class HighlightsPanel(W.VBox):
         try:
             self.store.post_highlight(
                 self.participant, self.activity.id, value.get("text", ""), tag=self._tag(value.get("tag")),
-                submission_id=uuid.uuid4().hex, max_length=self.activity.max_length, per_minute=self.activity.per_minute,
+                submission_id=form.submission_id, max_length=self.activity.max_length, per_minute=self.activity.per_minute,
             )
         except Exception as exc:
             form.show_status(self._problem(exc), "error")
@@ -151,14 +156,14 @@ class HighlightsPanel(W.VBox):
         item = action["item"]
         try:
             if action["type"] == "vote":
-                self.store.vote(self.participant, self.activity.id, item, bool(action.get("on")), submission_id=uuid.uuid4().hex)
+                self.store.vote(self.participant, self.activity.id, item, bool(action.get("on")), submission_id=view.submission_id)
             elif action["type"] == "edit":
                 self.store.edit_highlight(
                     self.participant, self.activity.id, item, action.get("text", ""), tag=self._tag(action.get("tag")),
-                    submission_id=uuid.uuid4().hex, max_length=self.activity.max_length,
+                    submission_id=view.submission_id, max_length=self.activity.max_length,
                 )
             elif action["type"] == "withdraw":
-                self.store.edit_highlight(self.participant, self.activity.id, item, None, submission_id=uuid.uuid4().hex)
+                self.store.edit_highlight(self.participant, self.activity.id, item, None, submission_id=view.submission_id)
             else:
                 return
         except Exception as exc:

@@ -3,7 +3,7 @@
 Stored as answers like everything participants give (append-only): an actor is an item
 ``a…`` with layers ``name, organisation, sector, side, role``; a tie is an item ``t…``
 with layers ``source, target, type, note``. Taking one back stores an empty name or
-source. The facilitator merges duplicate actors and hides mistakes with moderation
+source and erases its texts. The facilitator merges duplicate actors and hides mistakes with moderation
 events. Pure Python: the participant's page uses it too. GraphML and Kumu JSON exports
 live here; the drawn map is in :mod:`charts`.
 """
@@ -19,6 +19,7 @@ from .content import NetworkMap
 from .errors import VertaisetInputError
 from .i18n import Translator
 from .store import AnswerInput, Participant, SessionStore
+from .text import clean, clean_line, clean_tree
 
 __all__ = ["Actor", "Network", "Tie", "add_actor", "add_tie", "load_network", "remove_own", "to_graphml", "to_kumu"]
 
@@ -165,9 +166,12 @@ def add_actor(
         ``code`` ``empty`` (no name), ``duplicate`` (already on the map), ``invalid``
         (a sector, side or role that the map does not have) or ``too_many``.
     """
-    name = " ".join(str(values.get("name") or "").split())[:80]
-    if not name:
+    typed = " ".join(str(values.get("name") or "").split())
+    name = clean_line(typed, 80)
+    if not typed:
         raise VertaisetInputError("an actor needs a name", code="empty")
+    if name is None:  # typed, but nothing of it shows (zero-width characters, controls)
+        raise VertaisetInputError("an actor needs a visible name", code="invisible")
     allowed = {
         "sector": {s.id for s in activity.sectors},
         "side": {s.id for s in activity.sides},
@@ -186,7 +190,7 @@ def add_actor(
         raise VertaisetInputError("the map is full", code="too_many")
     answers = [AnswerInput(item, "name", value_text=name)]
     for key in ACTOR_FIELDS[1:]:
-        answers.append(AnswerInput(item, key, value_text=str(values.get(key) or "")[:120] or None))
+        answers.append(AnswerInput(item, key, value_text=clean_line(values.get(key) or None, 120)))
     store.submit(participant, activity.id, answers, submission_id=submission_id)
     return item
 
@@ -217,7 +221,7 @@ def add_tie(
         return item
     if any({e["source"], e["target"]} == {source, target} and e["type"] == kind for e in net.edges()):
         raise VertaisetInputError("this tie is already on the map", code="duplicate")
-    note = " ".join(str(values.get("note") or "").split())[:200] or None
+    note = clean_line(values.get("note") or None, 200)
     store.submit(
         participant, activity.id,
         [AnswerInput(item, "source", value_text=source), AnswerInput(item, "target", value_text=target),
@@ -228,13 +232,16 @@ def add_tie(
 
 
 def remove_own(store: SessionStore, participant: Participant, activity: NetworkMap, item: str, *, submission_id: str) -> None:
-    """Take back one's own actor or tie (while the map is open)."""
+    """Take back one's own actor or tie (while the map is open); its words are erased from the store."""
+    from .privacy import scrub_items
+
     net = load_network(store, participant.session_id, activity)
     owner = next((x.participant_id for x in [*net.actors, *net.ties] if x.id == item), None)
     if owner != participant.id:
         raise VertaisetInputError("only the one who added it can take it back", code="not_yours")
     layer = "name" if item.startswith("a") else "source"
     store.submit(participant, activity.id, [AnswerInput(item, layer, value_text=None)], submission_id=submission_id)
+    scrub_items(store, participant, activity.id, [item])
 
 
 # ---------------------------------------------------------------------- exports
@@ -262,18 +269,21 @@ def to_graphml(net: Network, tr: Translator) -> str:
         ET.SubElement(root, f"{{{ns}}}key", {"id": name, "for": scope, "attr.name": name, "attr.type": kind})
     graph = ET.SubElement(root, f"{{{ns}}}graph", {"id": net.activity.id, "edgedefault": "undirected"})
 
+    # ElementTree writes any character it is given; one that XML 1.0 forbids (from a row stored
+    # before the store cleaned its input) would make the whole file unreadable in Gephi
     def data(parent: ET.Element, key: str, value: str) -> None:
-        ET.SubElement(parent, f"{{{ns}}}data", {"key": key}).text = value
+        ET.SubElement(parent, f"{{{ns}}}data", {"key": key}).text = clean(value)
 
     for actor in net.visible_actors:
-        node = ET.SubElement(graph, f"{{{ns}}}node", {"id": actor.id})
+        node = ET.SubElement(graph, f"{{{ns}}}node", {"id": clean(actor.id)})
         data(node, "label", actor.name)
         data(node, "organisation", actor.organisation)
         for key in ("sector", "side", "role"):
             data(node, key, labels[key].get(getattr(actor, key), ""))
     missing = {t.id for t in net.activity.ties if t.missing}
     for edge in net.edges():
-        el = ET.SubElement(graph, f"{{{ns}}}edge", {"id": edge["id"], "source": edge["source"], "target": edge["target"]})
+        ends = {k: clean(edge[k]) for k in ("id", "source", "target")}
+        el = ET.SubElement(graph, f"{{{ns}}}edge", ends)
         data(el, "type", edge["type"])
         data(el, "strength", labels["type"].get(edge["type"], edge["type"]))
         data(el, "missing", "true" if edge["type"] in missing else "false")
@@ -288,7 +298,7 @@ def to_kumu(net: Network, tr: Translator) -> str:
     names: dict[str, str] = {}
     elements = []
     for actor in net.visible_actors:
-        label = actor.name
+        label = clean(actor.name)  # before the uniqueness check: two names may differ only by a removed character
         if label in names.values():  # Kumu joins by label: keep labels unique
             label = f"{label} ({actor.id[:6]})"
         names[actor.id] = label
@@ -316,4 +326,5 @@ def to_kumu(net: Network, tr: Translator) -> str:
         }
         for e in net.edges()
     ]
-    return json.dumps({"elements": elements, "connections": connections}, ensure_ascii=False, indent=2)
+    # cleaned: a lone surrogate from an old row could not be written as UTF-8 at all
+    return json.dumps(clean_tree({"elements": elements, "connections": connections}), ensure_ascii=False, indent=2)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import logging
-import uuid
 from datetime import datetime
 from typing import Any, Callable
 
@@ -21,6 +20,7 @@ from .forms import ChoiceForm, FieldsForm, RatingForm
 from .i18n import Translator
 from .network import add_actor, add_tie, load_network, remove_own
 from .store import ActivityState, AnswerInput, Participant, SessionStore
+from .text import clean_line, clean_text
 
 __all__ = ["ActivityPanel", "panel_for", "save_or_say_why"]
 
@@ -68,6 +68,8 @@ class ActivityPanel(W.VBox):
 
     #: redraw on every change in the session (others' answers show up while it is open)
     live = False
+    #: the session's code: the browser keeps unsent text per session, activity and form ("": not kept)
+    draft_scope = ""
 
     def __init__(self, store: SessionStore, participant: Participant, activity: Any, tr: Translator,
                  on_participant: Callable[[Participant], None] | None = None):
@@ -99,6 +101,10 @@ class ActivityPanel(W.VBox):
     def participant_changed(self) -> None:
         """The participant gave a new nickname or group (the page has set :attr:`participant`)."""
 
+    def _draft_key(self, state: ActivityState, form: str = "form") -> str:
+        """Where the browser keeps a form's unsent text: session, activity, round and form."""
+        return f"{self.draft_scope}:{self.activity.id}:{state.round}:{form}" if self.draft_scope else ""
+
     # -- shared
     def update(self, state: ActivityState) -> bool:
         """Redraw for the activity's state; True when the panel should be shown."""
@@ -107,6 +113,7 @@ class ActivityPanel(W.VBox):
         if state.is_open:
             if form is None:
                 form = self.forms[state.round] = self._make_form(state)
+                form.draft_key = self._draft_key(state)
                 saved = self._saved(state)
                 if saved:
                     form.value = saved
@@ -133,7 +140,7 @@ class ActivityPanel(W.VBox):
 
     def _store(self, form: Any, answers: list[AnswerInput], done_text: str) -> bool:
         """Submit; show the outcome in the form's status line. True when stored."""
-        submit = lambda: self.store.submit(self.participant, self.activity.id, answers, submission_id=uuid.uuid4().hex)  # noqa: E731
+        submit = lambda: self.store.submit(self.participant, self.activity.id, answers, submission_id=form.submission_id)  # noqa: E731
         if not save_or_say_why(form, self.tr, submit):
             return False
         form.show_status(done_text, "ok")
@@ -332,8 +339,13 @@ class CanvasPanel(ActivityPanel):
         if self.activity.per == "group":
             group = self._group()
             values = self._group_values(state, group) if group else {}
-            return {"_group": group, **values} if values or group else {}
-        return {a.item: a.value_text or "" for a in self._answers(state, mine=True)}
+            saved = {"_group": group, **values} if values or group else {}
+        else:
+            saved = {a.item: a.value_text or "" for a in self._answers(state, mine=True)}
+        # what the form shows as saved: a save writes only the boxes that differ from it
+        self._shown = getattr(self, "_shown", {})
+        self._shown[state.round] = saved
+        return saved
 
     def participant_changed(self) -> None:
         # a group given in the profile: the canvas shows that group's boxes at once
@@ -353,9 +365,15 @@ class CanvasPanel(ActivityPanel):
         layer = ""
         if self.activity.per == "group":
             # the box, or else the group given in the profile
-            group = " ".join(str(value.get("_group") or self._group()).split())[:60]
+            # cleaned as the store will: the group is also the canvas's layer, compared below
+            group = clean_line(value.get("_group") or self._group(), 60) or ""
             if not group:
                 form.show_status(self.tr("canvas_group_needed"), "error")
+                return
+            if self._group() and group.casefold() != self._group().casefold():
+                # only a group's members edit its canvas: moving to another group is done in
+                # the profile, never by typing another group's name here
+                form.show_status(self.tr("canvas_other_group", group=self._group()), "error")
                 return
             if group != self._group():
                 try:
@@ -367,16 +385,31 @@ class CanvasPanel(ActivityPanel):
                     form.show_status(self.tr("save_failed"), "error")
                     return
             layer = group
-        answers = []
+        state = self.state
+        shown = getattr(self, "_shown", {}).get(state.round, {}) if state is not None else {}
+        if layer and shown.get("_group", layer) != layer:
+            shown = {}  # the group was just given: nothing of it was shown yet
+        answers, filled = [], False
         for fld in self.activity.fields:
-            text = str(value.get(fld.id) or "").replace("\x00", "").strip()[: fld.max_length]
+            if fld.id not in value:  # not sent: left as it is
+                filled = filled or bool(shown.get(fld.id))
+                continue
+            text = clean_text(value.get(fld.id), fld.max_length) or ""  # as the store keeps it: nothing invisible
             if fld.type == "select" and text not in {o.id for o in fld.options}:
                 text = ""
-            answers.append(AnswerInput(item=fld.id, layer=layer, value_text=text or None))
-        if not any(a.value_text for a in answers):
+            filled = filled or bool(text)
+            # a partial save: a box the participant left as it was shown is not written, so
+            # it never overwrites (or empties) what another member saved meanwhile
+            if text != (shown.get(fld.id) or "").strip():
+                answers.append(AnswerInput(item=fld.id, layer=layer, value_text=text or None))
+        if not filled:
             form.show_status(self.tr("nothing_written"), "error")
             return
-        self._store(form, answers, self._saved_text())
+        if not answers:
+            form.show_status(self.tr("canvas_unchanged"), "ok")
+            return
+        if self._store(form, answers, self._saved_text()) and state is not None:
+            self._saved(state)
 
     def _results_html(self, state: ActivityState) -> str:
         act: Canvas = self.activity
@@ -440,6 +473,7 @@ class NetworkPanel(ActivityPanel):
         self.tie_form.on_submit(self._add_tie)
         self.remove_form = FieldsForm(fields=[], texts={"title": tr("map_remove_title"), "submit": tr("map_remove")})
         self.remove_form.on_submit(self._remove)
+        self.tie_form.draft_key = self._draft_key(state, "tie")
         return self.actor_form
 
     def update(self, state: ActivityState) -> bool:
@@ -505,21 +539,21 @@ class NetworkPanel(ActivityPanel):
             self.children = [self.forms[self.state.round], *self._after_update(self.state)]
 
     def _add_actor(self, form: FieldsForm, value: dict) -> None:
-        name = " ".join(str(value.get("name") or "").split())
+        name = clean_line(value.get("name"), 80) or ""  # said back as the map stores it
 
         def act() -> None:
-            add_actor(self.store, self.participant, self.activity, value, submission_id=uuid.uuid4().hex)
+            add_actor(self.store, self.participant, self.activity, value, submission_id=form.submission_id)
             form.clear()
 
         self._run(form, act, self.tr("map_actor_added", name=name))
 
     def _add_tie(self, form: FieldsForm, value: dict) -> None:
-        self._run(form, lambda: add_tie(self.store, self.participant, self.activity, value, submission_id=uuid.uuid4().hex),
+        self._run(form, lambda: add_tie(self.store, self.participant, self.activity, value, submission_id=form.submission_id),
                   self.tr("map_tie_added"))
 
     def _remove(self, form: FieldsForm, value: dict) -> None:
         self._run(form, lambda: remove_own(self.store, self.participant, self.activity, str(value.get("item") or ""),
-                                           submission_id=uuid.uuid4().hex), self.tr("map_removed"))
+                                           submission_id=form.submission_id), self.tr("map_removed"))
 
     def _results_html(self, state: ActivityState) -> str:
         net = load_network(self.store, self.participant.session_id, self.activity, round=state.round)

@@ -8,20 +8,21 @@ from __future__ import annotations
 import html
 import logging
 import time
-import uuid
 from datetime import datetime
 from typing import Any
 
 import ipywidgets as W
 
+from .attempts import AttemptGuard
 from .config import PageParams, normalize_code
 from .content import Content, Highlights, RatingMatrix, load_content
 from .errors import VertaisetError, unavailable_message
-from .forms import BrowserToken, Countdown, FieldsForm, RatingForm
+from .forms import BrowserToken, ConnectionGuard, Countdown, FieldsForm, RatingForm
 from .highlights import HighlightsPanel
 from .panels import ActivityPanel, panel_for, save_or_say_why
 from .i18n import Translator
 from .live import Poller
+from .notice import notice_html
 from .store import ActivityState, AnswerInput, Participant, SessionInfo, SessionStore
 
 __all__ = ["ParticipantPage", "participant_page", "rating_means"]
@@ -82,6 +83,7 @@ class ParticipantPage(W.VBox):
         self.timers: dict[str, Countdown] = {}
         self._rendered = False
         self.token_widget: BrowserToken | None = None
+        self._joined_token: str | None = None  # one page is one participant: the first token that joined
         self.profile_form: FieldsForm | None = None
         self._title = W.HTML(f"<h1>{html.escape(self.tr('participant_title'))}</h1>")
         self._title.add_class("vt-title")
@@ -90,7 +92,14 @@ class ParticipantPage(W.VBox):
         self._activities = W.VBox()
         self._activities.add_class("vt-activities")
         self._poller = Poller(self._read_revision, self._refresh, interval=poll_interval)
-        self.children = [self._title, self._message, self._profile_box, self._activities]
+        # the privacy notice (filled in by the organisation) and, once joined, one's own number:
+        # what a participant gives the facilitator to have their data erased
+        self._footer = W.HTML(self._footer_html())
+        self._footer.add_class("vt-footer")
+        # notices a lost kernel or server, and gives the forms their words for saving
+        self.guard = ConnectionGuard(texts={k: self.tr(k) for k in (
+            "connection_lost", "saving", "not_saved", "not_saved_offline", "draft_restored")})
+        self.children = [self.guard, self._title, self._message, self._profile_box, self._activities, self._footer]
         if params.session:
             self._open_session(params.session)
         else:
@@ -121,14 +130,27 @@ class ParticipantPage(W.VBox):
         if not code:
             form.show_status(self.tr("join_code_missing"), "error")
             return
+        guard = AttemptGuard(self.store, "join")  # guessing codes slows down, across every page
+        wait = guard.wait()
+        if wait:
+            form.show_status(self.tr("too_many_attempts", seconds=wait), "error")
+            return
         if self.store.find_session(code) is None:
+            guard.failed()
             form.show_status(self.tr("unknown_session", code=code), "error")
             return
         self._open_session(code)
 
     def _open_session(self, code: str) -> None:
+        guard = AttemptGuard(self.store, "join")  # a code in the URL is a guess like a typed one
+        wait = guard.wait()
+        if wait:
+            self._show_message(self.tr("too_many_attempts", seconds=wait), "error")
+            self._show_code_entry()
+            return
         session = self.store.find_session(code)
         if session is None:
+            guard.failed()
             self._show_message(self.tr("unknown_session", code=code), "error")
             self._show_code_entry()
             return
@@ -150,13 +172,25 @@ class ParticipantPage(W.VBox):
         token = change["new"]
         if not token or self.session is None:
             return
+        if self._joined_token is not None:
+            if token != self._joined_token:  # a page that changes its token would make new participants
+                log.warning("ignored another participant token on a page already joined (session %s)", self.session.code)
+            return
         try:
             self.participant = self.store.join(self.session.id, token)
         except VertaisetError:
             log.exception("joining failed")
             self._show_message(self.tr("join_failed"), "error")
+            self._activities.children = [self.token_widget]
             return
+        except Exception:  # a read-only or unreachable database: said in words, logged on the server
+            log.exception("joining failed: the store is not available")
+            self._show_message(self.tr("store_unavailable"), "error")
+            self._activities.children = [self.token_widget]
+            return
+        self._joined_token = token
         self._build_profile()
+        self._footer.value = self._footer_html()
         self._poller.revision = None
         self._poller.check()
         self._poller.start()
@@ -166,6 +200,14 @@ class ParticipantPage(W.VBox):
         if self.token_widget is None:
             raise RuntimeError("no session is open on this page")
         self.token_widget.token = token
+
+    def _footer_html(self) -> str:
+        parts = []
+        if self.participant is not None:
+            number = self.tr("participant_number", id=self.participant.id)
+            parts.append(f"<p class='vt-muted vt-participant-number'>{html.escape(number)}</p>")
+        parts.append(notice_html(self.tr.lang, self.tr("privacy_notice")))
+        return "".join(parts)
 
     # ------------------------------------------------------------------ profile
     def _build_profile(self) -> None:
@@ -177,6 +219,7 @@ class ParticipantPage(W.VBox):
             ],
             texts={"title": self.tr("profile_title"), "help": self.tr("profile_help"), "submit": self.tr("profile_save")},
             value={"nickname": self.participant.nickname or "", "group": self.participant.group_name or ""},
+            draft_key=f"{self.session.code}:profile" if self.session else "",
         )
         form.add_class("vt-card")
         form.on_submit(self._handle_profile_submit)
@@ -250,6 +293,7 @@ class ParticipantPage(W.VBox):
                     panel = panel_for(self.store, self.participant, activity, self.tr, on_participant=self._set_participant)
                     if panel is None:
                         continue
+                    panel.draft_scope = self.session.code  # unsent text is kept in the browser per session
                     self.kind_panels[activity.id] = panel
                 if panel.update(state):
                     if state.is_open or state.is_revealed:
@@ -274,7 +318,8 @@ class ParticipantPage(W.VBox):
             if isinstance(activity, Highlights):
                 panel = self.panels.get(activity.id)
                 if panel is None:
-                    panel = self.panels[activity.id] = HighlightsPanel(self.store, self.participant, activity, self.tr)
+                    panel = self.panels[activity.id] = HighlightsPanel(
+                        self.store, self.participant, activity, self.tr, draft_scope=self.session.code)
                 panel.update(state)
                 children.append(panel)
             elif state.is_open:
@@ -354,7 +399,7 @@ class ParticipantPage(W.VBox):
             answers.append(AnswerInput(item=item, layer=layer, value_num=float(point)))
         participant = self.participant
         if not save_or_say_why(
-            form, self.tr, lambda: self.store.submit(participant, activity.id, answers, submission_id=uuid.uuid4().hex)
+            form, self.tr, lambda: self.store.submit(participant, activity.id, answers, submission_id=form.submission_id)
         ):
             return
         done = len(answers)

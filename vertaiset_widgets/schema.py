@@ -12,6 +12,7 @@ __all__ = [
     "activity_states",
     "agenda_items",
     "answers",
+    "attempts",
     "board_entries",
     "metadata",
     "moderation_events",
@@ -22,7 +23,7 @@ __all__ = [
 
 #: The newest migration. The store compares it with the database's ``alembic_version``
 #: on open, and runs Alembic only when they differ (importing Alembic costs start-up time).
-SCHEMA_REVISION = "0003_boards"
+SCHEMA_REVISION = "0006_attempts"
 
 metadata = sa.MetaData()
 
@@ -56,12 +57,16 @@ participants = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), nullable=False),
-    # a random token kept in the participant's browser: the only link between a phone and its answers
+    # the SHA-256 (hex) of a random token kept in the participant's browser, the only link
+    # between a phone and its answers: a copy of the database does not let anyone act as them
     sa.Column("token", sa.String(64), nullable=False),
     sa.Column("nickname", sa.String(60), nullable=True),
     sa.Column("group_name", sa.String(60), nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+    # set when the participant was erased (vertaiset participant forget): the row stays as a
+    # tombstone so that counts stay right, with no nickname, group or texts left
+    sa.Column("forgotten_at", sa.DateTime(timezone=True), nullable=True),
     sa.UniqueConstraint("session_id", "token", name="uq_participants_session_token"),
 )
 
@@ -140,4 +145,18 @@ board_entries = sa.Table(
     sa.Column("value", sa.Text, nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_board_lookup", "session_id", "activity_id", "round"),
+)
+
+# Failed join-code and facilitator-key attempts, shared by every kernel so that guessing
+# slows down however many pages the guesser opens (vertaiset_widgets.attempts). The subject
+# is a hash (of the client address and, for keys, the session), never the address itself;
+# rows older than a day are deleted as new ones come.
+attempts = sa.Table(
+    "attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("scope", sa.String(16), nullable=False),
+    sa.Column("subject", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_attempts_lookup", "scope", "subject", "created_at"),
 )

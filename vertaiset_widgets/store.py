@@ -6,6 +6,8 @@ writes so that many Voila kernels can write at once) or any other SQLAlchemy URL
 
 Answers are append-only: every answer is a new row with an idempotency key, and the
 latest row per participant, activity, round, item and layer is the one that counts.
+The one exception is erasure (:mod:`vertaiset_widgets.privacy`): a withdrawn highlight's
+texts and a forgotten participant's texts are blanked in place, and purged sessions deleted.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from . import schema as t
+from . import text as _text
 from .config import normalize_code, resolve_db_url
 from .errors import (
     VertaisetActivityClosedError,
@@ -41,6 +44,7 @@ __all__ = [
     "Participant",
     "SessionInfo",
     "SessionStore",
+    "hash_token",
     "new_join_code",
 ]
 
@@ -63,6 +67,15 @@ def _hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+def hash_token(token: str) -> str:
+    """What the store keeps of a participant's browser token: its SHA-256, in hex.
+
+    The token is 128 random bits, so a plain hash cannot be reversed by guessing; a copy of
+    the database (a backup, an export of the table) does not let anyone act as a participant.
+    """
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class SessionInfo:
     """One workshop session."""
@@ -80,13 +93,18 @@ class SessionInfo:
 
 @dataclass(frozen=True)
 class Participant:
-    """A participant of one session: anonymous unless they gave a nickname."""
+    """A participant of one session: anonymous unless they gave a nickname.
+
+    ``token`` is the stored hash of the browser's token (:func:`hash_token`), never the token.
+    ``forgotten`` is True for the tombstone of an erased participant.
+    """
 
     id: int
     session_id: int
     token: str
     nickname: str | None
     group_name: str | None
+    forgotten: bool = False
 
 
 @dataclass(frozen=True)
@@ -393,14 +411,26 @@ class SessionStore:
         return [self.get_session(c) for c in codes]
 
     def check_key(self, code: str, key: str | None) -> bool:
-        """True when ``key`` is the session's facilitator key."""
+        """True when ``key`` is the session's facilitator key.
+
+        Wrong keys from one client slow down (:mod:`vertaiset_widgets.attempts`): after a
+        few, this raises :class:`~vertaiset_widgets.errors.VertaisetTooManyAttemptsError`
+        without checking the key until the wait is over.
+        """
         if not key:
             return False
+        from .attempts import AttemptGuard, client_address
+
+        code = normalize_code(code)
+        client = client_address()
+        guard = AttemptGuard(self, "key", f"{code}|{client}" if client else "")
+        guard.check()
         with self.engine.connect() as conn:
-            stored = conn.execute(
-                sa.select(t.sessions.c.key_hash).where(t.sessions.c.code == normalize_code(code))
-            ).scalar()
-        return stored is not None and hmac.compare_digest(stored, _hash_key(key))
+            stored = conn.execute(sa.select(t.sessions.c.key_hash).where(t.sessions.c.code == code)).scalar()
+        ok = stored is not None and hmac.compare_digest(stored, _hash_key(key))
+        if stored is not None and not ok:
+            guard.failed()
+        return ok
 
     def set_key(self, code: str, key: str | None = None) -> str:
         """Give the session a new facilitator key (old links stop working) and return it."""
@@ -438,7 +468,8 @@ class SessionStore:
                 conn.execute(
                     sa.insert(t.agenda_items),
                     [
-                        dict(session_id=session_id, position=i, workbook=w, activity_id=a, starts_at=when)
+                        dict(session_id=session_id, position=i, workbook=_clean_key(w, 120), activity_id=_clean_key(a),
+                             starts_at=_clean_key(when, 5) if when else None)
                         for i, (w, a, when) in enumerate(items)
                     ],
                 )
@@ -459,22 +490,26 @@ class SessionStore:
 
     # ------------------------------------------------------------------ participants
     def join(self, session_id: int, token: str, *, nickname: str | None = None, group: str | None = None) -> Participant:
-        """Return the participant with this browser token, creating it on first visit."""
+        """Return the participant with this browser token, creating it on first visit.
+
+        Only the token's hash is stored and looked up (:func:`hash_token`).
+        """
         token = (token or "").strip()[:64]
         if len(token) < 8:
             raise VertaisetInputError("participant token is missing")
+        hashed = hash_token(token)
 
         def run(conn: Connection) -> None:
             found = conn.execute(
                 sa.select(t.participants.c.id).where(
-                    t.participants.c.session_id == session_id, t.participants.c.token == token
+                    t.participants.c.session_id == session_id, t.participants.c.token == hashed
                 )
             ).scalar()
             if found is None:
                 conn.execute(
                     sa.insert(t.participants).values(
                         session_id=session_id,
-                        token=token,
+                        token=hashed,
                         nickname=_clean_line(nickname, _MAX_NAME),
                         group_name=_clean_line(group, _MAX_NAME),
                         created_at=_now(),
@@ -484,20 +519,21 @@ class SessionStore:
                 self._bump(conn, session_id)
 
         self._write(run)
-        return self._participant(session_id, token)
+        found = self.find_participant(session_id, token)
+        assert found is not None  # written above, in a committed transaction
+        return found
 
-    def _participant(self, session_id: int, token: str) -> Participant:
+    def find_participant(self, session_id: int, token: str) -> Participant | None:
+        """The participant whose browser keeps ``token`` (hashed before the lookup), or None."""
+        token = (token or "").strip()[:64]
+        return self._participant_where(
+            t.participants.c.session_id == session_id, t.participants.c.token == hash_token(token)
+        )
+
+    def _participant_where(self, *where: Any) -> Participant | None:
         with self.engine.connect() as conn:
-            row = (
-                conn.execute(
-                    sa.select(t.participants).where(
-                        t.participants.c.session_id == session_id, t.participants.c.token == token
-                    )
-                )
-                .mappings()
-                .one()
-            )
-        return Participant(row["id"], row["session_id"], row["token"], row["nickname"], row["group_name"])
+            row = conn.execute(sa.select(t.participants).where(*where)).mappings().first()
+        return _to_participant(row) if row is not None else None
 
     def update_profile(self, participant: Participant, *, nickname: str | None, group: str | None) -> Participant:
         """Change a participant's nickname and group (empty means none)."""
@@ -511,7 +547,9 @@ class SessionStore:
             self._bump(conn, participant.session_id)
 
         self._write(run)
-        return self._participant(participant.session_id, participant.token)
+        found = self._participant_where(t.participants.c.id == participant.id)
+        assert found is not None
+        return found
 
     def touch(self, participant: Participant) -> None:
         """Note that the participant's page is open now (no revision bump: nothing to redraw)."""
@@ -544,7 +582,7 @@ class SessionStore:
                 .mappings()
                 .all()
             )
-        return [Participant(r["id"], r["session_id"], r["token"], r["nickname"], r["group_name"]) for r in rows]
+        return [_to_participant(r) for r in rows]
 
     # ------------------------------------------------------------------ activity states
     def activity_states(self, session_id: int) -> dict[str, ActivityState]:
@@ -677,8 +715,8 @@ class SessionStore:
                     participant_id=participant.id,
                     activity_id=activity_id,
                     round=current_round,
-                    item=a.item[:80],
-                    layer=a.layer[:80],
+                    item=_clean_key(a.item),
+                    layer=_clean_key(a.layer),  # a canvas's layer is the group's name
                     value_num=a.value_num,
                     value_text=_clean_text(a.value_text),
                     idempotency_key=_idempotency_key(participant.id, submission_id, a.item, a.layer),
@@ -817,7 +855,11 @@ class SessionStore:
         submission_id: str,
         max_length: int = 280,
     ) -> None:
-        """Change (or, with ``text=None``, withdraw) one's own highlight while the activity is open."""
+        """Change (or, with ``text=None``, withdraw) one's own highlight while the activity is open.
+
+        Withdrawing erases the highlight's texts (every earlier version too): the rows stay,
+        without text, so the wall still counts it as posted and withdrawn.
+        """
         if text is not None:
             text = _check_highlight_text(text, max_length)
         author = self._highlight_author(participant.session_id, item)
@@ -827,9 +869,25 @@ class SessionStore:
         if text is not None:
             answers.append(AnswerInput(item, "tag", value_text=tag or None))
         self.submit(participant, activity_id, answers, submission_id=submission_id)
+        if text is None:
+            from .privacy import scrub_items
+
+            scrub_items(self, participant, activity_id, [item])
 
     def vote(self, participant: Participant, activity_id: str, item: str, on: bool = True, *, submission_id: str) -> None:
-        """+1 (or take back the +1 of) someone else's highlight; one vote per participant."""
+        """+1 (or take back the +1 of) someone else's highlight; one vote per participant.
+
+        +1s count only while the wall is open and its results are revealed: a hidden or
+        closed wall takes none (a phone that still shows the wall gets a clear message).
+
+        Raises
+        ------
+        VertaisetActivityClosedError
+            The wall is closed or not revealed.
+        """
+        state = self.activity_state(participant.session_id, activity_id)
+        if not (state.is_open and state.is_revealed):
+            raise VertaisetActivityClosedError(f"activity {activity_id!r} takes no +1s now")
         author = self._highlight_author(participant.session_id, item)
         if author is None:
             raise VertaisetInputError("no such highlight", code="unknown")
@@ -861,8 +919,8 @@ class SessionStore:
         def run(conn: Connection) -> None:
             conn.execute(
                 sa.insert(t.moderation_events).values(
-                    session_id=session_id, activity_id=activity_id, round=state.round, item=item,
-                    action=action, target=target if action == "merge" else None, created_at=_now(),
+                    session_id=session_id, activity_id=activity_id, round=state.round, item=_clean_key(item),
+                    action=action, target=_clean_key(target) if action == "merge" and target else None, created_at=_now(),
                 )
             )
             self._bump(conn, session_id)
@@ -942,6 +1000,7 @@ class SessionStore:
         unknown = set(values) - set(self.BOARD_FIELDS)
         if unknown:
             raise VertaisetInputError(f"unknown board fields: {', '.join(sorted(unknown))}")
+        item = _clean_key(item)
         state = self.activity_state(session_id, activity_id)
         current = self.board(session_id, activity_id, round=state.round).get(item, {})
         changed = {k: _clean_text(v) for k, v in values.items() if _clean_text(v) != current.get(k)}
@@ -997,6 +1056,32 @@ class SessionStore:
                 ).scalar_one()
             )
 
+    # ------------------------------------------------------------------ attempts
+    def record_attempt(self, scope: str, subject: str) -> None:
+        """Remember a failed join-code or key attempt; forget those older than a day."""
+
+        def run(conn: Connection) -> None:
+            now = _now()
+            conn.execute(sa.delete(t.attempts).where(t.attempts.c.created_at < now - timedelta(days=1)))
+            conn.execute(sa.insert(t.attempts).values(scope=scope[:16], subject=subject[:64], created_at=now))
+
+        self._write(run)
+
+    def attempt_times(self, scope: str, subject: str, since: datetime) -> list[datetime]:
+        """When the failed attempts of ``subject`` in ``scope`` since ``since`` were made."""
+        a = t.attempts
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(a.c.created_at).where(a.c.scope == scope, a.c.subject == subject, a.c.created_at >= since)
+            ).scalars()
+            return list(rows)
+
+
+def _to_participant(row: Any) -> Participant:
+    return Participant(
+        row["id"], row["session_id"], row["token"], row["nickname"], row["group_name"], row["forgotten_at"] is not None
+    )
+
 
 def _state(row: Any) -> ActivityState:
     return ActivityState(
@@ -1023,9 +1108,12 @@ def _insert_ignoring_duplicates(conn: Connection, table: sa.Table, values: list[
 
 
 def _check_highlight_text(text: str | None, max_length: int) -> str:
-    clean = " ".join(str(text or "").replace("\x00", "").split())
-    if not clean:
+    raw = " ".join(str(text or "").split())
+    clean = _text.clean_line(raw)
+    if not raw:
         raise VertaisetInputError("a highlight needs some text", code="empty")
+    if clean is None:  # something was typed, but nothing of it shows (zero-width characters, controls)
+        raise VertaisetInputError("a highlight needs visible text", code="invisible")
     if len(clean) > max_length:
         raise VertaisetInputError(f"a highlight may have at most {max_length} characters", code="too_long")
     return clean
@@ -1038,24 +1126,25 @@ def _idempotency_key(participant_id: int, submission_id: str, item: str, layer: 
 
 
 def _clean_line(value: str | None, limit: int) -> str | None:
-    if value is None:
-        return None
-    value = " ".join(str(value).split())[:limit]
-    return value or None
+    # NFC, no characters that crash the chart renderer or the exports; None when nothing shows
+    return _text.clean_line(value, limit)
 
 
 def _clean_text(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = str(value).replace("\x00", "").strip()[:_MAX_TEXT]
-    return value or None
+    return _text.clean_text(value, _MAX_TEXT)
+
+
+def _clean_key(value: str, limit: int = 80) -> str:
+    """An id or a key (item, layer, target): cleaned like text, its spacing kept, never None."""
+    return _text.clean(str(value))[:limit]
 
 
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         database = engine.url.database
-        if database and database != ":memory:":
+        # a "file:...?mode=ro&uri=true" URL names an existing file: no folder to make
+        if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
 
         @event.listens_for(engine, "connect")
@@ -1065,6 +1154,8 @@ def _make_engine(url: str) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA busy_timeout = 30000")
             cur.execute("PRAGMA foreign_keys = ON")
+            # erased and overwritten text is zeroed in the file, not left in free space (GDPR erasure)
+            cur.execute("PRAGMA secure_delete = ON")
             if database and database != ":memory:":
                 mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
                 if str(mode).lower() != "wal":

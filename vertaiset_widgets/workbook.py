@@ -297,7 +297,7 @@ class ActivityConsole(W.VBox):
         self.update_counts(results)
         if not with_charts:
             return
-        show = self.wb.role == "facilitator" and self.wb.has_key or self.state.is_revealed
+        show = self.wb.trusted or self.state.is_revealed
         if not show:
             self._notice.value = f"<p class='vt-muted'>{html.escape(tr('results_hidden'))}</p>"
             self._clear()
@@ -331,7 +331,7 @@ class RatingConsole(ActivityConsole):
         self._spread = W.HTML()
         self._table = W.HTML()
         self._groups = W.HTML()
-        if self.wb.role != "facilitator":
+        if self.wb.view != "facilitator":
             return [self._radar]
         return [self._radar, self._table, self._spread, self._groups]
 
@@ -354,7 +354,7 @@ class RatingConsole(ActivityConsole):
         tr = self.wb.tr
         size = 720 if self.wb.role == "screen" else 520
         self._radar.value = svg_img(charts.to_svg(results.radar(size=size)), results.radar_alt())
-        if self.wb.role == "facilitator":
+        if self.wb.view == "facilitator":
             self._table.value = results.table_html()
             if results.respondents:
                 self._spread.value = svg_img(charts.to_svg(results.spread()), tr("spread_alt"))
@@ -401,7 +401,7 @@ class BlocksConsole(ActivityConsole):
         if key == self._drawn and self._box.children:
             return
         self._drawn = key
-        blocks = results.blocks(self.wb.role)
+        blocks = results.blocks(self.wb.view)
         children = []
         for name, body in blocks:
             widget = self._block_widgets.get(name)
@@ -534,7 +534,7 @@ class HighlightsConsole(ActivityConsole):
         self.wall.on_action(self._handle_action)
         self._words = W.HTML()
         self._words_wanted = False
-        if self.wb.role != "facilitator":
+        if self.wb.view != "facilitator":
             return [self.wall]
         # base forms of every word take a few seconds the first time: counted when asked for
         self.words_button = W.Button(description=tr("words_show"), tooltip=tr("words_help"))
@@ -543,6 +543,8 @@ class HighlightsConsole(ActivityConsole):
 
     def show_words(self) -> None:
         """Count the words of the visible highlights now, and again after every change."""
+        if not self.wb.trusted:  # the words of an unrevealed wall are the facilitator's alone
+            return
         self._words_wanted = True
         self.words_button.description = self.wb.tr("words_refresh")
         self._draw_words(self._load())
@@ -623,7 +625,13 @@ class Workbook:
         if self.session is None:
             self.problem = self.tr("unknown_session", code=code)
         self.has_key = bool(self.session and self.store.check_key(self.session.code, params.key))
-        if self.role == "facilitator" and not self.has_key and self.session is not None:
+        if self.role == "report" and params.from_query and not self.has_key:
+            # A served report would show every answer, revealed or not: without the key it is
+            # the page anyone may see, and says why (papermill and the CLI run without a query).
+            self.role = "facilitator"
+            if self.session is not None:
+                self.problem = self.tr("report_needs_key") if not params.key else self.tr("wrong_key")
+        elif self.role == "facilitator" and not self.has_key and self.session is not None:
             self.problem = self.tr("no_key") if not params.key else self.tr("wrong_key")
         self._consoles: list[ActivityConsole] = []
         self._poller: Poller | None = None
@@ -645,6 +653,19 @@ class Workbook:
         except Exception as exc:  # shown as a message, logged in full for the facilitator
             log.exception("opening the workbook failed")
             return UnavailableWorkbook(page, exc)
+
+    @property
+    def trusted(self) -> bool:
+        """True on the facilitator's page with a valid key: every result, revealed or not, and the tools."""
+        return self.role == "facilitator" and self.has_key
+
+    @property
+    def view(self) -> str:
+        """Whose view the results are drawn for: ``facilitator`` (with the key), ``report``, else ``screen``.
+
+        Without the key a page shows at most what the room's screen shows.
+        """
+        return "facilitator" if self.trusted else "report" if self.role == "report" else "screen"
 
     @property
     def live(self) -> bool:

@@ -1,6 +1,7 @@
 // Native, labelled form controls for the participant's page, and the highlights wall:
 // screen readers name every control, the keyboard works as in any web form, and
-// participants' words are only ever set as text (never as HTML).
+// participants' words are only ever set as text (never as HTML). Saving (the status
+// line, acknowledgements, drafts) comes from saving.js, which is read in front of this file.
 // The wall's modes: "participant" (+1 others'), "mine" (edit / withdraw one's own),
 // "facilitator" (hide, pin, merge), "screen" (read-only, large).
 
@@ -22,40 +23,30 @@ function uid(prefix) {
   return `${prefix}-${Date.now().toString(36)}-${counter}`;
 }
 
-function statusLine(model) {
-  const status = h("p", { class: "vt-status", role: "status", "aria-live": "polite" });
-  const update = () => {
-    // emptied first, so a screen reader announces the same words again
-    status.textContent = "";
-    status.dataset.kind = model.get("status_kind") || "";
-    window.setTimeout(() => { status.textContent = model.get("status") || ""; }, 50);
-  };
-  model.on("change:status", update);
-  model.on("change:status_kind", update);
-  model.on("change:status_seq", update);
-  update();
-  return status;
-}
-
 // The end every answer form shares: the submit button and status line, inputs that follow
-// the model's value and "disabled", and a submit that sends what the form holds.
+// the model's value and "disabled", and a submit that sends what the form holds (the
+// button rests while the submit waits for its acknowledgement).
 function finishForm({ model, el, form, texts, inputs, sync, read }) {
   const button = h("button", { type: "submit", class: "vt-submit", text: texts.submit });
-  form.append(button, statusLine(model));
+  const line = statusLine(model);
+  form.append(button, line.el);
+  let busy = false;
   const setDisabled = () => {
     const disabled = model.get("disabled");
-    button.disabled = disabled;
+    button.disabled = disabled || busy;
     for (const input of inputs()) input.disabled = disabled;
   };
+  const sending = saver(model, line, { setBusy: (on) => { busy = on; setDisabled(); } });
   model.on("change:value", sync);
   model.on("change:disabled", setDisabled);
   sync();
   setDisabled();
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    model.send({ type: "submit", value: read() });
+    sending.send({ type: "submit", value: read() });
   });
   el.append(form);
+  return () => sending.dispose();
 }
 
 function renderFields({ model, el }) {
@@ -68,6 +59,33 @@ function renderFields({ model, el }) {
   let inputs = {};
   // a field the participant has typed in keeps their words when someone else's save arrives
   const dirty = new Set();
+  const key = () => model.get("draft_key") || "";
+  const line = statusLine(model);
+  let busy = false;
+  let told = false;
+  // unsent words kept in this browser (a reload, a new kernel) come back into their fields
+  function restoreDrafts() {
+    const value = model.get("value") || {};
+    let restored = false;
+    for (const [name, input] of Object.entries(inputs)) {
+      const draft = drafts.read(key(), name);
+      if (draft === null) continue;
+      if (draft === (value[name] || "") && !dirty.has(name)) {
+        drafts.drop(key(), name); // what is kept is what was saved
+        continue;
+      }
+      if (input.tagName === "SELECT" && ![...input.options].some((o) => o.value === draft)) continue;
+      if (input.value !== draft) {
+        input.value = draft;
+        restored = true;
+      }
+      dirty.add(name);
+    }
+    if (restored && !told) {
+      told = true;
+      whenUi(() => line.show(ui("draft_restored"), "draft"));
+    }
+  }
   function build() {
     const old = {};
     for (const [name, input] of Object.entries(inputs)) old[name] = input.value;
@@ -95,24 +113,36 @@ function renderFields({ model, el }) {
           inputmode: field.inputmode || null,
         });
       }
-      const keep = dirty.has(field.name) && field.name in old;
-      input.value = keep ? old[field.name] : value[field.name] || "";
-      if (field.type === "select" && input.value === "" && input.options.length && !(field.name in value)) {
+      const kept = dirty.has(field.name) && field.name in old;
+      input.value = kept ? old[field.name] : value[field.name] || "";
+      if (field.type === "select" && input.value === "" && input.options.length && !(field.name in value) && !kept) {
         input.selectedIndex = 0;
       }
-      input.addEventListener("input", () => dirty.add(field.name));
-      input.addEventListener("change", () => dirty.add(field.name));
+      const keep = () => {
+        dirty.add(field.name);
+        drafts.write(key(), field.name, input.value);
+      };
+      input.addEventListener("input", keep);
+      input.addEventListener("change", keep);
       // the hint sits between its label and its box, so it is read (and seen) before typing
       if (field.hint) row.append(h("p", { id: `${id}-hint`, class: "vt-hint", text: field.hint }));
       row.append(input);
       inputs[field.name] = input;
       box.append(row);
     }
+    restoreDrafts();
     setDisabled();
   }
   const button = h("button", { type: "submit", class: "vt-submit", text: texts.submit });
   form.append(button);
-  form.append(statusLine(model));
+  form.append(line.el);
+  const sending = saver(model, line, {
+    setBusy: (on) => { busy = on; setDisabled(); },
+    // saved: a field still holding what was sent follows the model again
+    onSaved: (sent) => {
+      for (const [name, text] of Object.entries(sent.values)) if (inputs[name] && inputs[name].value === text) dirty.delete(name);
+    },
+  });
   model.on("change:value", () => {
     const value = model.get("value") || {};
     for (const [name, input] of Object.entries(inputs)) {
@@ -121,13 +151,19 @@ function renderFields({ model, el }) {
   });
   model.on("change:cleared", () => {
     // a posted text is emptied so the next one can be written (choices stay)
-    for (const input of Object.values(inputs)) if (input.tagName !== "SELECT") input.value = "";
+    for (const [name, input] of Object.entries(inputs)) {
+      if (input.tagName !== "SELECT") {
+        input.value = "";
+        drafts.drop(key(), name);
+      }
+    }
     dirty.clear();
   });
   model.on("change:fields", build);
+  model.on("change:draft_key", restoreDrafts);
   function setDisabled() {
     const disabled = model.get("disabled");
-    button.disabled = disabled;
+    button.disabled = disabled || busy;
     for (const input of Object.values(inputs)) input.disabled = disabled;
   }
   model.on("change:disabled", setDisabled);
@@ -136,10 +172,10 @@ function renderFields({ model, el }) {
     event.preventDefault();
     const value = {};
     for (const [name, input] of Object.entries(inputs)) value[name] = input.value;
-    dirty.clear();
-    model.send({ type: "submit", value });
+    sending.send({ type: "submit", value }, { key: key(), values: value });
   });
   el.append(form);
+  return () => sending.dispose();
 }
 
 // Descriptions of the options, once, above the per-layer controls.
@@ -237,7 +273,7 @@ function renderChoice({ model, el }) {
     }
     update();
   }
-  finishForm({ model, el, form, texts, inputs: () => Object.values(controls), sync, read });
+  return finishForm({ model, el, form, texts, inputs: () => Object.values(controls), sync, read });
 }
 
 function renderRating({ model, el }) {
@@ -297,7 +333,7 @@ function renderRating({ model, el }) {
       for (const input of inputs) input.checked = String(value[key]) === input.value;
     }
   };
-  finishForm({
+  return finishForm({
     model, el, form, texts, sync,
     inputs: () => Object.values(radios).flat(),
     read: () => model.get("value") || {},
@@ -328,33 +364,42 @@ function renderWall({ model, el }) {
     const heading = h("h3", { class: "vt-wall-title" });
     const list = h("ul", { class: "vt-wall" });
     const empty = h("p", { class: "vt-hint" });
-    const status = h("p", { class: "vt-status", role: "status", "aria-live": "polite" });
-    el.append(heading, empty, list, status);
+    const line = statusLine(model);
+    el.append(heading, empty, list, line.el);
 
-    const send = (content) => model.send(content);
+    const sending = saver(model, line);
+    const send = (content, draft) => sending.send(content, draft);
+    // an edit being written is kept as a draft, and its editor opens again after a reload
+    const key = () => model.get("draft_key") || "";
+    const editName = (item) => `edit-${item.id}`;
 
-    function editor(item, li) {
+    function editor(item, li, text = null) {
       const texts = model.get("texts");
       counter += 1;
       const id = `vt-edit-${counter}`;
       const form = h("form", { class: "vt-wall-edit" });
       const area = h("textarea", { id, rows: 3, maxlength: model.get("max_length") });
-      area.value = item.text;
+      area.value = text === null ? item.text : text;
+      area.addEventListener("input", () => drafts.write(key(), editName(item), area.value));
       form.append(h("label", { for: id, text: texts.edit_label }), area);
       if (model.get("tags").length) {
         const sid = `${id}-tag`;
         form.append(h("label", { for: sid, text: texts.tag_label }), tagSelect(model, item.tag, sid));
       }
       const save = h("button", { type: "submit", class: "vt-submit", text: texts.save });
-      const cancel = button(texts.cancel, () => render());
+      const cancel = button(texts.cancel, () => {
+        drafts.drop(key(), editName(item));
+        render();
+      });
       form.append(h("div", { class: "vt-wall-actions" }, save, cancel));
       form.addEventListener("submit", (event) => {
         event.preventDefault();
         const select = form.querySelector("select");
-        send({ type: "edit", item: item.id, text: area.value, tag: select ? select.value : "" });
+        send({ type: "edit", item: item.id, text: area.value, tag: select ? select.value : "" },
+          { key: key(), values: { [editName(item)]: area.value } });
       });
       li.replaceChildren(form);
-      area.focus();
+      if (text === null) area.focus();
     }
 
     function render() {
@@ -428,29 +473,27 @@ function renderWall({ model, el }) {
         }
         if (actions.childNodes.length) li.append(actions);
         list.append(li);
+        if (mode === "mine" && !disabled) {
+          const draft = drafts.read(key(), editName(item));
+          if (draft !== null && draft === item.text) drafts.drop(key(), editName(item));
+          else if (draft !== null) editor(item, li, draft);
+        }
       }
     }
 
-    const showStatus = () => {
-      status.textContent = "";
-      status.dataset.kind = model.get("status_kind") || "";
-      window.setTimeout(() => { status.textContent = model.get("status") || ""; }, 50);
-    };
     for (const name of ["items", "mode", "texts", "disabled", "votes_shown", "tags"]) model.on(`change:${name}`, render);
-    model.on("change:status", showStatus);
-    model.on("change:status_kind", showStatus);
-    model.on("change:status_seq", showStatus);
     render();
-    showStatus();
+    return () => sending.dispose();
 }
 
 export default {
   render({ model, el }) {
     el.classList.add("vt-widget");
     const form = model.get("form");
-    if (form === "rating") renderRating({ model, el });
-    else if (form === "wall") renderWall({ model, el });
-    else if (form === "choice") renderChoice({ model, el });
-    else renderFields({ model, el });
+    // each returns its clean-up, run when the view is removed
+    if (form === "rating") return renderRating({ model, el });
+    if (form === "wall") return renderWall({ model, el });
+    if (form === "choice") return renderChoice({ model, el });
+    return renderFields({ model, el });
   },
 };
