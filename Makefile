@@ -6,6 +6,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8866
 PYTEST_ARGS ?=
+# pytest-xdist's workers: one per core. The tests that drive Voila and Chromium share one worker
+# (tests/conftest.py groups them); the others spread over every worker.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=15
 
 .PHONY: install run test test-fast chromium bench check clean
 
@@ -26,14 +30,15 @@ run: install
 chromium:
 	@tools/ensure-chromium.sh
 
-# Unit, widget, notebook (papermill and nbval) and browser tests; the PostgreSQL store tests
-# run against a throwaway server on loopback where PostgreSQL is installed.
+# Unit, widget, notebook (in this process and with papermill) and browser tests, on every core,
+# the 15 slowest named at the end; the PostgreSQL store tests run against a throwaway server on
+# loopback where PostgreSQL is installed.
 test: install chromium
-	VERTAISET_HOME=$$(mktemp -d) tools/with-postgres.sh $(BIN)/python -m pytest --nbval-lax tests workbooks $(PYTEST_ARGS)
+	VERTAISET_HOME=$$(mktemp -d) tools/with-postgres.sh $(PYTEST) tests $(PYTEST_ARGS)
 
 # Everything but the browser tests.
 test-fast: install
-	VERTAISET_HOME=$$(mktemp -d) $(BIN)/python -m pytest -m "not browser" tests $(PYTEST_ARGS)
+	VERTAISET_HOME=$$(mktemp -d) $(PYTEST) -m "not browser" tests $(PYTEST_ARGS)
 
 check: install
 	$(BIN)/vertaiset check

@@ -36,7 +36,7 @@ HTTP and websocket endpoints exactly as the browser's JavaScript would drive it.
 6. The bench reveals the wall (``store.set_activity_state(..., is_revealed=True)``, as the
    facilitator's "reveal" button does); each participant waits until its wall (WallView, mode
    "participant") lists every posted highlight, then +1s ``--votes`` (default 3) highlights
-   of others: ``{"type": "vote", "item": ID, "on": true}`` (static/wall.js), waiting for each ack.
+   of others: ``{"type": "vote", "item": ID, "on": true}`` (the wall in static/forms.js), waiting for each ack.
 7. Afterwards the store is read (``SessionStore(url).highlights``) and compared with the
    acknowledgements: every acknowledged highlight and +1 must be there exactly once.
 
@@ -45,8 +45,8 @@ message as its parent, and the kernel reports ``status: idle`` for it when done.
 the first update on the same comm, with our message as parent, that sets ``status_kind``
 ("ok" or "error"). ipywidgets only sends traits whose value changed, so a second "saved"
 status identical to the first is not sent again: then the success side effect is the ack --
-``cleared`` incremented (post form) or the item shown as voted in ``items`` (wall). Both
-kinds are counted and reported. No reply before ``--ack-timeout`` = no ack.
+``cleared`` incremented (post form) or the item shown as voted (the wall's ``voted``; inside
+its ``items`` in runs from before the +1s were sent apart). Both kinds are counted and reported. No reply before ``--ack-timeout`` = no ack.
 
 Latency to the facilitator: the k-th acknowledged highlight (in ack order) counts as shown
 when the facilitator's count first reads >= k (the count only grows in this run). As a
@@ -173,7 +173,8 @@ tr = Translator.create(content, "fi")
 panel = HighlightsPanel(store, participant, content.activity("unelmaverkosto"), tr)
 state = store.activity_state(session.id, "unelmaverkosto")
 out["phone_update"] = med(lambda: panel.update(state))
-out["phone_poll"] = med(lambda: (store.revision(session.id), store.get_session(code), store.activity_states(session.id)))
+# a poll that finds a change: the session's revision, what changed since, the activities' states
+out["phone_poll"] = med(lambda: (store.revision(session.id), store.changes_since(session.id, 0), store.activity_states(session.id)))
 print("PROBE " + json.dumps(out))
 """
 
@@ -522,6 +523,20 @@ def is_wall(state: dict, mode: str) -> bool:
     return state.get("mode") == mode and "items" in state and "votes_shown" in state
 
 
+def wall_votes(state: dict) -> int:
+    """Every +1 a wall shows: its ``votes`` counts (or, from walls that sent them inside the items, those)."""
+    if isinstance(state.get("votes"), dict):
+        return sum(int(n or 0) for n in state["votes"].values())
+    return sum(int(it.get("votes") or 0) for it in state.get("items") or [])
+
+
+def shows_voted(delta: dict, item: str) -> bool:
+    """True when a wall's update shows ``item`` as +1'd by this viewer (``voted``, or inside the items)."""
+    if isinstance(delta.get("voted"), list) and item in delta["voted"]:
+        return True
+    return isinstance(delta.get("items"), list) and any(it.get("id") == item and it.get("voted") for it in delta["items"])
+
+
 # --------------------------------------------------------------------------- records
 @dataclass
 class Submission:
@@ -586,12 +601,15 @@ class FacilitatorView:
                 if not self.counts or self.counts[-1][1] != n:
                     self.counts.append((t, n))
         items = delta.get("items")
-        if isinstance(items, list) and self.conn is not None and self.conn.models.get(cid, {}).get("mode") == "facilitator":
+        if self.conn is None or self.conn.models.get(cid, {}).get("mode") != "facilitator":
+            return
+        if isinstance(items, list):
             for it in items:
                 text = it.get("text")
                 if text and text not in self.text_seen:
                     self.text_seen[text] = t
-            votes = sum(int(it.get("votes") or 0) for it in items)
+        if isinstance(items, list) or isinstance(delta.get("votes"), dict):
+            votes = wall_votes(self.conn.models[cid])
             if not self.wall_votes or self.wall_votes[-1][1] != votes:
                 self.wall_votes.append((t, votes))
 
@@ -766,10 +784,9 @@ class Room:
             if cleared and "cleared" in delta:
                 sub.ack, sub.outcome, sub.signal = t, "ok", "cleared"
                 return
-            if item and isinstance(delta.get("items"), list):
-                if any(it.get("id") == item and it.get("voted") for it in delta["items"]):
-                    sub.ack, sub.outcome, sub.signal = t, "ok", "items"
-                    return
+            if item and shows_voted(delta, item):
+                sub.ack, sub.outcome, sub.signal = t, "ok", "items"
+                return
 
     async def vote(self, p: ParticipantRun, expected: int) -> None:
         a = self.args
@@ -1396,8 +1413,9 @@ def reading(args, rooms: list[Room]) -> list[str]:
             f"max {fmt_s(max(base['fac_latency']) if base['fac_latency'] else None, 1)} s; the exact text on its "
             f"wall: {fmt_s(med(base['fac_exact']), 1)} s median, p95 {fmt_s(pct(base['fac_exact'], 95), 1)} s). "
             "The facilitator page learns of a change only by polling the session's revision every 1 s; then "
-            "`Workbook._redraw_all` redraws every console on the page in turn (the 360's first, then the "
-            "highlights: state, counts, wall), and a 5 s ticker refreshes the counts alone. Facilitator kernel "
+            "`Workbook._redraw_changed` reads which activities changed and redraws their consoles (here the "
+            "highlights: state, counts, wall; every console when someone joins, for the counts), and a 5 s "
+            "ticker refreshes the count of who is present alone. Facilitator kernel "
             f"during posting: {cpu_text(base, 'posted').split('of which facilitator ')[-1]} of one CPU, while "
             f"{n} phone kernels and the server share the same {os.cpu_count()} CPUs."
             + (f" Measured afterwards on this run's final data in a fresh process (server stopped), one redraw "
@@ -1417,9 +1435,9 @@ def reading(args, rooms: list[Room]) -> list[str]:
             + (f" -- much slower than a post ({fmt_s(med(base['post_ack']), 2)} s), because of what the reveal starts"
                if slow else f" (a post: {fmt_s(med(base['post_ack']), 2)} s). What the reveal starts")
             + f": every one of the {n} phone "
-            "pages then redraws on every revision change (`ParticipantPage._refresh` → `_render_activities` → "
+            "pages then redraws the wall on every change to it (`ParticipantPage._refresh` → `_render_activities` → "
             "`HighlightsPanel.update`, which reads all highlights with their whole history and re-sends the "
-            "wall), and every +1 changes the revision. The phones received "
+            "wall's items if they differ), and every +1 changes the wall. The phones received "
             f"{int(base['cpu']['voted']['phone_msgs'][0])} widget messages "
             f"({base['cpu']['voted']['phone_bytes'][0] / MIB:.0f} MiB) in the reveal + vote phase for "
             f"{base['votes_sent']} +1s; CPU in that phase: {cpu_text(base, 'voted')}."

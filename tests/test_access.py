@@ -10,17 +10,15 @@ One real browser check opens a keyless report link on a real Voila server.
 from __future__ import annotations
 
 import base64
-import json
 import os
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
 import ipywidgets as W
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, VoilaServer, free_port
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, VoilaServer, free_port, run_notebook_here
 
 from vertaiset_widgets.config import DEMO_CODE
 from vertaiset_widgets.content import load_content
@@ -113,15 +111,6 @@ def _strings(obj, out: list[str], seen: set[int]) -> None:
         _strings(obj.data, out, seen)
 
 
-def _shell():
-    from IPython.core.interactiveshell import InteractiveShell
-    from traitlets.config import Config
-
-    config = Config()
-    config.HistoryManager.enabled = False
-    return InteractiveShell.instance(config=config)
-
-
 def _query(role: str | None, key: str, right_key: str) -> dict[str, str]:
     query = {"session": DEMO_CODE}
     if role:
@@ -133,36 +122,20 @@ def _query(role: str | None, key: str, right_key: str) -> dict[str, str]:
 
 def render(workbook: str, query: dict[str, str], db_url: str, home: Path) -> Page:
     """Run the workbook's code cells as a Voila kernel would for a URL with ``query``."""
-    from IPython.utils.capture import capture_output
-
-    nb = json.loads((ROOT / "workbooks" / f"{workbook}.ipynb").read_text())
+    env = {"QUERY_STRING": urlencode(query), "VERTAISET_DB_URL": db_url, "VERTAISET_HOME": str(home)}
+    runs, namespace = run_notebook_here(ROOT / "workbooks" / f"{workbook}.ipynb", env=env)
     cells: dict[str, str] = {}
-    with pytest.MonkeyPatch.context() as mp:
-        # IPython's shell puts its own module in sys.modules["__main__"]; put pytest's back
-        # afterwards (multiprocessing's spawn in later tests needs the real one)
-        mp.setitem(sys.modules, "__main__", sys.modules["__main__"])
-        shell = _shell()
-        shell.reset(new_session=False)
-        mp.setenv("QUERY_STRING", urlencode(query))
-        mp.setenv("VERTAISET_DB_URL", db_url)
-        mp.setenv("VERTAISET_HOME", str(home))
-        for cell in nb["cells"]:
-            if cell["cell_type"] != "code":
-                continue
-            source = "".join(cell["source"])
-            with capture_output() as captured:
-                result = shell.run_cell(source, store_history=False)
-            assert result.error_before_exec is None and result.error_in_exec is None, (workbook, query, source)
-            out: list[str] = []
-            seen: set[int] = set()
-            for output in captured.outputs:
-                _strings(output.data, out, seen)
-            _strings(result.result, out, seen)
-            if "parameters" in cell.get("metadata", {}).get("tags", []):
-                continue
-            match = _ACTIVITY_CELL.search(source)
-            cells[match.group(1) if match else "header"] = "\n".join(out)
-    wb = shell.user_ns["wb"]
+    for run in runs:
+        if "parameters" in run.tags:
+            continue
+        out: list[str] = []
+        seen: set[int] = set()
+        for output in run.displayed:
+            _strings(output.data, out, seen)
+        _strings(run.value, out, seen)
+        match = _ACTIVITY_CELL.search(run.source)
+        cells[match.group(1) if match else "header"] = "\n".join(out)
+    wb = namespace["wb"]
     wb.store.close()
     return Page(cells, wb)
 

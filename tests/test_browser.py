@@ -1,7 +1,7 @@
 """End-to-end tests in headless Chromium against a real `vertaiset serve` (Voila).
 
-One Voila server on a temporary SQLite file serves most tests; each test makes its own
-session in that file (the test process writes to the same store as the kernels), and
+One Voila server on a temporary SQLite file serves most tests (the run's common server, which
+test_browser_kinds.py and test_browser_room.py use too); each test makes its own session in that file (the test process writes to the same store as the kernels), and
 every phone is its own browser context (own localStorage, own participant token).
 
 Screenshots go to the folder in ``VERTAISET_SHOTS`` when it is set.
@@ -215,13 +215,9 @@ def _start_server(tmp: Path, extra: list[str] | None = None) -> tuple[VoilaServe
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[VoilaServer]:
-    """The shared Voila server. Kernels of closed pages are culled after a minute, as in
-    production (only sooner), so a long run does not pile up idle kernels on two cores."""
-    tmp = tmp_path_factory.mktemp("voila")
-    srv, _ = _start_server(tmp, ["--cull-idle-timeout", "60", "--cull-interval", "15"])
-    yield srv
-    srv.stop()
+def server(voila_server) -> VoilaServer:
+    """The shared Voila server: the run's one for the browser tests (conftest's ``voila_server``)."""
+    return voila_server
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from test_browser import (  # noqa: F401  (the fixtures: each module gets its ow
 from playwright.sync_api import Page, expect  # noqa: E402
 
 from vertaiset_widgets.content import load_content  # noqa: E402
-from vertaiset_widgets.network import load_network  # noqa: E402
+from vertaiset_widgets.kinds.network_map.network import load_network  # noqa: E402
 from vertaiset_widgets.store import SessionStore  # noqa: E402,F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, VoilaServer, free_port
+from conftest import CHROMIUM, CHROMIUM_ARGS, VoilaServer
 
 pytestmark = [
     pytest.mark.browser,
@@ -116,14 +116,9 @@ async def _room(server: VoilaServer, store: SessionStore, code: str, key: str, s
 
 
 @pytest.fixture(scope="module")
-def room_server(tmp_path_factory):
-    """A Voila server on its own SQLite file."""
-    tmp = tmp_path_factory.mktemp("room")
-    url = f"sqlite:///{tmp / 'room.sqlite'}"
-    SessionStore(url).close()
-    server = VoilaServer(url, free_port(), tmp / "voila.log")
-    yield server
-    server.stop()
+def room_server(voila_server):
+    """The run's common Voila server; the room is a session of its own in its SQLite file."""
+    return voila_server
 
 
 def test_full_room_posts_and_votes_at_once(room_server):
@@ -139,6 +134,8 @@ def test_full_room_posts_and_votes_at_once(room_server):
     posted = sorted(t for pair in texts.values() for t in pair)
     assert sorted(h.text for h in highlights) == posted  # nothing lost, nothing doubled
     assert sorted(wall_texts) == posted
+    # the browser orders the wall by +1s: every first highlight (+2 each) before every second one (none)
+    assert set(wall_texts[:PHONES]) == {texts[i][0] for i in range(PHONES)}
     votes = {h.text: len(h.voters) for h in highlights}
     expected = {t: 0 for t in posted}
     for pair in targets.values():

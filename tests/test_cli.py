@@ -4,28 +4,16 @@ from __future__ import annotations
 import csv
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import VOILA_GROUP, vertaiset_cli
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = [["session", "new"], ["serve"], ["report"], ["export"], ["demo"], ["check"]]
+COMMANDS = [["session", "new"], ["serve"], ["report"], ["export"], ["demo"], ["check"], ["init"], ["schema"]]
 
 
-def vertaiset(*args: str, env_db: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    import os
-
-    env = dict(os.environ)
-    if env_db:
-        env["VERTAISET_DB_URL"] = env_db
-    proc = subprocess.run(
-        [sys.executable, "-m", "vertaiset_widgets.cli", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300
-    )
-    if check:
-        assert proc.returncode == 0, proc.stderr
-    return proc
+vertaiset = vertaiset_cli
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
@@ -74,9 +62,9 @@ def test_demo_json_key_works(sqlite_url):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
-def test_export_formats(sqlite_url, tmp_path, fmt):
+def test_export_formats(cli_demo, tmp_path, fmt):
     """`export` writes every answer of the session in the chosen format."""
-    vertaiset("demo", env_db=sqlite_url)
+    sqlite_url = cli_demo  # seeded by `vertaiset demo`
     out = tmp_path / f"demo.{fmt}"
     printed = vertaiset("export", "DEMO", "--format", fmt, "--out", str(out), "--db-url", sqlite_url).stdout.strip()
     assert printed == str(out)
@@ -99,20 +87,20 @@ def test_export_formats(sqlite_url, tmp_path, fmt):
     answered = {a for a in load_content().activities if a != "toimintatavat"}  # the board is the facilitator's, not answers
     assert {r["activity"] for r in rows} == answered
     if fmt == "json":
-        board = json.loads(out.read_text())["session"]["boards"]["toimintatavat"]
-        assert board["k01"]["status"] == "sovittu"
+        board = json.loads(out.read_text())["session"]["tables"]["agreement_board"]["toimintatavat"]
+        assert {"question": "k01", "status": "sovittu"}.items() <= board[0].items()
     if fmt == "xlsx":
-        boards = list(load_workbook(out)["boards"].values)
+        boards = list(load_workbook(out)["agreement_board"].values)
         assert boards[0] == ("activity", "question", "answer", "status", "owner", "mode")
         assert ("toimintatavat", "k01") == boards[1][:2] and boards[1][3] == "sovittu"
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "kumu"])
-def test_export_network_map(sqlite_url, tmp_path, fmt):
+def test_export_network_map(cli_demo, tmp_path, fmt):
     """`export --format graphml|kumu` writes the demo's network map; parsed back, it has its actors and ties."""
     import networkx as nx
 
-    vertaiset("demo", env_db=sqlite_url)
+    sqlite_url = cli_demo  # seeded by `vertaiset demo`
     out = tmp_path / f"map.{fmt}"
     vertaiset("export", "DEMO", "--format", fmt, "--out", str(out), "--db-url", sqlite_url)
     if fmt == "graphml":
@@ -152,12 +140,17 @@ def test_check_names_the_broken_file(tmp_path):
 
 
 @pytest.mark.slow
-def test_report_writes_offline_html(sqlite_url, tmp_path):
-    """`report` runs the workbook with papermill and writes one HTML file with no outside reference."""
-    vertaiset("demo", env_db=sqlite_url)
-    printed = vertaiset("report", "DEMO", "--out", str(tmp_path), env_db=sqlite_url).stdout.strip()
-    path = Path(printed)
-    assert path.exists() and path.parent == tmp_path
+@pytest.mark.xdist_group(VOILA_GROUP)  # the report is made once, for test_report_browser.py too
+def test_report_writes_offline_html(demo_report):
+    """`report` runs the workbook with papermill and writes one HTML file with no outside reference
+    (and, with --pdf, a PDF beside it)."""
+    printed = demo_report.printed.splitlines()
+    path = Path(printed[0])
+    assert path.exists() and path.parent == demo_report.folder
+    if demo_report.pdf:
+        assert printed[1:] == [str(path.with_suffix(".pdf"))]
+    else:
+        assert printed[1:] == []
     html = path.read_text(encoding="utf-8")
     assert re.findall(r'(?:src|href)\s*=\s*["\']?https?://', html) == []
     assert html.count("data:image/svg+xml") >= 2 and "<table" in html
@@ -173,11 +166,12 @@ def test_report_writes_offline_html(sqlite_url, tmp_path):
 
 
 @pytest.mark.slow
-def test_report_in_swedish(sqlite_url, tmp_path):
-    """`report --lang sv` writes the Swedish report."""
-    vertaiset("demo", env_db=sqlite_url)
-    path = Path(vertaiset("report", "DEMO", "--lang", "sv", "--out", str(tmp_path), env_db=sqlite_url).stdout.strip())
-    html = path.read_text(encoding="utf-8")
+def test_report_in_swedish(cli_demo, tmp_path):
+    """`report --lang sv` writes the Swedish report (of the workbook asked for: every workbook's report
+    role runs in Swedish in test_notebooks.py, and the Finnish report above runs them all)."""
+    printed = vertaiset("report", "DEMO", "--lang", "sv", "--workbooks", "04_arviointi.ipynb", "--out", str(tmp_path),
+                        env_db=cli_demo).stdout.strip()
+    html = Path(printed).read_text(encoding="utf-8")
     assert "360-graders granskning" in html and "<html lang=\"sv\"" in html
     assert "360-asteen tarkastelutapa</h2>" not in html
 

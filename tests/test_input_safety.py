@@ -18,7 +18,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import browser_sends
+from conftest import browser_sends, ipython_shell
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -50,15 +50,6 @@ def _widgets(root):
     yield root
     for child in getattr(root, "children", ()):
         yield from _widgets(child)
-
-
-def _shell():
-    from IPython.core.interactiveshell import InteractiveShell
-    from traitlets.config import Config
-
-    config = Config()
-    config.HistoryManager.enabled = False
-    return InteractiveShell.instance(config=config)
 
 
 # --------------------------------------------------------------------------- the cleaning itself
@@ -213,7 +204,7 @@ def shared(tmp_path_factory):
 def _fresh_session(store, content):
     """A session of its own for one example (its charts stay small): every kind open and revealed,
     and one actor on the map that a tie can reach."""
-    from vertaiset_widgets.network import add_actor
+    from vertaiset_widgets.kinds.network_map.network import add_actor
 
     session, key = store.create_session("Turvapaja", network="Verkosto")
     for activity in TEXT_ACTIVITIES + NUMBER_ACTIVITIES:
@@ -259,11 +250,11 @@ def _send_everything(page, console_board, console_map, a: str, b: str) -> list:
             value = {f"{layer}|{item['id']}": widget.points[0] for layer in layers for item in widget.items}
             browser_sends(widget, {"type": "submit", "value": {**value, a: b}})
             forms.append(widget)
-    board = console_board.board_forms["k01"]
+    board = console_board.tools.board_forms["k01"]
     browser_sends(board, {"type": "submit", "value": {"answer": b, "owner": a, "status": a, "mode": "ohjatusti"}})
     forms.append(board)
-    browser_sends(console_map.map_forms["hide"], {"type": "submit", "value": {"item": a}})
-    return forms + [console_map.map_forms["hide"]]
+    browser_sends(console_map.tools.map_forms["hide"], {"type": "submit", "value": {"item": a}})
+    return forms + [console_map.tools.map_forms["hide"]]
 
 
 def _check_stored(store, session) -> None:
@@ -301,15 +292,15 @@ def _render_views(store, content, session, key, *, grouped: bool) -> str:
             else:
                 assert ("data:image/svg+xml" in console._groups.value) == grouped, "group profiles"
                 html.extend(w.value for w in _widgets(console) if isinstance(getattr(w, "value", None), str))
-    _shell()
-    wb = Workbook(PageParams(session=session.code, role="report", lang="fi"), content=content, store=store)
-    assert wb.view == "report"
-    for activity in TEXT_ACTIVITIES:
-        with capture_output() as captured:
-            wb.activity(activity)
-        assert captured.outputs, activity
-        for output in captured.outputs:
-            html.extend(v for v in output.data.values() if isinstance(v, str))
+    with ipython_shell():  # the report displays its blocks: IPython's shell captures them
+        wb = Workbook(PageParams(session=session.code, role="report", lang="fi"), content=content, store=store)
+        assert wb.view == "report"
+        for activity in TEXT_ACTIVITIES:
+            with capture_output() as captured:
+                wb.activity(activity)
+            assert captured.outputs, activity
+            for output in captured.outputs:
+                html.extend(v for v in output.data.values() if isinstance(v, str))
     return "\n".join(html)
 
 
@@ -317,7 +308,7 @@ def _check_exports(store, session, content, folder: Path) -> None:
     import networkx as nx
     from openpyxl import load_workbook
 
-    from vertaiset_widgets.export import export_map, export_session
+    from vertaiset_widgets.export import export_activity, export_session
 
     out = folder / uuid.uuid4().hex
     with (export_session(store, session.code, "csv", out / "a.csv")).open(encoding="utf-8-sig", newline="") as fh:
@@ -335,8 +326,8 @@ def _check_exports(store, session, content, folder: Path) -> None:
                 assert not (isinstance(cell.value, str) and cell.value.startswith(FORMULA_START)), cell.value
     doc = json.loads(export_session(store, session.code, "json", out / "a.json").read_text(encoding="utf-8"))
     assert len(doc["answers"]) == len(rows)
-    graph = nx.read_graphml(export_map(store, session.code, "graphml", out / "map.graphml"))
-    kumu = json.loads(export_map(store, session.code, "kumu", out / "map.json").read_text(encoding="utf-8"))
+    graph = nx.read_graphml(export_activity(store, session.code, "graphml", out / "map.graphml"))
+    kumu = json.loads(export_activity(store, session.code, "kumu", out / "map.json").read_text(encoding="utf-8"))
     assert graph.number_of_nodes() == len(kumu["elements"]) >= 1
 
 
@@ -455,7 +446,7 @@ print(json.dumps(out))
 @pytest.fixture
 def dirty(store, content):
     """A session whose rows hold control characters, written past the store as an old version would have."""
-    from vertaiset_widgets.network import add_actor
+    from vertaiset_widgets.kinds.network_map.network import add_actor
 
     session, key = store.create_session("Vanha paja")
     people = [store.join(session.id, f"phone-{n}-aaaaaaaa") for n in range(2)]

@@ -1,4 +1,12 @@
-"""Every workbook executed by papermill in each role and language, against the demo data."""
+"""Every workbook in each role and language, against the demo data.
+
+papermill runs each workbook in a real kernel once per role (in Finnish, the notebooks'
+default): the kernel, the parameters cell and papermill's injected parameters are what the
+CLI's report and a served page rely on. The other languages run the same code cells in this
+process's IPython shell (``conftest.run_notebook_here``), which skips the kernel's start-up
+and imports, so the matrix costs little as workbooks and languages are added. The report
+itself (markdown cells by language, nbconvert's HTML) is `vertaiset report`'s, in test_cli.py.
+"""
 from __future__ import annotations
 
 import json
@@ -7,6 +15,7 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
+from conftest import run_notebook_here
 
 from vertaiset_widgets.demo import seed_demo
 from vertaiset_widgets.store import SessionStore
@@ -15,10 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKBOOKS = ROOT / "workbooks"
 PHASE_WORKBOOKS = ["01_tilannekuva.ipynb", "02_tavoitteet.ipynb", "04_arviointi.ipynb"]
 LANGS = ["fi", "sv", "en"]
+#: Finnish runs in a kernel (papermill), the other languages in this process
+OTHER_LANGS = [lang for lang in LANGS if lang != "fi"]
 WIDGET = "application/vnd.jupyter.widget-view+json"
 RESPONDENT_WORDS = {"fi": "Vastanneita", "sv": "Har svarat", "en": "Answered"}
 
-pytestmark = pytest.mark.slow
+slow = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -32,40 +43,43 @@ def demo_db(tmp_path_factory):
     return url, session.code, key
 
 
-def _run(name: str, **parameters) -> nbformat.NotebookNode:
-    return papermill.execute_notebook(
+def _run(name: str, **parameters) -> list[dict]:
+    """The notebook run by papermill in a real kernel; its code cells' outputs."""
+    nb = papermill.execute_notebook(
         str(WORKBOOKS / name), None, parameters=parameters, kernel_name="python3", progress_bar=False, cwd=str(WORKBOOKS)
     )
-
-
-def _outputs(nb) -> list[dict]:
     return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
 
 
-def _text(nb) -> str:
+def _run_here(name: str, **parameters) -> list[dict]:
+    """The notebook's code cells run in this process, with papermill's parameters; their outputs."""
+    runs, namespace = run_notebook_here(WORKBOOKS / name, parameters)
+    try:
+        return [o for run in runs for o in run.outputs] + [{"output_type": "stream", "text": r.stdout} for r in runs if r.stdout]
+    finally:
+        if "wb" in namespace:
+            namespace["wb"].store.close()
+
+
+def _text(outputs: list[dict]) -> str:
     out = []
-    for o in _outputs(nb):
+    for o in outputs:
         data = o.get("data", {})
         out.append(str(data.get("text/html", "")) + str(data.get("text/plain", "")) + str(o.get("text", "")))
     return "\n".join(out)
 
 
-def _assert_no_errors(nb) -> None:
-    errors = [o for o in _outputs(nb) if o.get("output_type") == "error"]
+def _assert_no_errors(outputs: list[dict]) -> None:
+    errors = [o for o in outputs if o.get("output_type") == "error"]
     assert errors == [], errors
-    assert "Traceback" not in _text(nb)
+    assert "Traceback" not in _text(outputs)
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", PHASE_WORKBOOKS)
-def test_report_role(demo_db, name, lang):
+def _assert_report(outputs: list[dict], lang: str) -> None:
     """role=report renders static results: SVG charts and the numbers, in the language asked for."""
-    url, code, _key = demo_db
-    nb = _run(name, session=code, role="report", lang=lang, db_url=url)
-    _assert_no_errors(nb)
-    outputs = _outputs(nb)
+    _assert_no_errors(outputs)
     assert not any(WIDGET in o.get("data", {}) for o in outputs), "a report has no widgets"
-    text = _text(nb)
+    text = _text(outputs)
     # charts: SVG outputs, or SVG images inside the HTML blocks (each with a text alternative)
     svgs = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
     assert len(svgs) + text.count("src='data:image/svg+xml") >= 2
@@ -73,35 +87,81 @@ def test_report_role(demo_db, name, lang):
     assert "Yhdessä aikuisuuteen" in text  # the session's name
 
 
-@pytest.mark.parametrize("lang", LANGS)
+def _assert_live(outputs: list[dict]) -> None:
+    """role=facilitator and role=screen build live widgets without errors."""
+    _assert_no_errors(outputs)
+    assert any(WIDGET in o.get("data", {}) for o in outputs)
+
+
+# --------------------------------------------------------------------------- in a kernel: each workbook and role once
+@pytest.fixture(scope="module")
+def default_home(tmp_path_factory) -> Path:
+    """A VERTAISET_HOME with nothing in it: the first workbook run with no parameters seeds the demo there."""
+    return tmp_path_factory.mktemp("default-home")
+
+
+@slow
+@pytest.mark.parametrize("name", PHASE_WORKBOOKS)
+def test_report_with_no_parameters(name, default_home, monkeypatch):
+    """With no parameters at all a workbook is the Finnish report of the demo data (seeded on first use)."""
+    monkeypatch.setenv("VERTAISET_HOME", str(default_home))
+    _assert_report(_run(name), "fi")
+    assert (default_home / "vertaiset.sqlite").exists()
+
+
+@slow
+@pytest.mark.parametrize("role", ["facilitator", "screen"])
+@pytest.mark.parametrize("name", PHASE_WORKBOOKS)
+def test_live_roles_in_a_kernel(demo_db, name, role):
+    """role=facilitator (with the key) and role=screen, given as papermill parameters, build live widgets."""
+    url, code, key = demo_db
+    _assert_live(_run(name, session=code, role=role, lang="fi", key=key if role == "facilitator" else "", db_url=url))
+
+
+@slow
+def test_participant_notebook_with_no_parameters():
+    """The participant's notebook as it is committed runs in a kernel: the page that asks for the code."""
+    _assert_no_errors(_run("osallistu.ipynb"))
+
+
+# --------------------------------------------------------------------------- in this process: the languages
+@pytest.mark.parametrize("lang", OTHER_LANGS)
+@pytest.mark.parametrize("name", PHASE_WORKBOOKS)
+def test_report_role(demo_db, name, lang):
+    """role=report renders static results: SVG charts and the numbers, in the language asked for."""
+    url, code, _key = demo_db
+    _assert_report(_run_here(name, session=code, role="report", lang=lang, db_url=url), lang)
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGS)
 @pytest.mark.parametrize("role", ["facilitator", "screen"])
 @pytest.mark.parametrize("name", PHASE_WORKBOOKS)
 def test_live_roles(demo_db, name, role, lang):
     """role=facilitator (with the key) and role=screen build live widgets without errors."""
     url, code, key = demo_db
-    nb = _run(name, session=code, role=role, lang=lang, key=key if role == "facilitator" else "", db_url=url)
-    _assert_no_errors(nb)
-    assert any(WIDGET in o.get("data", {}) for o in _outputs(nb))
+    _assert_live(_run_here(name, session=code, role=role, lang=lang, key=key if role == "facilitator" else "", db_url=url))
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_participant_notebook(demo_db, lang):
     """The participant's notebook runs in every language, with and without a session code."""
     url, code, _key = demo_db
-    _assert_no_errors(_run("osallistu.ipynb", session=code, lang=lang, db_url=url))
-    _assert_no_errors(_run("osallistu.ipynb", lang=lang, db_url=url))
+    _assert_no_errors(_run_here("osallistu.ipynb", session=code, lang=lang, db_url=url))
+    _assert_no_errors(_run_here("osallistu.ipynb", lang=lang, db_url=url))
 
 
-@pytest.mark.parametrize("name", PHASE_WORKBOOKS)
-def test_runs_with_no_parameters(name, tmp_path, monkeypatch):
-    """With no parameters at all a workbook reports on the demo data (seeded on first use)."""
-    monkeypatch.setenv("VERTAISET_HOME", str(tmp_path))
-    nb = _run(name)
-    _assert_no_errors(nb)
-    assert "Yhdessä aikuisuuteen" in _text(nb)
-    assert (tmp_path / "vertaiset.sqlite").exists()
+def test_notebooks_are_committed_without_outputs():
+    """Every notebook is committed clean: no outputs or execution counts (a served page and a report
+    show only what runs now), and the first code cell is the one tagged `parameters`."""
+    for path in sorted(WORKBOOKS.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert [(c.get("outputs"), c.get("execution_count")) for c in code] == [([], None)] * len(code), path.name
+        assert [c for c in code if "parameters" in c.metadata.get("tags", [])] == code[:1], path.name
 
 
+@slow
 def test_participant_page_never_loads_pandas_or_altair(demo_db, tmp_path):
     """The participant's whole path — join, answer every kind, post, see revealed results and the wall — imports neither pandas nor altair."""
     url, _code, _key = demo_db

@@ -17,8 +17,8 @@ import pytest
 import sqlalchemy as sa
 
 from vertaiset_widgets import cli, schema
-from vertaiset_widgets.export import export_map, export_session
-from vertaiset_widgets.network import add_actor, add_tie, load_network, remove_own
+from vertaiset_widgets.export import export_activity, export_session
+from vertaiset_widgets.kinds.network_map.network import add_actor, add_tie, load_network, remove_own
 from vertaiset_widgets.privacy import (
     VertaisetUnknownParticipantError,
     forget_participant,
@@ -108,7 +108,7 @@ def _exports(store, code: str, folder: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(export_session(store, code, "xlsx", folder / "x.xlsx")) as book:  # compressed: read each part
         out["xlsx"] = b"".join(book.read(name) for name in book.namelist())
     for fmt in ("graphml", "kumu"):
-        out[fmt] = export_map(store, code, fmt, folder / f"x.{fmt}").read_bytes()
+        out[fmt] = export_activity(store, code, fmt, folder / f"x.{fmt}").read_bytes()
     return out
 
 

@@ -1,4 +1,4 @@
-"""The session report opens in a browser with the network switched off."""
+"""The session report opens in a browser with the network switched off, and prints to a PDF."""
 from __future__ import annotations
 
 import os
@@ -7,9 +7,6 @@ from pathlib import Path
 import pytest
 
 from conftest import CHROMIUM, CHROMIUM_ARGS
-from vertaiset_widgets.demo import seed_demo
-from vertaiset_widgets.report import build_report
-from vertaiset_widgets.store import SessionStore
 
 pytestmark = [
     pytest.mark.browser,
@@ -19,12 +16,11 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    """The demo session's report, as HTML and PDF."""
-    folder = tmp_path_factory.mktemp("report")
-    url = f"sqlite:///{folder / 'demo.sqlite'}"
-    seed_demo(SessionStore(url))
-    return build_report("DEMO", folder, db_url=url, pdf=True)
+def report(demo_report) -> Path:
+    """The demo session's report, as HTML and PDF: `vertaiset report DEMO --pdf`, made once for the run
+    (test_cli.py checks the same file's HTML)."""
+    assert demo_report.pdf is not None
+    return demo_report.html
 
 
 def test_report_opens_offline(report):

@@ -23,6 +23,9 @@ import nbformat
 import pytest
 from nbconvert import HTMLExporter
 
+from vertaiset_widgets import kinds
+from vertaiset_widgets.report import report_resources
+
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATES = REPO / "templates"
 REPORT_BASEDIR = TEMPLATES / "nbconvert" / "templates"
@@ -172,7 +175,7 @@ def export_report(nb: nbformat.NotebookNode) -> str:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    html, _resources = exporter.from_notebook_node(nb, resources={"metadata": {"name": "tyokirja"}})
+    html, _resources = exporter.from_notebook_node(nb, resources={"metadata": {"name": "tyokirja"}, **report_resources()})
     return html
 
 
@@ -394,15 +397,38 @@ def test_palettes_are_the_same():
     assert voila and voila == report
 
 
-def test_kinds_block_is_the_same_in_both_stylesheets():
-    """Canvases, boards, progress and chips look the same live and in the report: the report is one
-    self-contained file, so the rules are in both stylesheets, word for word."""
+def test_both_pages_carry_the_kinds_stylesheet(report_html, store, content):
+    """Canvases, boards, progress and chips look the same live and in the report: each kind keeps
+    its rules in its own style.css, the report's template inlines them all once, and a live page
+    (a workbook or the participant's page) shows them once as its first output."""
+    from conftest import ipython_shell
+    from IPython.utils.capture import capture_output
 
-    def block(css_file: Path) -> str:
-        css = css_file.read_text(encoding="utf-8")
-        return css.split("/* --- kinds of phases 1 and 2", 1)[1].split("/* --- end of kinds --- */", 1)[0]
+    from vertaiset_widgets.config import PageParams
+    from vertaiset_widgets.participant import participant_page
+    from vertaiset_widgets.workbook import Workbook
 
-    assert ".vt-canvas-grid" in block(VOILA_CSS) and block(VOILA_CSS) == block(REPORT_CSS)
+    css = kinds.stylesheet()
+    assert ".vt-canvas-grid" in css and ".vt-status-badge" in css and ".vt-download" in css
+    assert "http" not in _css_without_comments(css) and "@import" not in css and "url(" not in css
+    for sheet in (VOILA_CSS, REPORT_CSS):  # no second copy in the pages' own stylesheets
+        assert ".vt-canvas-grid" not in sheet.read_text(encoding="utf-8")
+    # the report: inlined once
+    assert report_html.count(css) == 1 and re.search(r"<style[^>]*data-vt-kinds", report_html)
+    # the live pages: one <style> output
+    session, key = store.create_session("Paja", network="Verkosto")
+
+    def shown(make) -> list[str]:
+        with ipython_shell(), capture_output() as captured:  # display() publishes through IPython's shell
+            make()
+        return [o.data["text/html"] for o in captured.outputs if kinds.style_element() in o.data.get("text/html", "")]
+
+    for role in ("facilitator", "screen"):
+        params = PageParams(session=session.code, role=role, key=key, lang="fi")
+        assert len(shown(lambda: Workbook(params, content=content, store=store).header())) == 1, role
+    report = PageParams(session=session.code, role="report", lang="fi")
+    assert shown(lambda: Workbook(report, content=content, store=store).header()) == []  # the template has it
+    assert len(shown(lambda: participant_page(session=session.code, lang="fi", db_url=store.url))) == 1
 
 
 def _contrast(a: str, b: str) -> float:

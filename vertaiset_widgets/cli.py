@@ -1,4 +1,5 @@
-"""The ``vertaiset`` command: sessions, serving, reports, exports, demo data, template checks.
+"""The ``vertaiset`` command: sessions, serving, reports, exports, demo data, template checks,
+a trainer's own copy of the workbooks and templates (``init``, ``--root``) and their schema.
 
 Every subcommand reads the database from ``--db-url``, else ``VERTAISET_DB_URL``, else
 the default SQLite file (see :mod:`vertaiset_widgets.config`).
@@ -70,6 +71,13 @@ def _print_session(session, key: str, args: argparse.Namespace) -> int:
     print()
     print(qr_terminal(links.participant))
     return 0
+
+
+def _use_root(args: argparse.Namespace) -> None:
+    """Make ``--root`` (else ``VERTAISET_ROOT``) the root of this command and all it starts."""
+    from .roots import use_root
+
+    use_root(args.root)
 
 
 # ---------------------------------------------------------------------- commands
@@ -159,9 +167,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the workbooks with Voila, our template, kernel culling and the database."""
     from .content import load_content, templates_dir
-    from .report import workbooks_dir
+    from .roots import workbooks_dir
     from .store import SessionStore
 
+    _use_root(args)
     url = resolve_db_url(args.db_url)
     SessionStore(url).close()  # create or migrate the schema before any kernel starts
     load_content()  # a broken template stops here, with its file and field named
@@ -175,7 +184,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         sys.executable,
         "-m",
         "vertaiset_widgets.server",  # Voila with kernel caps, error pages and a CSP
-        str(Path(args.root) if args.root else workbooks_dir()),
+        str(workbooks_dir()),
         "--no-browser",
         f"--port={args.port}",
         f"--Voila.ip={args.ip}",
@@ -203,6 +212,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from .report import DEFAULT_WORKBOOKS
 
+    _use_root(args)
     path = build_report(args.code, args.out, lang=args.lang, db_url=args.db_url, pdf=args.pdf,
                         workbooks=args.workbooks or DEFAULT_WORKBOOKS)
     print(path)
@@ -214,13 +224,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Write a session's answers as CSV, XLSX or JSON, or a network map as GraphML or Kumu JSON."""
     from .config import normalize_code
-    from .export import export_map, export_session
+    from .export import activity_formats, export_activity, export_session
 
     store = _store(args)
-    suffix = {"kumu": "kumu.json"}.get(args.format, args.format)
-    out = args.out or f"vertaiset-{normalize_code(args.code)}.{suffix}"
-    if args.format in ("graphml", "kumu"):
-        print(export_map(store, args.code, args.format, out, activity_id=args.activity, lang=args.lang))
+    per_activity = activity_formats()
+    out = args.out or f"vertaiset-{normalize_code(args.code)}.{per_activity.get(args.format, args.format)}"
+    if args.format in per_activity:
+        print(export_activity(store, args.code, args.format, out, activity_id=args.activity, lang=args.lang))
     else:
         print(export_session(store, args.code, args.format, out))
     return 0
@@ -230,6 +240,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate every template file; print what is wrong, naming file, activity and field."""
     from .content import load_content, templates_dir
 
+    _use_root(args)
     content = load_content(args.templates)
     for activity_id, source in content.sources.items():
         print(f"ok  {activity_id:<28} {source}")
@@ -244,6 +255,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    """Copy the workbooks and templates into a folder for a trainer to adapt, and say what next."""
+    from .roots import copy_root, next_steps
+
+    copy_root(args.dir, force=args.force)
+    print(next_steps(args.dir))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Write the JSON Schema of the activity files (to --out, else to standard output)."""
+    from .content import activity_file_schema
+
+    text = json.dumps(activity_file_schema(), indent=2, ensure_ascii=False) + "\n"
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(args.out)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 # ---------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (its help texts are the command's documentation)."""
@@ -253,6 +286,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     db = argparse.ArgumentParser(add_help=False)
     db.add_argument("--db-url", help="SQLAlchemy URL of the store (default: $VERTAISET_DB_URL or the SQLite file in $VERTAISET_HOME)")
+    root = argparse.ArgumentParser(add_help=False)
+    root.add_argument(
+        "--root", metavar="DIR",
+        help="a trainer's copy made by `vertaiset init DIR`: its workbooks/ and templates/ are used (default: "
+        "$VERTAISET_ROOT, else the package's own). A folder without workbooks/ in it is the folder of notebooks itself",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     session = sub.add_parser(
@@ -324,7 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser(
         "serve",
-        parents=[db],
+        parents=[db, root],
         help="serve the workbooks with Voila",
         description="Serve the workbooks with Voila and the Vertaiset template, culling idle kernels.",
     )
@@ -334,7 +373,6 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--cull-idle-timeout", type=int, default=600, help="stop a closed page's kernel after this many idle seconds (default 600)")
     serve.add_argument("--cull-interval", type=int, default=60, help="how often to look for idle kernels, seconds (default 60)")
     serve.add_argument("--preheat", type=int, default=0, help="keep this many kernels started in advance per notebook (default 0: off)")
-    serve.add_argument("--root", help="folder of notebooks to serve (default: the workbooks/ folder)")
     serve.add_argument(
         "--max-kernels", type=int, default=0, metavar="N",
         help="pages (kernels, ~90 MiB each) the server runs at once; over it a page says 'the room is full, "
@@ -352,7 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser(
         "report",
-        parents=[db],
+        parents=[db, root],
         help="write a session's report (HTML, optionally PDF)",
         description="Run the workbooks for the session with papermill (role=report) and write one HTML file "
         "that opens with no network. Prints the path of what it wrote.",
@@ -374,12 +412,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write every answer of the session (superseded ones marked counts=false) as CSV, XLSX or JSON.",
     )
     export.add_argument("code", help="the session's join code")
+    from .export import EXPORT_FORMATS, activity_formats
+
+    per_activity = sorted(activity_formats())
     export.add_argument(
-        "--format", choices=["csv", "xlsx", "json", "graphml", "kumu"], default="csv",
-        help="file format (default csv); graphml and kumu write a network map (Gephi, Kumu)",
+        "--format", choices=[*EXPORT_FORMATS, *per_activity], default="csv",
+        help=f"file format (default csv); {', '.join(per_activity)} write one activity (a network map for Gephi, Kumu)",
     )
-    export.add_argument("--activity", default="verkostokartta", help="the network map to export (graphml, kumu)")
-    export.add_argument("--lang", default="fi", help="language of the map's labels (graphml, kumu)")
+    export.add_argument("--activity", help=f"the activity to export as {', '.join(per_activity)} (default: the first that can be)")
+    export.add_argument("--lang", default="fi", help=f"language of the labels ({', '.join(per_activity)})")
     export.add_argument("--out", help="file to write (default ./vertaiset-CODE.FORMAT)")
     export.set_defaults(func=cmd_export)
 
@@ -398,11 +439,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser(
         "check",
+        parents=[root],
         help="validate the templates",
         description="Validate every template file; a problem is reported with its file, activity and field.",
     )
-    check.add_argument("--templates", help="the templates folder (default: $VERTAISET_TEMPLATES or ./templates)")
+    check.add_argument("--templates", help="the templates folder (default: $VERTAISET_TEMPLATES, else the root's templates/)")
     check.set_defaults(func=cmd_check)
+
+    init = sub.add_parser(
+        "init",
+        help="copy the workbooks and templates into a folder to adapt",
+        description="Copy the workbooks (workbooks/) and the templates (templates/) into DIR for a trainer to "
+        "adapt, then use them with `vertaiset serve --root DIR` (or VERTAISET_ROOT=DIR). Refuses a folder that "
+        "is not empty unless --force is given.",
+    )
+    init.add_argument("dir", metavar="DIR", help="the folder to make (or an empty one)")
+    init.add_argument("--force", action="store_true", help="copy into a folder that is not empty, overwriting files of the same name")
+    init.set_defaults(func=cmd_init)
+
+    schema = sub.add_parser(
+        "schema",
+        help="write the JSON Schema of the activity files",
+        description="Write the JSON Schema of an activity file (templates/activities/*.yaml), generated from "
+        "the activity kinds' models. Editors with the YAML language server check each file against it: the "
+        "shipped files name templates/activities.schema.json on their first line.",
+    )
+    schema.add_argument("--out", metavar="FILE", help="the file to write (default: standard output)")
+    schema.set_defaults(func=cmd_schema)
     return parser
 
 

@@ -10,30 +10,24 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Union
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError
 
 from .errors import VertaisetTemplateError
+from .records import Item, Record, Scale, Text
 
 __all__ = [
-    "Activity",
     "Agenda",
     "AgendaItem",
-    "AgreementBoard",
-    "Allocation",
-    "Canvas",
-    "CanvasField",
-    "Choice",
     "Content",
     "Item",
-    "Highlights",
-    "NetworkMap",
-    "Position",
-    "RatingMatrix",
-    "TieType",
     "Scale",
+    "Text",
+    "activity_adapter",
+    "activity_file_schema",
+    "known_kinds",
     "load_agenda",
     "load_content",
     "templates_dir",
@@ -44,273 +38,58 @@ try:  # the C loader is ~10x faster; fall back where libyaml is missing
 except AttributeError:  # pragma: no cover - depends on the build of PyYAML
     _Loader = yaml.SafeLoader
 
-#: Activity kinds that this version can run. A template naming any other kind is refused.
-KNOWN_KINDS = (
-    "rating_matrix",
-    "highlights",
-    "choice",
-    "allocation",
-    "position",
-    "canvas",
-    "agreement_board",
-    "network_map",
-)
-
 
 def templates_dir() -> Path:
     """Return the folder of trainer-editable templates.
 
-    ``VERTAISET_TEMPLATES`` overrides it; otherwise it is ``templates/`` beside the package.
+    ``VERTAISET_TEMPLATES``, else the root's (``--root``, ``VERTAISET_ROOT``), else the
+    checkout's or the installed package's: see :mod:`vertaiset_widgets.roots`.
     """
-    env = os.environ.get("VERTAISET_TEMPLATES")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent / "templates"
+    from .roots import templates_dir as _templates_dir
+
+    return _templates_dir()
 
 
-Text = dict[str, str]
-"""A text in every configured language, e.g. ``{"fi": "Nyt", "sv": "Nu", "en": "Now"}``."""
+def kind_models() -> tuple[type, ...]:
+    """The template model of every registered activity kind."""
+    from . import kinds
+
+    return tuple(k.model for k in kinds.all_kinds())
 
 
-class _Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+def known_kinds() -> tuple[str, ...]:
+    """The ``kind:`` names a template may use (a template naming any other is refused)."""
+    from . import kinds
+
+    return tuple(k.name for k in kinds.all_kinds())
 
 
-class Item(_Record):
-    """One row, column or option of an activity (a 360 dimension, a time layer ...)."""
+def activity_adapter() -> Any:
+    """A pydantic adapter for one activity entry: the registered kinds' models, told apart by ``kind``."""
+    from pydantic import TypeAdapter
 
-    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
-    label: Text
-    hint: Text | None = None
-    short: Text | None = None
-
-    column: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")] | None = None
-
-    def text(self, lang: str) -> str:
-        """The label in ``lang``."""
-        return self.label[lang]
-
-    def short_text(self, lang: str) -> str:
-        """The short label in ``lang`` (for chart axes), or the label."""
-        return (self.short or self.label)[lang]
+    return TypeAdapter(Annotated[Union[kind_models()], Field(discriminator="kind")])
 
 
-def _unique_ids(value: list[Any]) -> list[Any]:
-    ids = [item.id for item in value]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise ValueError(f"ids must be unique, repeated: {', '.join(dupes)}")
-    return value
+def activity_file_schema() -> dict[str, Any]:
+    """The JSON Schema of one activity file (``templates/activities/*.yaml``).
 
-
-#: A list of items whose ids must differ (two items with one id would mix their answers).
-UniqueItems = Annotated[list[Item], AfterValidator(_unique_ids)]
-
-
-class Scale(_Record):
-    """A numeric rating scale, e.g. 0–5, with optional words at some points."""
-
-    min: int = 0
-    max: int = 5
-    anchors: dict[int, Text] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _validate_range(self) -> "Scale":
-        if not (0 <= self.min < self.max <= 10):
-            raise ValueError(f"scale must satisfy 0 <= min < max <= 10, got min={self.min}, max={self.max}")
-        for point in self.anchors:
-            if not self.min <= point <= self.max:
-                raise ValueError(f"anchor {point} is outside the scale {self.min}–{self.max}")
-        return self
-
-    @property
-    def points(self) -> list[int]:
-        """Every point of the scale, lowest first."""
-        return list(range(self.min, self.max + 1))
-
-
-class _ActivityBase(_Record):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
-    title: Text
-    prompt: Text
-    phase: int | None = None
-
-
-class _Layered(_ActivityBase):
-    """An activity answered in time layers (e.g. *nyt* / *toivottu*), or in one unnamed layer."""
-
-    layers: UniqueItems = Field(default_factory=list)
-
-    @property
-    def layer_ids(self) -> list[str]:
-        """Layer ids, or ``[""]`` when there is a single, unnamed layer."""
-        return [layer.id for layer in self.layers] or [""]
-
-
-class RatingMatrix(_Layered):
-    """Items rated on a scale, optionally in several time layers (the 360, knowing/trust/commitment).
-
-    With ``columns`` the items form a table: each item names its ``column``, and
-    ``chart: heatmap`` draws the room's means as a heatmap with column means.
+    Generated from the registered kinds' models; ``vertaiset schema`` writes it, and
+    trainers' editors check the files against it as they type.
     """
+    from pydantic import TypeAdapter, create_model
 
-    kind: Literal["rating_matrix"]
-    scale: Scale = Field(default_factory=Scale)
-    items: Annotated[UniqueItems, Field(min_length=1)]
-    columns: UniqueItems = Field(default_factory=list)
-    chart: Literal["radar", "heatmap"] = "radar"
-
-
-    @model_validator(mode="after")
-    def _validate_columns(self) -> "RatingMatrix":
-        known = {c.id for c in self.columns}
-        for i, item in enumerate(self.items):
-            if self.columns and item.column not in known:
-                raise ValueError(
-                    f"items[{i}] ({item.id}): column must be one of {', '.join(sorted(known))}, got {item.column!r}"
-                )
-        if self.chart == "heatmap" and not self.columns:
-            raise ValueError("chart: heatmap needs columns")
-        return self
-
-    def column_items(self) -> list[tuple[Item | None, list[Item]]]:
-        """The items under each column (one unnamed column when there are none)."""
-        if not self.columns:
-            return [(None, list(self.items))]
-        return [(c, [i for i in self.items if i.column == c.id]) for c in self.columns]
+    entry = Annotated[Union[kind_models()], Field(discriminator="kind")]
+    model = create_model(
+        "ActivityFile",
+        __base__=_ActivityFile,
+        __doc__="One file of activities for the Vertaiset workbooks: `phase` and a list of `activities`.",
+        activities=(list[entry], ...),
+    )
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **TypeAdapter(model).json_schema()}
 
 
-class Highlights(_ActivityBase):
-    """Short texts posted one at a time (*nostot*), optionally tagged, +1'd and moderated: the Menti wall."""
-
-    kind: Literal["highlights"]
-    tags: UniqueItems = Field(default_factory=list)
-    max_length: Annotated[int, Field(ge=20, le=1000)] = 280
-    per_minute: Annotated[int, Field(ge=1, le=60)] = 6
-    votes: bool = True
-
-
-
-class Breakdown(_Record):
-    """Split an activity's results by what participants chose in a field of a check-in canvas
-    (e.g. the levels of network work by sector)."""
-
-    activity: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
-    field: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
-
-
-class Choice(_Layered):
-    """Options to choose from, per layer (e.g. network type now and wanted).
-
-    ``mode``: ``single`` (one option per layer), ``multi`` (any number), or ``dots``
-    (a dot vote: each participant spreads ``dots`` dots, several on one option allowed).
-    """
-
-    kind: Literal["choice"]
-    mode: Literal["single", "multi", "dots"] = "single"
-    dots: Annotated[int, Field(ge=1, le=20)] = 3
-    options: Annotated[UniqueItems, Field(min_length=2)]
-    breakdown: Breakdown | None = None
-
-
-
-class Allocation(_Layered):
-    """Split ``total`` points among the options, per layer (hierarchy – market – network)."""
-
-    kind: Literal["allocation"]
-    total: Annotated[int, Field(ge=2, le=1000)] = 100
-    options: Annotated[UniqueItems, Field(min_length=2)]
-
-
-
-class Position(_Layered):
-    """A place between two poles on ``points`` steps, per layer (side by side ↔ together)."""
-
-    kind: Literal["position"]
-    left: Text
-    right: Text
-    points: Annotated[int, Field(ge=3, le=11)] = 7
-
-
-
-class CanvasField(_Record):
-    """One box of a canvas: free text, or a choice among ``options``."""
-
-    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
-    label: Text
-    hint: Text | None = None
-    type: Literal["text", "textarea", "select"] = "textarea"
-    options: UniqueItems = Field(default_factory=list)
-    max_length: Annotated[int, Field(ge=10, le=2000)] = 500
-
-    @model_validator(mode="after")
-    def _validate_options(self) -> "CanvasField":
-        if self.type == "select" and len(self.options) < 2:
-            raise ValueError(f"field {self.id}: a select needs at least two options")
-        if self.type != "select" and self.options:
-            raise ValueError(f"field {self.id}: options are only for type: select")
-        return self
-
-
-class Canvas(_ActivityBase):
-    """Structured text: one filled canvas per group (why/who/how/what/resources), or per participant (check-in)."""
-
-    kind: Literal["canvas"]
-    per: Literal["group", "participant"] = "group"
-    fields: Annotated[list[CanvasField], AfterValidator(_unique_ids), Field(min_length=1)]
-
-
-
-class AgreementBoard(_ActivityBase):
-    """Questions to agree on; for each the agreed answer, its status, owner and decision mode.
-
-    The facilitator edits the board live; participants see it. ``agreed`` names the
-    status that counts as agreed in the progress (default: the first status).
-    """
-
-    kind: Literal["agreement_board"]
-    questions: Annotated[UniqueItems, Field(min_length=1)]
-    statuses: Annotated[UniqueItems, Field(min_length=2)]
-    modes: UniqueItems = Field(default_factory=list)
-    agreed: str | None = None
-
-
-    @model_validator(mode="after")
-    def _validate_agreed(self) -> "AgreementBoard":
-        if self.agreed is not None and self.agreed not in {s.id for s in self.statuses}:
-            raise ValueError(f"agreed must be one of the statuses, got {self.agreed!r}")
-        return self
-
-    @property
-    def agreed_status(self) -> str:
-        """The id of the status that counts as agreed."""
-        return self.agreed or self.statuses[0].id
-
-
-class TieType(Item):
-    """A kind of tie on a network map, and how it is drawn."""
-
-    style: Literal["solid", "dashed", "dotted"] = "solid"
-    missing: bool = False
-
-
-class NetworkMap(_ActivityBase):
-    """Actors and the ties between them, added together; ties marked strong, weak or missing."""
-
-    kind: Literal["network_map"]
-    sectors: Annotated[UniqueItems, Field(min_length=1)]
-    sides: Annotated[UniqueItems, Field(min_length=1)]
-    roles: Annotated[UniqueItems, Field(min_length=1)]
-    ties: Annotated[list[TieType], AfterValidator(_unique_ids), Field(min_length=1)]
-    max_actors: Annotated[int, Field(ge=5, le=2000)] = 300
-
-
-
-AnyActivity = RatingMatrix | Highlights | Choice | Allocation | Position | Canvas | AgreementBoard | NetworkMap
-Activity = Annotated[
-    Union[RatingMatrix, Highlights, Choice, Allocation, Position, Canvas, AgreementBoard, NetworkMap],
-    Field(discriminator="kind"),
-]
+_Record = Record
 
 
 class _ActivityFile(_Record):
@@ -324,11 +103,11 @@ class Content(_Record):
     languages: dict[str, str]
     default_language: str
     strings: dict[str, Text]
-    activities: dict[str, AnyActivity]
+    activities: dict[str, Any]
     sources: dict[str, str]
     stopwords: dict[str, frozenset[str]] = Field(default_factory=dict)
 
-    def activity(self, activity_id: str) -> AnyActivity:
+    def activity(self, activity_id: str) -> Any:
         """The activity with this id; :class:`KeyError` with the known ids otherwise."""
         try:
             return self.activities[activity_id]
@@ -368,15 +147,16 @@ def _pydantic_error(path: Path, activity: str | None, exc: ValidationError, stri
     err = exc.errors()[0]
     loc = tuple(err["loc"])[strip:]
     # the discriminated union adds the tag name to the location; it is noise for a trainer
-    loc = tuple(p for p in loc if p not in KNOWN_KINDS)
+    known = known_kinds()
+    loc = tuple(p for p in loc if p not in known)
     msg = err["msg"]
     if err["type"] == "union_tag_invalid":
         tag = err.get("input", {}).get("kind") if isinstance(err.get("input"), dict) else None
         loc = ("kind",)
-        msg = f"unknown kind {tag!r}; known kinds: {', '.join(KNOWN_KINDS)}"
+        msg = f"unknown kind {tag!r}; known kinds: {', '.join(known)}"
     elif err["type"] == "union_tag_not_found":
         loc = ("kind",)
-        msg = f"missing; known kinds: {', '.join(KNOWN_KINDS)}"
+        msg = f"missing; known kinds: {', '.join(known)}"
     elif msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
     return VertaisetTemplateError(path, activity, _loc_to_field(loc) or None, msg)
@@ -424,7 +204,7 @@ def _load_strings(path: Path, languages: list[str]) -> dict[str, Text]:
     return strings
 
 
-def load_activity_file(path: Path, languages: list[str]) -> list[AnyActivity]:
+def load_activity_file(path: Path, languages: list[str]) -> list[Any]:
     """Validate one activity file and return its activities.
 
     Raises
@@ -432,14 +212,12 @@ def load_activity_file(path: Path, languages: list[str]) -> list[AnyActivity]:
     VertaisetTemplateError
         Naming the file, the activity and the field of the first problem found.
     """
-    from pydantic import TypeAdapter
-
     raw = _read_yaml(path)
     try:
         doc = _ActivityFile.model_validate(raw if raw is not None else {})
     except ValidationError as exc:
         raise _pydantic_error(path, None, exc) from None
-    adapter = TypeAdapter(Activity)
+    adapter = activity_adapter()
     out = []
     for i, entry in enumerate(doc.activities):
         activity_id = entry.get("id") if isinstance(entry.get("id"), str) else f"#{i + 1}"
@@ -470,7 +248,7 @@ def _load_content_cached(root: str) -> Content:
         raise VertaisetTemplateError(lang_path, None, "default", f"{default!r} is not one of the languages")
     codes = list(languages)
     strings = _load_strings(base / "ui.yaml", codes)
-    activities: dict[str, AnyActivity] = {}
+    activities: dict[str, Any] = {}
     sources: dict[str, str] = {}
     for path in sorted((base / "activities").glob("*.yaml")):
         for activity in load_activity_file(path, codes):
@@ -486,7 +264,7 @@ def _load_content_cached(root: str) -> Content:
             continue
         target = activities.get(breakdown.activity)
         fields = {f.id: f for f in getattr(target, "fields", [])}
-        if not isinstance(target, Canvas) or breakdown.field not in fields or fields[breakdown.field].type != "select":
+        if breakdown.field not in fields or fields[breakdown.field].type != "select":
             raise VertaisetTemplateError(
                 sources[activity.id], activity.id, "breakdown",
                 f"{breakdown.activity}.{breakdown.field} is not a select field of a canvas",

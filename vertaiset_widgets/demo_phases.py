@@ -6,7 +6,8 @@ from __future__ import annotations
 import random
 
 from .content import Content
-from .network import add_actor, add_tie, load_network
+from .kinds.agreement_board.board import save as save_board
+from .kinds.network_map.network import add_actor, add_tie, load_network
 from .store import AnswerInput, Participant, SessionInfo, SessionStore
 
 __all__ = ["seed_phase1", "seed_phase2"]
@@ -280,8 +281,9 @@ def seed_phase2(store: SessionStore, session: SessionInfo, content: Content, rng
                 [AnswerInput("position", "nyt", value_num=float(now)), AnswerInput("position", "toivottu", value_num=float(wanted))],
                 f"demo-pos-{person.id}")
     _highlights(store, people, "oma_tavoite", _OWN_GOALS, rng, votes=2)
+    board = content.activity("toimintatavat")
     for item, (answer, status, owner, mode) in _BOARD.items():
-        store.set_board_entry(session.id, "toimintatavat", item, {"answer": answer, "status": status, "owner": owner, "mode": mode})
+        save_board(store, session.id, board, item, {"answer": answer, "status": status, "owner": owner, "mode": mode})
     _choices(store, people, "oppimisen_tavat", ["opettaminen", "fasilitointi", "emannointi"],
              {"nyt": {"opettaminen": 14, "fasilitointi": 8, "emannointi": 3},
               "toivottu": {"opettaminen": 3, "fasilitointi": 14, "emannointi": 8}}, rng)

@@ -5,10 +5,11 @@ import csv
 import json
 from pathlib import Path
 
+from . import kinds
 from .store import SessionStore
 from .text import clean_tree, spreadsheet_safe
 
-__all__ = ["EXPORT_FORMATS", "export_session"]
+__all__ = ["EXPORT_FORMATS", "activity_formats", "export_activity", "export_session"]
 
 EXPORT_FORMATS = ("csv", "xlsx", "json")
 _COLUMNS = [
@@ -45,23 +46,27 @@ def _rows(store: SessionStore, code: str) -> tuple[dict, list[dict]]:
         "held_on": session.held_on.isoformat(),
         "participants": len(store.participants(session.id)),
     }
-    boards = _boards(store, session.id)
-    if boards:
-        meta["boards"] = boards
+    tables = _tables(store, session.id)
+    if tables:
+        meta["tables"] = tables
     return meta, rows
 
 
-def _boards(store: SessionStore, session_id: int) -> dict[str, dict]:
-    """The agreement boards as they stand (the facilitator's entries are not answers)."""
-    from .content import AgreementBoard, load_content
+def _tables(store: SessionStore, session_id: int) -> dict[str, dict[str, list[dict]]]:
+    """Rows the kinds keep outside the answers (an agreement board as it stands), per kind and activity."""
+    from .content import load_content
 
-    out = {}
+    out: dict[str, dict[str, list[dict]]] = {}
     for activity in load_content().activities.values():
-        if isinstance(activity, AgreementBoard):
-            board = store.board(session_id, activity.id)
-            if board:
-                out[activity.id] = board
+        rows = kinds.for_activity(activity).table_rows(store, session_id, activity)
+        if rows:
+            out.setdefault(activity.kind, {})[activity.id] = rows
     return out
+
+
+def activity_formats() -> dict[str, str]:
+    """Formats that export one activity (a network map's GraphML …), with their file suffixes."""
+    return {fmt: suffix for kind in kinds.all_kinds() for fmt, (_path, suffix) in kind.files.items()}
 
 
 def export_session(store: SessionStore, code: str, fmt: str, out: str | Path) -> Path:
@@ -93,35 +98,40 @@ def export_session(store: SessionStore, code: str, fmt: str, out: str | Path) ->
             # and openpyxl refuses control characters that old rows may still hold
             sheet.append([spreadsheet_safe(row[c]) for c in _COLUMNS])
         info = book.create_sheet("session")
-        boards = meta.pop("boards", {})
+        tables = meta.pop("tables", {})
         for key, value in meta.items():
             info.append([key, spreadsheet_safe(value)])
-        if boards:  # one row per question: the agreement board as it stands
-            sheet = book.create_sheet("boards")
-            sheet.append(["activity", "question", "answer", "status", "owner", "mode"])
-            for activity, board in boards.items():
-                for question, entry in board.items():
-                    cells = [activity, question] + [entry.get(k) or "" for k in ("answer", "status", "owner", "mode")]
-                    sheet.append([spreadsheet_safe(c) for c in cells])
+        for kind, by_activity in tables.items():  # one sheet per kind, one row per entry
+            sheet = book.create_sheet(kind[:31])
+            columns = list(dict.fromkeys(c for rows in by_activity.values() for row in rows for c in row))
+            sheet.append(["activity", *columns])
+            for activity_id, rows in by_activity.items():
+                for row in rows:
+                    sheet.append([spreadsheet_safe(c) for c in [activity_id, *(row.get(c, "") for c in columns)]])
         book.save(path)
     return path
 
 
-def export_map(store: SessionStore, code: str, fmt: str, out: str | Path, *, activity_id: str = "verkostokartta",
-               lang: str = "fi") -> Path:
-    """Write a session's network map as GraphML (Gephi, yEd) or Kumu JSON and return the path."""
-    from .content import NetworkMap, load_content
+def export_activity(store: SessionStore, code: str, fmt: str, out: str | Path, *, activity_id: str | None = None,
+                    lang: str = "fi") -> Path:
+    """Write one activity in a format its kind offers (a network map as GraphML or Kumu JSON).
+
+    ``activity_id`` defaults to the first activity whose kind offers ``fmt``.
+    """
+    from .content import load_content
     from .i18n import Translator
-    from .network import load_network, to_graphml, to_kumu
 
     content = load_content()
-    activity = content.activity(activity_id)
-    if not isinstance(activity, NetworkMap):
-        raise ValueError(f"{activity_id!r} is not a network map")
+    offering = [a for a in content.activities.values() if fmt in kinds.for_activity(a).files]
+    if activity_id is None and offering:
+        activity_id = offering[0].id
+    activity = content.activity(activity_id or "")
+    kind = kinds.for_activity(activity)
+    if fmt not in kind.files:
+        raise ValueError(f"{activity_id!r} cannot be exported as {fmt}")
     session = store.get_session(code)
-    tr = Translator.create(content, lang)
-    net = load_network(store, session.id, activity)
+    text = kind.file_export(fmt)(store, session, activity, Translator.create(content, lang))
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_graphml(net, tr) if fmt == "graphml" else to_kumu(net, tr), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path

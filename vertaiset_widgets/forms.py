@@ -260,20 +260,54 @@ class ChoiceForm(_SubmittingForm):
         return out
 
 
+def _wall_wire(items: list[dict], _widget: Any = None) -> list[dict]:
+    """A wall's items as the browser gets them: in the order they were posted (``seq``), without
+    their +1s, which go apart in ``votes`` and ``voted``: a +1 then sends only the counts."""
+    order = sorted(range(len(items)), key=lambda i: items[i].get("seq", i))
+    return [{k: v for k, v in items[i].items() if k not in ("votes", "voted", "seq")} for i in order]
+
+
 class WallView(_MessagingWidget):
     """The highlights wall: a list whose buttons depend on ``mode``.
 
     ``items`` is a list of ``{"id", "text", "tag", "tag_label", "votes", "voted", "mine",
-    "pinned", "hidden", "author", "merged_count"}``. Actions from the browser reach the
-    callbacks given to :meth:`on_action` as ``(view, {"type": ..., "item": ..., ...})``.
+    "pinned", "hidden", "author", "merged_count", "seq"}`` (``seq``: the order they were posted
+    in). The browser gets the items without their +1s and in the order posted; ``votes`` and
+    ``voted`` carry the +1s, and the browser sorts (pinned first, then by +1s, then oldest first).
+    So a +1 sends the counts, not the wall again. Actions from the browser reach the callbacks
+    given to :meth:`on_action` as ``(view, {"type": ..., "item": ..., ...})``.
     """
 
     form = traitlets.Unicode("wall").tag(sync=True)
     mode = traitlets.Enum(["participant", "mine", "facilitator", "screen"], "participant").tag(sync=True)
-    items = traitlets.List().tag(sync=True)
+    items = traitlets.List().tag(sync=True, to_json=_wall_wire)
+    #: item id -> its +1s (items without any are left out), kept in step with ``items``
+    votes = traitlets.Dict().tag(sync=True)
+    #: the ids of the items this viewer has +1'd, kept in step with ``items``
+    voted = traitlets.List().tag(sync=True)
     tags = traitlets.List().tag(sync=True)
     max_length = traitlets.Int(280).tag(sync=True)
     votes_shown = traitlets.Bool(True).tag(sync=True)
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._items_sent = _wall_wire(self.items)
+
+    @traitlets.observe("items")
+    def _split_votes(self, change: dict) -> None:
+        items = change["new"]
+        with self.hold_sync():  # one message for both
+            self.votes = {i["id"]: int(i["votes"]) for i in items if i.get("votes")}
+            self.voted = [i["id"] for i in items if i.get("voted")]
+
+    def _should_send_property(self, key: str, value: Any) -> bool:
+        # items that differ only in their +1s (or order) are the same on the wire: not sent again
+        if key == "items":
+            wire = _wall_wire(value)
+            if wire == getattr(self, "_items_sent", None):
+                return False
+            self._items_sent = wire
+        return super()._should_send_property(key, value)
 
     def on_action(self, callback: Callable[[Any, dict], None], remove: bool = False) -> None:
         """Call ``callback(view, action)`` for each vote, edit, withdrawal or moderation."""

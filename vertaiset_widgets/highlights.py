@@ -9,7 +9,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from .content import Highlights
+from .kinds.highlights.model import Highlights
 from .errors import VertaisetActivityClosedError, VertaisetInputError, VertaisetSessionClosedError
 from .forms import FieldsForm, WallView
 from .i18n import Translator
@@ -36,13 +36,18 @@ def wall_items(
     highlights: list[Highlight], activity: Highlights, tr: Translator, *, viewer: int | None = None,
     include_hidden: bool = False, show_author: bool = False,
 ) -> list[dict[str, Any]]:
-    """Highlights as the wall widget wants them: pinned first, then by votes, then oldest first."""
+    """Highlights as the wall widget wants them: pinned first, then by votes, then oldest first.
+
+    ``seq`` is each one's place in the order they were posted: the browser gets the items in
+    that order and sorts them by their +1s itself (:class:`~vertaiset_widgets.forms.WallView`).
+    """
     tags = {t.id: tr.label(t) for t in activity.tags}
     merged_counts: dict[str, int] = {}
     for h in highlights:
         if h.merged_into and not h.withdrawn:
             merged_counts[h.merged_into] = merged_counts.get(h.merged_into, 0) + 1
     shown = [h for h in highlights if not h.withdrawn and not h.merged_into and (include_hidden or not h.hidden)]
+    seq = {h.item: n for n, h in enumerate(shown)}
     shown.sort(key=lambda h: (not h.pinned, -len(h.voters), h.created_at))
     return [
         {
@@ -57,6 +62,7 @@ def wall_items(
             "hidden": h.hidden,
             "author": " · ".join(x for x in (h.nickname, h.group_name) if x) if show_author else "",
             "merged_count": merged_counts.get(h.item, 0),
+            "seq": seq[h.item],
         }
         for h in shown
     ]

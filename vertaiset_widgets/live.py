@@ -1,16 +1,21 @@
 """Keeping an open page in step with the store.
 
 Every open page (participant, facilitator, screen) polls the session's revision number
-— one indexed read — and redraws only when it has changed. The poll runs as a task on
-the kernel's asyncio loop, so it goes on while the kernel waits for the browser.
+— one indexed read — and only when it has moved asks which activities changed
+(:class:`ChangeFeed`: one more indexed read), to redraw just those. The poll runs as a task
+on the kernel's asyncio loop, so it goes on while the kernel waits for the browser.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Callable
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Callable, Iterator
 
-__all__ = ["Poller"]
+if TYPE_CHECKING:
+    from .store import SessionStore
+
+__all__ = ["ChangeFeed", "Poller"]
 
 log = logging.getLogger("vertaiset")
 
@@ -44,11 +49,12 @@ class Poller:
             return False
         if revision == self.revision:
             return False
-        self.revision = revision
+        before, self.revision = self.revision, revision
         try:
             self._on_change()
         except Exception:
             log.exception("redrawing after a change failed")
+            self.revision = before  # try again at the next poll
         return True
 
     def start(self) -> None:
@@ -76,3 +82,55 @@ class Poller:
         while True:
             await asyncio.sleep(self.interval)
             self.check()
+
+
+class ChangeFeed:
+    """Which activities of a session changed since a page last looked.
+
+    Every write sets its activity's revision (or ``@session``, ``@people``) to the session's
+    new revision in its own transaction, and the session's revisions are handed out one
+    writer at a time, so the keys above the newest revision seen are exactly what changed.
+
+    Parameters
+    ----------
+    store : SessionStore
+    session_id : int
+    """
+
+    def __init__(self, store: "SessionStore", session_id: int):
+        self.store = store
+        self.session_id = session_id
+        #: the newest revision whose changes the page has drawn (None: nothing drawn yet)
+        self.seen: int | None = None
+
+    @contextmanager
+    def changes(self) -> Iterator[set[str] | None]:
+        """The keys changed since the last look; None the first time (draw everything).
+
+        Read them before reading what to draw: the first look notes the session's revision
+        before the page draws, so a write that lands meanwhile comes again at the next look
+        (drawn twice, never missed). When the block raises (a busy database), the same
+        changes come again at the next look.
+        """
+        before = self.seen
+        if self.seen is None:
+            self.seen = self.store.revision(self.session_id)
+            changed = None
+        else:
+            found = self.store.changes_since(self.session_id, self.seen)
+            if found:
+                self.seen = max(found.values())
+            changed = set(found)
+        try:
+            yield changed
+        except BaseException:
+            self.seen = before
+            raise
+
+    def start(self) -> None:
+        """Note the session's revision now: the page draws everything itself from here on."""
+        self.seen = self.store.revision(self.session_id)
+
+    def forget(self) -> None:
+        """Draw everything at the next look."""
+        self.seen = None

@@ -15,15 +15,17 @@ import ipywidgets as W
 
 from .attempts import AttemptGuard
 from .config import PageParams, normalize_code
-from .content import Content, Highlights, RatingMatrix, load_content
+from .content import Content, load_content
+from .kinds.highlights.model import Highlights
+from .kinds.rating_matrix.model import RatingMatrix
 from .errors import VertaisetError, unavailable_message
 from .forms import BrowserToken, ConnectionGuard, Countdown, FieldsForm, RatingForm
 from .highlights import HighlightsPanel
 from .panels import ActivityPanel, panel_for, save_or_say_why
 from .i18n import Translator
-from .live import Poller
+from .live import ChangeFeed, Poller
 from .notice import notice_html
-from .store import ActivityState, AnswerInput, Participant, SessionInfo, SessionStore
+from .store import PEOPLE_KEY, SESSION_KEY, ActivityState, AnswerInput, Participant, SessionInfo, SessionStore
 
 __all__ = ["ParticipantPage", "participant_page", "rating_means"]
 
@@ -92,6 +94,11 @@ class ParticipantPage(W.VBox):
         self._activities = W.VBox()
         self._activities.add_class("vt-activities")
         self._poller = Poller(self._read_revision, self._refresh, interval=poll_interval)
+        self._changes: ChangeFeed | None = None  # what changed since the last look, once joined
+        #: per activity, the widgets it last put on the page and whether they count as shown
+        self._drawn: dict[str, tuple[list[W.Widget], bool]] = {}
+        self._timer_ends: dict[str, Any] = {}
+        self._waiting: W.HTML | None = None
         # the privacy notice (filled in by the organisation) and, once joined, one's own number:
         # what a participant gives the facilitator to have their data erased
         self._footer = W.HTML(self._footer_html())
@@ -191,6 +198,7 @@ class ParticipantPage(W.VBox):
         self._joined_token = token
         self._build_profile()
         self._footer.value = self._footer_html()
+        self._changes = ChangeFeed(self.store, self.session.id)
         self._poller.revision = None
         self._poller.check()
         self._poller.start()
@@ -260,91 +268,124 @@ class ParticipantPage(W.VBox):
         return self.store.revision(self.session.id)
 
     def _refresh(self) -> None:
-        """Redraw the activities when the facilitator has opened, closed or revealed one."""
-        if self.session is None or self.participant is None:
+        """Redraw what changed: the activities whose state moved, and those whose new data the
+        page shows (revealed results, and the live panels of open activities: maps, boards,
+        group canvases). Who joined or renamed themselves shows on no phone."""
+        if self.session is None or self.participant is None or self._changes is None:
             return
-        session = self.store.get_session(self.session.code)
-        states = self.store.activity_states(session.id)
-        if not self._rendered or session.is_open != self.session.is_open or states != self.states:
-            self.session = session
-            self.states = states
-            self._render_activities()
-        elif any(s.is_revealed for s in states.values()) or any(
-            p.live and (states.get(a) and states[a].is_open) for a, p in self.kind_panels.items()
-        ):
-            self._render_activities()  # revealed results, walls, maps and boards follow new answers
+        with self._changes.changes() as changed:
+            if self._rendered and changed is not None and not changed - {PEOPLE_KEY}:
+                return
+            session = self.store.get_session(self.session.code) if changed is None or SESSION_KEY in changed else self.session
+            states = self.store.activity_states(session.id)
+            moved = {a for a in set(states) | set(self.states) if states.get(a) != self.states.get(a)}
+            everything = not self._rendered or changed is None or session.is_open != self.session.is_open
+            self.session, self.states = session, states
+            if everything:
+                self._render_activities()
+                return
+            redraw = moved | {a for a in changed if self._follows(a)}
+            if redraw:
+                self._render_activities(redraw)
 
-    def _render_activities(self) -> None:
+    def _follows(self, activity_id: str) -> bool:
+        """True when the page shows others' answers of this activity (so they redraw it)."""
+        state = self.states.get(activity_id)
+        if state is None:
+            return False
+        panel = self.kind_panels.get(activity_id)
+        return state.is_revealed or bool(state.is_open and panel is not None and panel.live)
+
+    def _render_activities(self, redraw: set[str] | None = None) -> None:
+        """Put the activities on the page; redraw those in ``redraw`` (default: every one) and
+        keep what the others showed."""
         assert self.session is not None and self.participant is not None
         self._rendered = True
         children: list[W.Widget] = [self.token_widget] if self.token_widget else []
         if not self.session.is_open:
             self._show_message(self.tr("session_closed"), "error")
             self._activities.children = children
+            self._drawn.clear()
             return
         shown = 0
         for activity in self.content.activities.values():
             state = self.states.get(activity.id)
             if state is None:
+                self._drawn.pop(activity.id, None)
                 continue
-            if not isinstance(activity, (Highlights, RatingMatrix)):
-                panel = self.kind_panels.get(activity.id)
-                if panel is None:
-                    panel = panel_for(self.store, self.participant, activity, self.tr, on_participant=self._set_participant)
-                    if panel is None:
-                        continue
-                    panel.draft_scope = self.session.code  # unsent text is kept in the browser per session
-                    self.kind_panels[activity.id] = panel
-                if panel.update(state):
-                    if state.is_open or state.is_revealed:
-                        shown += 1
-                        timer = self._timer_for(activity.id, state)
-                        if timer is not None:
-                            children.append(timer)
-                    children.append(panel)
-                continue
-            if not (state.is_open or state.is_revealed):
-                # just closed: the participant still sees what they answered, without the button working
-                form = self.forms.get((activity.id, state.round))
-                if form is not None:
-                    form.disabled = True
-                    form.show_status(self.tr("activity_closed"), "")
-                    children.append(form)
-                continue
-            shown += 1
-            timer = self._timer_for(activity.id, state)
-            if timer is not None:
-                children.append(timer)
-            if isinstance(activity, Highlights):
-                panel = self.panels.get(activity.id)
-                if panel is None:
-                    panel = self.panels[activity.id] = HighlightsPanel(
-                        self.store, self.participant, activity, self.tr, draft_scope=self.session.code)
-                panel.update(state)
-                children.append(panel)
-            elif state.is_open:
-                children.append(self._form_for(activity, state))
-            else:
-                children.append(self._results_for(activity, state))
+            drawn = self._drawn.get(activity.id)
+            if drawn is None or redraw is None or activity.id in redraw:
+                drawn = self._drawn[activity.id] = self._activity_widgets(activity, state)
+            children += drawn[0]
+            shown += drawn[1]
         for (activity_id, _round), form in self.forms.items():
             state = self.states.get(activity_id)
             form.disabled = not (state and state.is_open)
         if not shown:
-            waiting = W.HTML(f"<p class='vt-waiting'>{html.escape(self.tr('waiting'))}</p>")
-            waiting.add_class("vt-card")
-            children.append(waiting)
-        self._activities.children = children
+            if self._waiting is None:
+                self._waiting = W.HTML(f"<p class='vt-waiting'>{html.escape(self.tr('waiting'))}</p>")
+                self._waiting.add_class("vt-card")
+            children.append(self._waiting)
+        if tuple(children) != self._activities.children:
+            self._activities.children = children
+
+    def _activity_widgets(self, activity: Any, state: ActivityState) -> tuple[list[W.Widget], bool]:
+        """Draw one activity for its state: its widgets, and whether it counts as shown."""
+        assert self.session is not None and self.participant is not None
+        children: list[W.Widget] = []
+        if not isinstance(activity, (Highlights, RatingMatrix)):
+            panel = self.kind_panels.get(activity.id)
+            if panel is None:
+                panel = panel_for(self.store, self.participant, activity, self.tr, on_participant=self._set_participant)
+                if panel is None:
+                    return [], False
+                panel.draft_scope = self.session.code  # unsent text is kept in the browser per session
+                self.kind_panels[activity.id] = panel
+            if not panel.update(state):
+                return [], False
+            if not (state.is_open or state.is_revealed):
+                return [panel], False
+            timer = self._timer_for(activity.id, state)
+            if timer is not None:
+                children.append(timer)
+            return [*children, panel], True
+        if not (state.is_open or state.is_revealed):
+            # just closed: the participant still sees what they answered, without the button working
+            form = self.forms.get((activity.id, state.round))
+            if form is None:
+                return [], False
+            form.disabled = True
+            form.show_status(self.tr("activity_closed"), "")
+            return [form], False
+        timer = self._timer_for(activity.id, state)
+        if timer is not None:
+            children.append(timer)
+        if isinstance(activity, Highlights):
+            panel = self.panels.get(activity.id)
+            if panel is None:
+                panel = self.panels[activity.id] = HighlightsPanel(
+                    self.store, self.participant, activity, self.tr, draft_scope=self.session.code)
+            panel.update(state)
+            children.append(panel)
+        elif state.is_open:
+            children.append(self._form_for(activity, state))
+        else:
+            children.append(self._results_for(activity, state))
+        return children, True
 
     def _timer_for(self, activity_id: str, state: ActivityState) -> Countdown | None:
         seconds = state.seconds_left()
         countdown = self.timers.get(activity_id)
         if seconds is None or not state.is_open:
-            if countdown is not None:
+            if countdown is not None and countdown.seconds is not None:
                 countdown.set_seconds(None)
             return None
         if countdown is None:
             countdown = self.timers[activity_id] = Countdown(label=self.tr("timer_left"), done_label=self.tr("timer_done"))
-        countdown.set_seconds(seconds)
+        # the browser counts down on its own: restarted only for a new timer (a redraw sends nothing)
+        if countdown.seconds is None or self._timer_ends.get(activity_id) != state.timer_ends_at:
+            countdown.set_seconds(seconds)
+            self._timer_ends[activity_id] = state.timer_ends_at
         return countdown
 
     def _form_for(self, activity: RatingMatrix, state: ActivityState) -> RatingForm:
@@ -469,6 +510,11 @@ def participant_page(**params: str) -> ParticipantPage | W.HTML:
 
     Never raises: what goes wrong is said on the page in the participant's language.
     """
+    from IPython.display import HTML, display
+
+    from . import kinds
+
+    display(HTML(kinds.style_element()))  # the kinds' looks, once per page (see kinds.stylesheet)
     page = PageParams.from_notebook(**params)
     try:
         return ParticipantPage(page)

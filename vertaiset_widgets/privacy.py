@@ -38,7 +38,7 @@ from sqlalchemy.engine import Connection
 
 from . import schema as t
 from .errors import VertaisetError
-from .store import Participant, SessionInfo, SessionStore, hash_token
+from .store import PEOPLE_KEY, Participant, SessionInfo, SessionStore, hash_token
 
 if TYPE_CHECKING:  # pragma: no cover
     from .content import Content
@@ -108,7 +108,7 @@ def scrub_items(store: SessionStore, participant: Participant, activity_id: str,
             )
             .values(value_text=None)
         )
-        store._bump(conn, participant.session_id)
+        store._bump(conn, participant.session_id, activity_id)
         return int(result.rowcount or 0)
 
     return store._write(run)
@@ -148,7 +148,7 @@ def _group_layer_activities(content: Content | None) -> tuple[set[str], set[str]
         from .content import load_content
 
         content = load_content()
-    from .content import Canvas
+    from .kinds.canvas.model import Canvas
 
     per_group = {a.id for a in content.activities.values() if isinstance(a, Canvas) and a.per == "group"}
     return per_group, set(content.activities)
@@ -178,6 +178,7 @@ def forget_participant(
 
     def run(conn: Connection) -> int:
         mine = sa.and_(a.c.session_id == session.id, a.c.participant_id == person.id)
+        touched = conn.execute(sa.select(a.c.activity_id).where(mine).distinct()).scalars().all()
         # A group's name is the layer of a group canvas's rows. For an activity the templates
         # no longer have, the person's own group name is the best guess of such a layer.
         group_rows = a.c.activity_id.in_(sorted(per_group))
@@ -198,7 +199,7 @@ def forget_participant(
                 forgotten_at=_now(),
             )
         )
-        store._bump(conn, session.id)
+        store._bump(conn, session.id, PEOPLE_KEY, *touched)  # every activity that showed their words
         return int(blanked or 0)
 
     blanked = store._write(run)

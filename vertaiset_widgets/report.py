@@ -19,7 +19,8 @@ from .config import resolve_db_url
 from .content import load_content, templates_dir
 from .store import SessionStore
 
-__all__ = ["CHROMIUM_FLAGS", "DEFAULT_WORKBOOKS", "build_report", "filter_language", "html_to_pdf", "workbooks_dir"]
+__all__ = ["CHROMIUM_FLAGS", "DEFAULT_WORKBOOKS", "build_report", "filter_language", "html_to_pdf", "report_resources",
+           "workbooks_dir"]
 
 #: Headless Chromium on a machine with no outside network: without the background-networking
 #: flags Chromium keeps trying to reach its own services. Used for PDFs, tests and benchmarks.
@@ -41,8 +42,21 @@ _ACTIVITY_CALL = re.compile(r"""wb\.activity\(\s*["']([a-z0-9_]+)["']""")
 
 
 def workbooks_dir() -> Path:
-    """The folder of the phase workbooks (``workbooks/`` beside the package)."""
-    return Path(__file__).resolve().parent.parent / "workbooks"
+    """The folder of the phase workbooks: the root's, the checkout's or the installed package's.
+
+    See :mod:`vertaiset_widgets.roots`.
+    """
+    from .roots import workbooks_dir as _workbooks_dir
+
+    return _workbooks_dir()
+
+
+def report_resources() -> dict[str, str]:
+    """What the report template reads besides the notebook: the kinds' stylesheet, which it
+    inlines (``vertaiset_kinds_css``), so canvases, boards and maps look as they do live."""
+    from . import kinds
+
+    return {"vertaiset_kinds_css": kinds.stylesheet()}
 
 
 def filter_language(nb: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
@@ -155,7 +169,7 @@ def build_report(
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    body, _resources = exporter.from_notebook_node(merged)
+    body, _resources = exporter.from_notebook_node(merged, resources=report_resources())
     slug = re.sub(r"[^A-Za-z0-9]+", "-", session.code).strip("-")
     html_path = out / f"vertaiset-{slug}-{session.held_on.isoformat()}-{lang}.html"
     html_path.write_text(body, encoding="utf-8")

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 __all__ = [
     "SCHEMA_REVISION",
+    "activity_revisions",
     "activity_states",
     "agenda_items",
     "answers",
@@ -23,7 +24,7 @@ __all__ = [
 
 #: The newest migration. The store compares it with the database's ``alembic_version``
 #: on open, and runs Alembic only when they differ (importing Alembic costs start-up time).
-SCHEMA_REVISION = "0006_attempts"
+SCHEMA_REVISION = "0007_activity_revisions"
 
 metadata = sa.MetaData()
 
@@ -47,7 +48,8 @@ sessions = sa.Table(
     sa.Column("key_hash", sa.String(128), nullable=False),
     sa.Column("is_open", sa.Boolean, nullable=False),
     # bumped in the same transaction as every write that concerns the session: the
-    # one number an open page polls to know whether anything changed
+    # one number an open page polls to know whether anything changed (activity_revisions
+    # then says what changed)
     sa.Column("revision", sa.BigInteger, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
@@ -102,8 +104,9 @@ answers = sa.Table(
     sa.Index("ix_answers_lookup", "session_id", "activity_id", "round", "participant_id"),
 )
 
-# The facilitator's moderation of highlights, append-only: the latest event per item and
-# kind (hide/show, pin/unpin, merge/unmerge) decides; nothing a participant wrote is deleted.
+# The facilitator's moderation of what participants added (a wall's highlights, a network
+# map's actors and ties), append-only: the latest event per item and kind (hide/show,
+# pin/unpin, merge/unmerge) decides; nothing a participant wrote is deleted.
 moderation_events = sa.Table(
     "moderation_events",
     metadata,
@@ -116,6 +119,19 @@ moderation_events = sa.Table(
     sa.Column("target", sa.String(80), nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_moderation_lookup", "session_id", "activity_id", "round"),
+)
+
+# What changed, per activity: each write sets its activity's row (or the pseudo-activity
+# "@session" for the session and its agenda, "@people" for who has joined and their
+# profiles) to the session's new revision, in the write's own transaction. An open page
+# polls sessions.revision, and only when it moved reads the rows above the revision it
+# last saw, to redraw just those activities.
+activity_revisions = sa.Table(
+    "activity_revisions",
+    metadata,
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), primary_key=True),
+    sa.Column("activity_id", sa.String(80), primary_key=True),
+    sa.Column("revision", sa.BigInteger, nullable=False),
 )
 
 # The session's plan: activities across the phase workbooks, in order.

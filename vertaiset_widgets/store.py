@@ -26,6 +26,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from . import revisions
 from . import schema as t
 from . import text as _text
 from .config import normalize_code, resolve_db_url
@@ -35,8 +36,11 @@ from .errors import (
     VertaisetSessionClosedError,
     VertaisetUnknownSessionError,
 )
+from .revisions import PEOPLE_KEY, SESSION_KEY
 
 __all__ = [
+    "PEOPLE_KEY",
+    "SESSION_KEY",
     "ActivityState",
     "Answer",
     "AnswerInput",
@@ -188,7 +192,7 @@ class Highlight:
         return not (self.withdrawn or self.hidden or self.merged_into)
 
 
-#: The moderation actions and the kind of state each sets.
+#: The moderation actions (of highlights, and of a network map's actors and ties) and the kind of state each sets.
 MODERATION = {"hide": "hidden", "show": "hidden", "pin": "pinned", "unpin": "pinned", "merge": "merged", "unmerge": "merged"}
 
 
@@ -301,10 +305,10 @@ class SessionStore:
         raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod
-    def _bump(conn: Connection, session_id: int) -> None:
-        conn.execute(
-            sa.update(t.sessions).where(t.sessions.c.id == session_id).values(revision=t.sessions.c.revision + 1)
-        )
+    def _bump(conn: Connection, session_id: int, *changed: str) -> None:
+        """Count a write in the caller's transaction: the session's revision grows by one and
+        each of ``changed`` (activity ids, or :data:`SESSION_KEY` / :data:`PEOPLE_KEY`) takes it."""
+        revisions.bump(conn, session_id, changed)
 
     # ------------------------------------------------------------------ sessions
     def create_session(
@@ -448,7 +452,7 @@ class SessionStore:
 
         def run(conn: Connection) -> None:
             conn.execute(sa.update(t.sessions).where(t.sessions.c.id == session_id).values(is_open=is_open))
-            self._bump(conn, session_id)
+            self._bump(conn, session_id, SESSION_KEY)
 
         self._write(run)
 
@@ -457,6 +461,12 @@ class SessionStore:
         with self.engine.connect() as conn:
             value = conn.execute(sa.select(t.sessions.c.revision).where(t.sessions.c.id == session_id)).scalar()
         return int(value or 0)
+
+    def changes_since(self, session_id: int, revision: int) -> dict[str, int]:
+        """What changed after ``revision``: activity id (or :data:`SESSION_KEY`, :data:`PEOPLE_KEY`)
+        -> the session's revision at its latest write. One indexed read."""
+        with self.engine.connect() as conn:
+            return revisions.changes_since(conn, session_id, revision)
 
     # ------------------------------------------------------------------ agenda
     def set_agenda(self, session_id: int, items: Sequence[tuple[str, str, str | None]]) -> None:
@@ -473,7 +483,7 @@ class SessionStore:
                         for i, (w, a, when) in enumerate(items)
                     ],
                 )
-            self._bump(conn, session_id)
+            self._bump(conn, session_id, SESSION_KEY)
 
         self._write(run)
 
@@ -516,7 +526,7 @@ class SessionStore:
                         seen_at=_now(),
                     )
                 )
-                self._bump(conn, session_id)
+                self._bump(conn, session_id, PEOPLE_KEY)
 
         self._write(run)
         found = self.find_participant(session_id, token)
@@ -544,7 +554,7 @@ class SessionStore:
                 .where(t.participants.c.id == participant.id)
                 .values(nickname=_clean_line(nickname, _MAX_NAME), group_name=_clean_line(group, _MAX_NAME))
             )
-            self._bump(conn, participant.session_id)
+            self._bump(conn, participant.session_id, PEOPLE_KEY)
 
         self._write(run)
         found = self._participant_where(t.participants.c.id == participant.id)
@@ -552,7 +562,8 @@ class SessionStore:
         return found
 
     def touch(self, participant: Participant) -> None:
-        """Note that the participant's page is open now (no revision bump: nothing to redraw)."""
+        """Note that the participant's page is open now (no revision bump: who is present is no
+        activity's data, and pages count it on their own clock)."""
 
         def run(conn: Connection) -> None:
             conn.execute(sa.update(t.participants).where(t.participants.c.id == participant.id).values(seen_at=_now()))
@@ -649,7 +660,7 @@ class SessionStore:
                     )
                     .values(**values)
                 )
-            self._bump(conn, session_id)
+            self._bump(conn, session_id, activity_id)
 
         self._write(run)
         return self.activity_state(session_id, activity_id)
@@ -726,7 +737,7 @@ class SessionStore:
             ]
             inserted = _insert_ignoring_duplicates(conn, t.answers, values, "idempotency_key")
             if inserted:
-                self._bump(conn, participant.session_id)
+                self._bump(conn, participant.session_id, activity_id)
             return inserted
 
         return self._write(run)
@@ -909,7 +920,8 @@ class SessionStore:
             ).scalar()
 
     def moderate(self, session_id: int, activity_id: str, item: str, action: str, target: str | None = None) -> None:
-        """The facilitator hides/shows, pins/unpins or merges/unmerges a highlight (``target``: the one it joins)."""
+        """The facilitator hides/shows, pins/unpins or merges/unmerges what a participant added
+        (a highlight, a map's actor or tie; ``target``: the one it joins)."""
         if action not in MODERATION:
             raise VertaisetInputError(f"unknown moderation action {action!r}")
         if action == "merge" and (not target or target == item):
@@ -923,7 +935,7 @@ class SessionStore:
                     action=action, target=_clean_key(target) if action == "merge" and target else None, created_at=_now(),
                 )
             )
-            self._bump(conn, session_id)
+            self._bump(conn, session_id, activity_id)
 
         self._write(run)
 
@@ -1017,7 +1029,7 @@ class SessionStore:
                     for field, value in changed.items()
                 ],
             )
-            self._bump(conn, session_id)
+            self._bump(conn, session_id, activity_id)
 
         self._write(run)
         return len(changed)

@@ -18,17 +18,19 @@ import ipywidgets as W
 import pandas as pd
 from IPython.display import HTML, SVG, display
 
-from . import aggregate, charts
+from . import aggregate, charts, kinds
 from .config import DEMO_CODE, PageParams
-from .content import AgreementBoard, Content, Highlights, NetworkMap, RatingMatrix, load_content
+from .content import Content, load_content
+from .kinds.highlights.model import Highlights
+from .kinds.rating_matrix.model import RatingMatrix
 from .errors import VertaisetError, unavailable_message
-from .forms import Countdown, FieldsForm, WallView
+from .forms import Countdown, WallView
 from .highlights import wall_items, wall_texts
 from .i18n import Translator
 from .links import SessionLinks, qr_svg_data_uri
-from .live import Poller
-from .results import results_for, svg_img
-from .store import ActivityState, Highlight, SessionInfo, SessionStore
+from .live import ChangeFeed, Poller
+from .results import svg_img
+from .store import PEOPLE_KEY, SESSION_KEY, ActivityState, Highlight, SessionInfo, SessionStore
 
 __all__ = [
     "ActivityConsole",
@@ -306,13 +308,21 @@ class ActivityConsole(W.VBox):
         self._draw(results)
 
     def update_counts(self, results: Any = None) -> None:
-        """Redraw who is present and who has answered."""
+        """Redraw who has answered (from ``results``, else read now) and who is present."""
         results = results if results is not None else self._load()
-        present = self.wb.store.present_count(self.wb.session.id)
-        self._counts.value = (
-            self._counts_html(results)
+        self._answered_html = self._counts_html(results)
+        self.update_present()
+
+    def update_present(self, present: int | None = None) -> None:
+        """Redraw who is present (pages open now) beside the answer counts last drawn; reads no results."""
+        if present is None:
+            present = self.wb.store.present_count(self.wb.session.id)
+        value = (
+            getattr(self, "_answered_html", "")
             + f"<p class='vt-muted' data-vt-present='{present}'>{html.escape(self.wb.tr('present', n=present))}</p>"
         )
+        if value != self._counts.value:
+            self._counts.value = value
 
     @property
     def respondents(self) -> int:
@@ -366,24 +376,44 @@ class RatingConsole(ActivityConsole):
             )
 
 
+def rating_console(activity: RatingMatrix) -> type[ActivityConsole]:
+    """The console of a rating matrix: the radar, or the blocks of a heatmap."""
+    return BlocksConsole if activity.chart == "heatmap" else RatingConsole
+
+
+def report_rating(wb: "Workbook", activity: RatingMatrix) -> None:
+    """A rating matrix in the report: the radar with its table, or the heatmap's blocks."""
+    if activity.chart == "heatmap":
+        return wb.report_blocks(activity)
+    return wb._report_rating(activity)
+
+
+def report_highlights(wb: "Workbook", activity: Any) -> None:
+    """A wall in the report."""
+    return wb._report_highlights(activity)
+
+
 class BlocksConsole(ActivityConsole):
-    """The phase 1 and 2 kinds: the blocks of :mod:`results`, plus the facilitator's own tools
-    for an agreement board (edit every question live) and a network map (merge and hide actors)."""
+    """Any kind drawn by its results' blocks, plus the kind's own tools for the facilitator
+    (``tools`` in its registration: e.g. edit a board's questions, merge a map's actors).
+
+    Attributes
+    ----------
+    tools
+        The kind's tools on a facilitator's console with the key (their ``widgets()`` sit below
+        the blocks, their ``update(results)`` runs on every draw), else None.
+    """
 
     def _results_widgets(self) -> list[W.Widget]:
-        self._kind = results_for(self.activity)
+        kind = kinds.for_activity(self.activity)
+        self._kind = kind.results_class(self.activity)
         self._box = W.VBox()
         self._box.add_class("vt-blocks")
         self._block_widgets: dict[str, W.HTML] = {}
         self._drawn: Any = None
-        self.board_forms: dict[str, FieldsForm] = {}
-        self.map_forms: dict[str, FieldsForm] = {}
-        tools: list[W.Widget] = []
-        if self.controls and isinstance(self.activity, AgreementBoard):
-            tools = self._board_tools()
-        elif self.controls and isinstance(self.activity, NetworkMap):
-            tools = self._map_tools()
-        return [self._box, *tools]
+        tools = kind.tools_class() if self.controls else None
+        self.tools: Any = tools(self) if tools is not None else None
+        return [self._box, *(self.tools.widgets() if self.tools is not None else [])]
 
     def _load(self) -> Any:
         return self._kind.load(self.wb.store, self.wb.session, self.activity, self.wb.tr, self.state)
@@ -413,115 +443,8 @@ class BlocksConsole(ActivityConsole):
             children.append(widget)
         if list(self._box.children) != children:
             self._box.children = children
-        self._update_tools(results)
-
-    # agreement board --------------------------------------------------------------
-    def _board_tools(self) -> list[W.Widget]:
-        tr = self.wb.tr
-        act: AgreementBoard = self.activity
-        none = [{"value": "", "label": "–"}]
-        forms = []
-        for n, q in enumerate(act.questions, start=1):
-            form = FieldsForm(
-                fields=[
-                    {"name": "answer", "label": tr("board_answer"), "type": "textarea", "maxlength": 1000, "rows": 2},
-                    {"name": "status", "label": tr("board_status"), "type": "select",
-                     "options": none + [{"value": s.id, "label": tr.label(s)} for s in act.statuses]},
-                    {"name": "owner", "label": tr("board_owner"), "maxlength": 120},
-                    {"name": "mode", "label": tr("board_mode"), "type": "select",
-                     "options": none + [{"value": m.id, "label": tr.label(m)} for m in act.modes]},
-                ],
-                texts={"title": f"{n}. {tr.label(q)}", "submit": tr("board_save")},
-            )
-            form.add_class("vt-board-form")
-            form.on_submit(lambda f, value, item=q.id: self.save_board(item, value, f))
-            self.board_forms[q.id] = form
-            forms.append(form)
-        heading = W.HTML(f"<h3>{html.escape(tr('board_edit_title'))}</h3><p class='vt-muted'>{html.escape(tr('board_edit_help'))}</p>")
-        grid = W.VBox(forms)
-        grid.add_class("vt-board-forms")
-        return [heading, grid]
-
-    def save_board(self, item: str, value: dict, form: FieldsForm | None = None) -> None:
-        """Store one question's answer, status, owner and mode (the facilitator's save button)."""
-        act: AgreementBoard = self.activity
-        statuses = {s.id for s in act.statuses}
-        modes = {m.id for m in act.modes}
-        clean = {k: value.get(k) for k in self.wb.store.BOARD_FIELDS if k in value}
-        if clean.get("status") and clean["status"] not in statuses:
-            clean.pop("status")
-        if clean.get("mode") and clean["mode"] not in modes:
-            clean.pop("mode")
-        try:
-            self.wb.store.set_board_entry(self.wb.session.id, act.id, item, clean)
-        except Exception:
-            log.exception("saving the board failed")
-            if form is not None:
-                form.show_status(self.wb.tr("save_failed"), "error")
-            return
-        if form is not None:
-            form.show_status(self.wb.tr("board_saved", time=time.strftime("%H.%M")), "ok")
-        self.redraw()
-
-    # network map ------------------------------------------------------------------
-    def _map_tools(self) -> list[W.Widget]:
-        tr = self.wb.tr
-        merge = FieldsForm(
-            fields=[], texts={"title": tr("map_merge_title"), "help": tr("map_merge_help"), "submit": tr("map_merge")},
-        )
-        merge.on_submit(lambda f, value: self.merge_actors(value.get("actor", ""), value.get("into", ""), f))
-        hide = FieldsForm(fields=[], texts={"title": tr("map_hide_title"), "submit": tr("map_hide")})
-        hide.on_submit(lambda f, value: self._moderate_map(value.get("item", ""), f))
-        self.map_forms = {"merge": merge, "hide": hide}
-        for form in self.map_forms.values():
-            form.add_class("vt-card")
-        return [merge, hide]
-
-    def _update_tools(self, results: Any) -> None:
-        if self.board_forms:
-            board = results.board
-            for item, form in self.board_forms.items():
-                entry = board.get(item, {})
-                form.value = {k: entry.get(k) or "" for k in self.wb.store.BOARD_FIELDS}
-        if self.map_forms:
-            tr = self.wb.tr
-            net = results.network
-            actors = sorted(net.visible_actors, key=lambda a: a.name.casefold())
-            options = [{"value": a.id, "label": f"{a.name} ({a.organisation})" if a.organisation else a.name} for a in actors]
-            self.map_forms["merge"].fields = [
-                {"name": "actor", "label": tr("map_merge_actor"), "type": "select", "options": options},
-                {"name": "into", "label": tr("map_merge_into"), "type": "select", "options": options},
-            ]
-            types = {t.id: tr.label(t) for t in self.activity.ties}
-            ties = [
-                {"value": e["id"], "label": f"{net.name_of(e['source'])} – {net.name_of(e['target'])} ({types.get(e['type'], '')})"}
-                for e in net.edges()
-            ]
-            self.map_forms["hide"].fields = [
-                {"name": "item", "label": tr("map_hide_item"), "type": "select",
-                 "options": [{"value": o["value"], "label": f"{tr('map_actor')}: {o['label']}"} for o in options]
-                 + [{"value": t["value"], "label": f"{tr('map_tie')}: {t['label']}"} for t in ties]},
-            ]
-
-    def merge_actors(self, actor: str, into: str, form: FieldsForm | None = None) -> None:
-        """Merge a duplicate actor into another: its ties move there (the facilitator's merge)."""
-        tr = self.wb.tr
-        if not actor or not into or actor == into:
-            if form is not None:
-                form.show_status(tr("map_merge_same"), "error")
-            return
-        self.wb.store.moderate(self.wb.session.id, self.activity.id, actor, "merge", into)
-        if form is not None:
-            form.show_status(tr("map_merged"), "ok")
-        self.redraw()
-
-    def _moderate_map(self, item: str, form: FieldsForm | None = None) -> None:
-        if not item:
-            return
-        self.wb.store.moderate(self.wb.session.id, self.activity.id, item, "hide")
-        if form is not None:
-            form.show_status(self.wb.tr("map_hidden"), "ok")
-        self.redraw()
+        if self.tools is not None:
+            self.tools.update(results)
 
 
 class HighlightsConsole(ActivityConsole):
@@ -635,6 +558,7 @@ class Workbook:
             self.problem = self.tr("no_key") if not params.key else self.tr("wrong_key")
         self._consoles: list[ActivityConsole] = []
         self._poller: Poller | None = None
+        self._changes: ChangeFeed | None = None
         self._agenda: W.HTML | None = None
         self.session_button: W.Button | None = None
         charts.register_theme()
@@ -674,8 +598,14 @@ class Workbook:
 
     # ------------------------------------------------------------------ pieces
     def header(self) -> Any:
-        """Session title and date; join code and QR on live pages; a message for bad input."""
+        """Session title and date; join code and QR on live pages; a message for bad input.
+
+        A page served by Voila also gets the kinds' stylesheet here, once; the report built by
+        papermill has it inlined by its template instead.
+        """
         tr = self.tr
+        if self.role != "report" or self.params.from_query:
+            display(HTML(kinds.style_element()))
         if self.session is None:
             return HTML(f"<p class='vt-error' role='alert'>{html.escape(self.problem or '')}</p>")
         s = self.session
@@ -785,33 +715,27 @@ class Workbook:
             return None
         if self.role == "report":
             return self._report(activity)
-        if isinstance(activity, Highlights):
-            kind: type[ActivityConsole] = HighlightsConsole
-        elif results_for(activity) is not None:
-            kind = BlocksConsole
-        else:
-            kind = RatingConsole
+        kind: type[ActivityConsole] = kinds.for_activity(activity).console_class(activity)
+        self._ensure_polling()  # before the console reads the store: a write meanwhile is redrawn
         console = kind(self, activity, controls=self.role == "facilitator" and self.has_key)
         if self.role == "screen":
             console.add_class("vt-screen")
         self._consoles.append(console)
-        self._ensure_polling()
         self._focus_screen()
         return console
 
     # ------------------------------------------------------------------ report
     def _report(self, activity: Any) -> None:
-        if isinstance(activity, Highlights):
-            return self._report_highlights(activity)
-        kind = results_for(activity)
-        if kind is not None:
-            assert self.session is not None
-            results = kind.load(self.store, self.session, activity, self.tr)
-            display(HTML(results.counts_html()))
-            for _name, block in results.blocks("report"):
-                display(HTML(block))
-            return None
-        return self._report_rating(activity)
+        own = kinds.for_activity(activity).report_function()
+        return own(self, activity) if own is not None else self.report_blocks(activity)
+
+    def report_blocks(self, activity: Any) -> None:
+        """The report of an activity drawn by its kind's results: counts, then the report's blocks."""
+        assert self.session is not None
+        results = kinds.for_activity(activity).results_class(activity).load(self.store, self.session, activity, self.tr)
+        display(HTML(results.counts_html()))
+        for _name, block in results.blocks("report"):
+            display(HTML(block))
 
     def _report_highlights(self, activity: Highlights) -> None:
         """The wall as it stood: visible highlights (hidden and withdrawn ones left out), tags, +1s, words."""
@@ -862,23 +786,36 @@ class Workbook:
     def _ensure_polling(self) -> None:
         if self._poller is None and self.session is not None:
             session_id = self.session.id
-            self._poller = Poller(lambda: self.store.revision(session_id), self._redraw_all, interval=1.0)
+            self._changes = ChangeFeed(self.store, session_id)
+            self._changes.start()
+            self._poller = Poller(lambda: self.store.revision(session_id), self._redraw_changed, interval=1.0)
             self._poller.revision = self.store.revision(session_id)
             self._poller.start()
             # who is present changes without a revision (pages only note they are open)
-            self._ticker = Poller(lambda: int(time.monotonic() // 10), self._update_counts, interval=5.0)
+            self._ticker = Poller(lambda: int(time.monotonic() // 10), self._update_present, interval=5.0)
             self._ticker.start()
 
-    def _update_counts(self) -> None:
+    def _update_present(self) -> None:
+        """Redraw the count of who is present on every console: one read, no results reloaded."""
+        if self.session is None or not self._consoles:
+            return
+        present = self.store.present_count(self.session.id)
         for console in self._consoles:
-            console.update_counts()
+            console.update_present(present)
 
-    def _redraw_all(self) -> None:
-        if self._agenda is not None:
-            self._agenda.value = self.agenda_html()
-        for console in self._consoles:
-            console.redraw()
-        self._focus_screen()
+    def _redraw_changed(self) -> None:
+        """Redraw what changed: the consoles of the activities written to, and every console when
+        who has joined (or their names and groups) changed, as counts and group views show them."""
+        with self._changes.changes() as changed:
+            if self._agenda is not None:
+                self._agenda.value = self.agenda_html()
+            if changed is not None and SESSION_KEY in changed and self.session is not None:
+                self.session = self.store.get_session(self.session.code)
+                self._draw_session_state()
+            for console in self._consoles:
+                if changed is None or PEOPLE_KEY in changed or console.activity.id in changed:
+                    console.redraw()
+            self._focus_screen()
 
     def _focus_screen(self) -> None:
         """On the room's screen show only the activities that run now (or the first one)."""

@@ -405,7 +405,12 @@ function renderWall({ model, el }) {
     function render() {
       const mode = model.get("mode");
       const texts = model.get("texts");
-      const items = model.get("items");
+      // the items come in the order posted, their +1s apart: pinned first, then by +1s, then oldest first
+      const votes = model.get("votes") || {};
+      const voted = new Set(model.get("voted") || []);
+      const items = (model.get("items") || [])
+        .map((item, n) => ({ ...item, votes: votes[item.id] || 0, voted: voted.has(item.id), n }))
+        .sort((a, b) => (b.pinned - a.pinned) || (b.votes - a.votes) || (a.n - b.n));
       heading.textContent = texts.title || "";
       heading.hidden = !texts.title;
       empty.textContent = items.length ? "" : texts.empty || "";
@@ -481,7 +486,9 @@ function renderWall({ model, el }) {
       }
     }
 
-    for (const name of ["items", "mode", "texts", "disabled", "votes_shown", "tags"]) model.on(`change:${name}`, render);
+    for (const name of ["items", "votes", "voted", "mode", "texts", "disabled", "votes_shown", "tags"]) {
+      model.on(`change:${name}`, render);
+    }
     render();
     return () => sending.dispose();
 }

@@ -5,7 +5,7 @@ Stored as answers like everything participants give (append-only): an actor is a
 with layers ``source, target, type, note``. Taking one back stores an empty name or
 source and erases its texts. The facilitator merges duplicate actors and hides mistakes with moderation
 events. Pure Python: the participant's page uses it too. GraphML and Kumu JSON exports
-live here; the drawn map is in :mod:`charts`.
+live here; the map is laid out in this kind's ``results.py`` and drawn in its ``charts.py``.
 """
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
 
-from .content import NetworkMap
-from .errors import VertaisetInputError
-from .i18n import Translator
-from .store import AnswerInput, Participant, SessionStore
-from .text import clean, clean_line, clean_tree
+from ...errors import VertaisetInputError
+from ...i18n import Translator
+from ...store import AnswerInput, Participant, SessionStore
+from ...text import clean, clean_line, clean_tree
+from .model import NetworkMap
 
 __all__ = ["Actor", "Network", "Tie", "add_actor", "add_tie", "load_network", "remove_own", "to_graphml", "to_kumu"]
 
@@ -233,7 +233,7 @@ def add_tie(
 
 def remove_own(store: SessionStore, participant: Participant, activity: NetworkMap, item: str, *, submission_id: str) -> None:
     """Take back one's own actor or tie (while the map is open); its words are erased from the store."""
-    from .privacy import scrub_items
+    from ...privacy import scrub_items
 
     net = load_network(store, participant.session_id, activity)
     owner = next((x.participant_id for x in [*net.actors, *net.ties] if x.id == item), None)

@@ -1,0 +1,13 @@
+"""Network map: actors and strong, weak or missing ties, built together."""
+from .. import Kind, register
+from .model import NetworkMap
+
+KIND = register(Kind(
+    name="network_map",
+    model=NetworkMap,
+    panel=f"{__name__}.panel:NetworkPanel",
+    results=f"{__name__}.results:NetworkResults",
+    tools=f"{__name__}.tools:MapTools",
+    demo=f"{__name__}.demo",
+    files={"graphml": (f"{__name__}.export:graphml", "graphml"), "kumu": (f"{__name__}.export:kumu", "kumu.json")},
+))

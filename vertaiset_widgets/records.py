@@ -1,0 +1,94 @@
+"""The records every activity kind is built from: texts in every language, items, scales,
+and the fields every activity has. Kinds (``vertaiset_widgets.kinds``) build their template
+models on these; :mod:`vertaiset_widgets.content` validates the files.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+__all__ = ["ActivityBase", "Item", "Layered", "Record", "Scale", "Text", "UniqueItems", "unique_ids"]
+
+Text = dict[str, str]
+"""A text in every configured language, e.g. ``{"fi": "Nyt", "sv": "Nu", "en": "Now"}``."""
+
+
+class Record(BaseModel):
+    """A frozen record that refuses unknown fields (a misspelt field is an error a trainer sees)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Item(Record):
+    """One row, column or option of an activity (a 360 dimension, a time layer ...)."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    label: Text
+    hint: Text | None = None
+    short: Text | None = None
+
+    column: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")] | None = None
+
+    def text(self, lang: str) -> str:
+        """The label in ``lang``."""
+        return self.label[lang]
+
+    def short_text(self, lang: str) -> str:
+        """The short label in ``lang`` (for chart axes), or the label."""
+        return (self.short or self.label)[lang]
+
+
+def unique_ids(value: list[Any]) -> list[Any]:
+    """Refuse a list whose items repeat an id (two items with one id would mix their answers)."""
+    ids = [item.id for item in value]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"ids must be unique, repeated: {', '.join(dupes)}")
+    return value
+
+
+#: A list of items whose ids must differ (two items with one id would mix their answers).
+UniqueItems = Annotated[list[Item], AfterValidator(unique_ids)]
+
+
+class Scale(Record):
+    """A numeric rating scale, e.g. 0–5, with optional words at some points."""
+
+    min: int = 0
+    max: int = 5
+    anchors: dict[int, Text] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _validate_range(self) -> "Scale":
+        if not (0 <= self.min < self.max <= 10):
+            raise ValueError(f"scale must satisfy 0 <= min < max <= 10, got min={self.min}, max={self.max}")
+        for point in self.anchors:
+            if not self.min <= point <= self.max:
+                raise ValueError(f"anchor {point} is outside the scale {self.min}–{self.max}")
+        return self
+
+    @property
+    def points(self) -> list[int]:
+        """Every point of the scale, lowest first."""
+        return list(range(self.min, self.max + 1))
+
+
+class ActivityBase(Record):
+    """What every activity has: an id, a title, a prompt and the phase it belongs to."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    title: Text
+    prompt: Text
+    phase: int | None = None
+
+
+class Layered(ActivityBase):
+    """An activity answered in time layers (e.g. *nyt* / *toivottu*), or in one unnamed layer."""
+
+    layers: UniqueItems = Field(default_factory=list)
+
+    @property
+    def layer_ids(self) -> list[str]:
+        """Layer ids, or ``[""]`` when there is a single, unnamed layer."""
+        return [layer.id for layer in self.layers] or [""]
