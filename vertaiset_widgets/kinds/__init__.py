@@ -158,9 +158,11 @@ def _discover() -> None:
 
 
 def all_kinds() -> Iterator[Kind]:
-    """Every registered kind, the built-in ones first."""
+    """Every registered kind: the built-in ones in :data:`BUILTIN` order, then the others as
+    they registered (whichever kind a page happened to import first changes nothing)."""
     _discover()
-    return iter(list(_REGISTRY.values()))
+    order = {name: i for i, name in enumerate(BUILTIN)}
+    return iter(sorted(_REGISTRY.values(), key=lambda k: order.get(k.name, len(order))))
 
 
 def get(name: str) -> Kind:
