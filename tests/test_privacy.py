@@ -21,6 +21,7 @@ from vertaiset_widgets.export import export_activity, export_session
 from vertaiset_widgets.kinds.network_map.network import add_actor, add_tie, load_network, remove_own
 from vertaiset_widgets.privacy import (
     VertaisetUnknownParticipantError,
+    compact,
     forget_participant,
     purge_older_than,
     purge_session,
@@ -149,6 +150,15 @@ def test_forget_leaves_nothing_in_the_sqlite_file(sqlite_url, content):
 @pytest.mark.postgres
 def test_forget_leaves_nothing_in_the_postgres_files(content):
     """After forget no file of the PostgreSQL database holds their words, not even the planner's statistics."""
+    store, session, x = _pg_workshop(content)
+    assert MARK.encode() in _pg_data_files(store)
+    done = forget_participant(store, session.code, str(x.id), content=content)
+    assert done.compacted
+    assert MARK.encode() not in _pg_data_files(store)
+
+
+def _pg_workshop(content):
+    """A fresh PostgreSQL store with the workshop in it and its statistics gathered, or a skip."""
     import os
 
     url = os.environ.get("VERTAISET_TEST_PG_URL")
@@ -161,10 +171,45 @@ def test_forget_leaves_nothing_in_the_postgres_files(content):
     session, x, _y = _workshop(store, content)
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("ANALYZE")  # as autovacuum would: sample values of text columns go to pg_statistic
-    assert MARK.encode() in _pg_data_files(store)
+    return store, session, x
+
+
+def _reader_holding_a_snapshot(store, seconds: float):
+    """Another connection that took its snapshot before the erasure and keeps it for ``seconds``."""
+    import threading
+
+    conn = store.engine.connect()
+    conn.exec_driver_sql("BEGIN ISOLATION LEVEL REPEATABLE READ")
+    conn.exec_driver_sql("SELECT count(*) FROM sessions").scalar()  # no lock on the tables it rewrites
+
+    def finish():
+        conn.rollback()
+        conn.close()
+
+    timer = threading.Timer(seconds, finish)
+    timer.start()
+    return timer
+
+
+@pytest.mark.postgres
+def test_forget_waits_for_a_reader_that_began_before_it(content):
+    """A transaction that still sees the old rows does not keep their words in the rewritten files."""
+    store, session, x = _pg_workshop(content)
+    reader = _reader_holding_a_snapshot(store, 1.5)
     done = forget_participant(store, session.code, str(x.id), content=content)
-    assert done.compacted
-    assert MARK.encode() not in _pg_data_files(store)
+    reader.join()
+    assert done.compacted and MARK.encode() not in _pg_data_files(store)
+
+
+@pytest.mark.postgres
+def test_forget_says_so_when_a_reader_outlasts_the_wait(content):
+    """When an older transaction stays open past the wait, the erasure reports its files not clean."""
+    store, session, x = _pg_workshop(content)
+    reader = _reader_holding_a_snapshot(store, 3.0)
+    forget_participant(store, session.code, str(x.id), content=content, clean_files=False)
+    assert compact(store, [schema.answers, schema.participants], wait=0.3) is False
+    reader.join()
+    assert compact(store, [schema.answers, schema.participants], wait=0.3) is True
 
 
 def test_forget_leaves_nothing_in_any_export(store, content, tmp_path):

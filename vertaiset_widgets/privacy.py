@@ -20,8 +20,9 @@ Deleted text must not stay in the database's files either. SQLite connections ru
 ``secure_delete`` (freed space is zeroed); after an erasure the write-ahead log is
 checkpointed and truncated and the file vacuumed. PostgreSQL keeps deleted and overwritten
 rows in its data files until they are vacuumed, and the planner's statistics keep sample
-values of text columns: the tables an erasure touched get ``VACUUM (FULL, ANALYZE)``, which
-rewrites them (it locks each table for the moment it takes), and ``pg_statistic`` is rewritten
+values of text columns: once every transaction that began before the erasure has ended (a
+rewrite keeps the rows such a transaction could still read), the tables an erasure touched get
+``VACUUM (FULL, ANALYZE)``, which rewrites them (it locks each table for the moment it takes), and ``pg_statistic`` is rewritten
 too when the database user may (a superuser or the database's owner). What the database
 server itself keeps beyond that (PostgreSQL's write-ahead log segments until they are recycled,
 backups) follows the organisation's own settings and retention.
@@ -297,15 +298,43 @@ def _all_tables() -> list[sa.Table]:
     return list(t.metadata.sorted_tables)
 
 
-def compact(store: SessionStore, tables: Sequence[sa.Table]) -> bool:
+#: How long an erasure waits for older transactions to end before rewriting PostgreSQL's files.
+SNAPSHOT_WAIT = 30.0
+
+
+def _older_snapshots_gone(conn, timeout: float) -> bool:
+    """Wait until no other backend of this database still sees the rows as they were before now.
+
+    ``VACUUM FULL`` copies a dead row when some open transaction (a long report query, an
+    autovacuum ``ANALYZE`` of another table) might still read it, so the erased text would
+    survive the rewrite. False when such a transaction is still open after ``timeout`` seconds.
+    """
+    import time
+
+    mark = conn.exec_driver_sql("SELECT txid_current()::text::xid").scalar()
+    older = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL AND age(backend_xmin) >= age(%(mark)s::xid)"
+    )
+    end = time.monotonic() + timeout
+    while conn.exec_driver_sql(older, {"mark": str(mark)}).scalar():
+        if time.monotonic() >= end:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def compact(store: SessionStore, tables: Sequence[sa.Table], *, wait: float = SNAPSHOT_WAIT) -> bool:
     """Clean erased text out of the database's files; return True when that was done completely.
 
     SQLite: checkpoint and truncate the write-ahead log (it holds old page images), vacuum
     (rebuilds the file, leaving no free pages with old data), then truncate the log again.
     False when another process kept the log from being truncated (a page reading right
-    then); the next erasure or ``vertaiset purge`` cleans it. PostgreSQL: ``VACUUM (FULL,
-    ANALYZE)`` of the tables, then of ``pg_statistic``; False when the user may not rewrite
-    that (neither a superuser nor the database's owner). Other databases: nothing, False.
+    then); the next erasure or ``vertaiset purge`` cleans it. PostgreSQL: wait (up to ``wait``
+    seconds) for transactions that began before the erasure to end, ``VACUUM (FULL, ANALYZE)``
+    the tables, wait again, then rewrite ``pg_statistic``; False when an older transaction was
+    still open, or the user may not rewrite ``pg_statistic`` (neither a superuser nor the
+    database's owner). Other databases: nothing, False.
     """
     dialect = store.engine.dialect.name
     if dialect == "sqlite":
@@ -323,6 +352,7 @@ def compact(store: SessionStore, tables: Sequence[sa.Table]) -> bool:
         return not busy
     if dialect == "postgresql":
         with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            clean = _older_snapshots_gone(conn, wait)
             for table in tables:
                 # ANALYZE too: the planner's statistics (pg_statistic) keep sample values of text columns
                 conn.exec_driver_sql(f'VACUUM (FULL, ANALYZE) "{table.name}"')
@@ -333,6 +363,7 @@ def compact(store: SessionStore, tables: Sequence[sa.Table]) -> bool:
                 "WHERE r.rolname = current_user AND d.datname = current_database()"
             ).scalar()
             if allowed:
+                clean = _older_snapshots_gone(conn, wait) and clean
                 conn.exec_driver_sql("VACUUM FULL pg_catalog.pg_statistic")
-        return bool(allowed)
+        return bool(allowed) and clean
     return False
