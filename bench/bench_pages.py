@@ -782,9 +782,9 @@ def write_report(args, pages, imp, meta) -> str:
         "",
         f"- One `python -m vertaiset_widgets.cli serve --root TMP --port P --db-url sqlite:///TMP/bench.sqlite` "
         f"(default culling: 600 s idle, checked every 60 s); it answered after {meta['server_start']:.1f} s.",
-        f"- Pages: bare slider `bare_slider.ipynb` (one `ipywidgets.IntSlider`), participant "
-        f"`osallistu.ipynb?session=CODE` (a session whose `arviointi_360` is open), facilitator "
-        f"`04_arviointi.ipynb?session=DEMO&key=KEY` (the demo session: 25 participants, the 360 answered)"
+        "- Pages: bare slider `bare_slider.ipynb` (one `ipywidgets.IntSlider`), participant "
+        "`osallistu.ipynb?session=CODE` (a session whose `arviointi_360` is open), facilitator "
+        "`04_arviointi.ipynb?session=DEMO&key=KEY` (the demo session: 25 participants, the 360 answered)"
         + ("" if args.only_360 else "; and the phase 1 and 2 facilitator pages `01_tilannekuva.ipynb` and "
            "`02_tavoitteet.ipynb` on the same demo session (eight activities each, all answered)") + ".",
         f"- {args.runs} counted loads per page after {args.warmup} warm-up round(s) that are not counted, interleaved "

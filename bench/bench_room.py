@@ -37,7 +37,7 @@ HTTP and websocket endpoints exactly as the browser's JavaScript would drive it.
    facilitator's "reveal" button does); each participant waits until its wall (WallView, mode
    "participant") lists every posted highlight, then +1s ``--votes`` (default 3) highlights
    of others: ``{"type": "vote", "item": ID, "on": true}`` (the wall in static/forms.js), waiting for each ack.
-7. Afterwards the store is read (``SessionStore(url).highlights``) and compared with the
+7. Afterwards the store is read (``kinds.highlights.wall.read_wall``) and compared with the
    acknowledgements: every acknowledged highlight and +1 must be there exactly once.
 
 Acknowledgement: every message a kernel sends while it handles our comm message carries that
@@ -150,7 +150,7 @@ os.environ.pop("QUERY_STRING", None)
 url, code, key = sys.argv[1:4]
 from vertaiset_widgets.store import SessionStore
 from vertaiset_widgets.workbook import Workbook
-from vertaiset_widgets.highlights import HighlightsPanel
+from vertaiset_widgets.kinds.highlights.panel import HighlightsPanel
 from vertaiset_widgets.content import load_content
 from vertaiset_widgets.i18n import Translator
 
@@ -173,6 +173,8 @@ tr = Translator.create(content, "fi")
 panel = HighlightsPanel(store, participant, content.activity("unelmaverkosto"), tr)
 state = store.activity_state(session.id, "unelmaverkosto")
 out["phone_update"] = med(lambda: panel.update(state))
+# what a phone does when only +1s changed: read the votes alone and send the counts
+out["phone_votes"] = med(lambda: panel.update_part("votes"))
 # a poll that finds a change: the session's revision, what changed since, the activities' states
 out["phone_poll"] = med(lambda: (store.revision(session.id), store.changes_since(session.id, 0), store.activity_states(session.id)))
 print("PROBE " + json.dumps(out))
@@ -215,7 +217,9 @@ class Server(ServeProcess):
         env = {k: v for k, v in os.environ.items() if k not in ("QUERY_STRING", "VERTAISET_DB_URL")}
         env["PYTHONUNBUFFERED"] = "1"
         env.update(extra_env or {})
-        extra = ["--cull-idle-timeout", str(CULL_IDLE), "--cull-interval", str(CULL_INTERVAL)]
+        extra = ["--cull-idle-timeout", str(CULL_IDLE), "--cull-interval", str(CULL_INTERVAL),
+                 # every simulated phone comes from 127.0.0.1: the per-address cap would stop the room at 60
+                 "--max-kernels-per-address", "0"]
         if preheat:
             extra += ["--preheat", str(preheat)]
         super().__init__(root, db_url, port, log_path, env, extra)
@@ -928,11 +932,12 @@ class Room:
 
     # ---------------------------------------------------------------- the store afterwards
     def check_store(self) -> None:
+        from vertaiset_widgets.kinds.highlights.wall import read_wall
         from vertaiset_widgets.store import SessionStore, hash_token
 
         store = SessionStore(self.db_url)
         try:
-            highlights = store.highlights(self.session_id, ACTIVITY)
+            highlights = read_wall(store, self.session_id, ACTIVITY)
             rows = store.answers(self.session_id, ACTIVITY, latest=False)
             participants = store.participants(self.session_id)
         finally:
@@ -1233,7 +1238,7 @@ def write_section(args, rooms: list[Room], meta: dict) -> str:
         f"- One facilitator page first: `GET /voila/render/{FACILITATOR_NB}?session=CODE&key=KEY`, websocket to "
         "`/api/kernels/<kernelId>/channels` (kernel id from `<script id=\"jupyter-config-data\">`), comm_open "
         "`jupyter.widget.control` + `request_states`; from then on every widget update it receives is watched.",
-        *([f"- With preheat the facilitator's URL also gets `&theme=dark`: a theme other than the preheated one makes "
+        *(["- With preheat the facilitator's URL also gets `&theme=dark`: a theme other than the preheated one makes "
            "Voila start a fresh kernel for that request (a preheated kernel has run without session and key)."]
           if any(r.preheat for r in rooms) else []),
         f"- {n} participants, started {args.arrival_gap:g} s apart, with at most {args.get_concurrency} page GETs in "
@@ -1243,7 +1248,7 @@ def write_section(args, rooms: list[Room], meta: dict) -> str:
         "during this request), websocket, `request_states`, then the `BrowserToken` widget gets "
         "`{\"method\": \"update\", \"state\": {\"token\": <32 hex>}}` exactly as `static/token.js` sends it. "
         "Joined = the kernel has opened the highlights post form (`form == \"fields\"`, a field `text`).",
-        f"- Per-participant join time: from sending its GET to its post form's comm_open; time for all: from the "
+        "- Per-participant join time: from sending its GET to its post form's comm_open; time for all: from the "
         "first GET to the last post form.",
         f"- Then each participant posts {args.posts} highlights with unique texts (first one at a random moment in "
         f"{args.post_spread:g} s, then 1–4 s apart) as `static/forms.js` does: custom "
@@ -1412,7 +1417,7 @@ def reading(args, rooms: list[Room]) -> list[str]:
             f"{fmt_s(med(base['fac_latency']), 1)} s after the submit (p95 {fmt_s(pct(base['fac_latency'], 95), 1)} s, "
             f"max {fmt_s(max(base['fac_latency']) if base['fac_latency'] else None, 1)} s; the exact text on its "
             f"wall: {fmt_s(med(base['fac_exact']), 1)} s median, p95 {fmt_s(pct(base['fac_exact'], 95), 1)} s). "
-            "The facilitator page learns of a change only by polling the session's revision every 1 s; then "
+            "The facilitator page learns of a change only by polling the session's revision every 0.5 s (`workbook.CONSOLE_POLL`); then "
             "`Workbook._redraw_changed` reads which activities changed and redraws their consoles (here the "
             "highlights: state, counts, wall; every console when someone joins, for the counts), and a 5 s "
             "ticker refreshes the count of who is present alone. Facilitator kernel "
@@ -1422,11 +1427,11 @@ def reading(args, rooms: list[Room]) -> list[str]:
                f"takes {probe['fac_360']:.2f} s for the 360 console (it has no answers in this run) and "
                f"{probe['fac_hl']:.2f} s for the highlights console, of which its counts alone "
                f"{probe['fac_hl_counts'] * 1000:.0f} ms -- so on an idle machine the delay would be about the "
-               "1 s poll; in the full room it is the CPU contention that stretches it."
+               "0.5 s poll; in the full room it is the CPU contention that stretches it."
                if probe else "")
         )
     if base["votes_sent"]:
-        per_change = (probe["phone_update"] + probe["phone_poll"]) * n if probe else None
+        per_change = (probe["phone_votes"] + probe["phone_poll"]) * n if probe else None
         slow = (med(base["vote_ack"]) or 0) > max(0.5, 3 * (med(base["post_ack"]) or 0))
         saturates = per_change is not None and per_change > 0.5 * (os.cpu_count() or 1)
         out.append(
@@ -1434,21 +1439,19 @@ def reading(args, rooms: list[Room]) -> list[str]:
             f"max {fmt_s(max(base['vote_ack']) if base['vote_ack'] else None, 2)} s)"
             + (f" -- much slower than a post ({fmt_s(med(base['post_ack']), 2)} s), because of what the reveal starts"
                if slow else f" (a post: {fmt_s(med(base['post_ack']), 2)} s). What the reveal starts")
-            + f": every one of the {n} phone "
-            "pages then redraws the wall on every change to it (`ParticipantPage._refresh` → `_render_activities` → "
-            "`HighlightsPanel.update`, which reads all highlights with their whole history and re-sends the "
-            "wall's items if they differ), and every +1 changes the wall. The phones received "
+            + f": every one of the {n} phone pages follows the revealed wall. A +1 changes only the wall's "
+            "+1s (its change key `unelmaverkosto#votes`), so each phone's next poll re-reads the votes alone "
+            "and sends the counts (`HighlightsPanel.update_part`), not the wall; a new or edited highlight "
+            "or a moderation redraws the wall (`HighlightsPanel.update`). The phones received "
             f"{int(base['cpu']['voted']['phone_msgs'][0])} widget messages "
-            f"({base['cpu']['voted']['phone_bytes'][0] / MIB:.0f} MiB) in the reveal + vote phase for "
+            f"({base['cpu']['voted']['phone_bytes'][0] / MIB:.1f} MiB) in the reveal + vote phase for "
             f"{base['votes_sent']} +1s; CPU in that phase: {cpu_text(base, 'voted')}."
-            + (f" One phone's wall update on the final data costs {probe['phone_update'] * 1000:.0f} ms plus "
-               f"{probe['phone_poll'] * 1000:.0f} ms for the poll's reads (fresh process, idle machine), so while "
-               f"+1s keep coming the {n} phone kernels want ~{per_change:.1f} CPU-s every second (each polls once "
-               f"a second)"
-               + (f" -- on {os.cpu_count()} CPUs that alone nearly saturates the machine even before CPU contention "
-                  "makes each redraw slower, and a +1 waits behind its kernel's redraws. Redrawing only what "
-                  "changed (e.g. only vote counts) or pushing one change to all pages instead of N full re-reads "
-                  "would remove this." if saturates else "; the cost grows with the square of the room's size.")
+            + (f" On the final data (fresh process, idle machine) a phone's +1s re-read costs "
+               f"{probe['phone_votes'] * 1000:.1f} ms and a full wall redraw {probe['phone_update'] * 1000:.0f} ms, plus "
+               f"{probe['phone_poll'] * 1000:.1f} ms for the poll's reads, so while +1s keep coming the {n} phone "
+               f"kernels want ~{per_change:.2f} CPU-s every second (each polls once a second)"
+               + (f" -- on {os.cpu_count()} CPUs that nearly saturates the machine." if saturates
+                  else "; the cost grows with the square of the room's size.")
                if probe else "")
         )
     if base["posts_ok"]:

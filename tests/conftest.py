@@ -1,5 +1,6 @@
 """Shared fixtures: a temporary SQLite store, the PostgreSQL store when one is given,
-notebooks run in this process, the demo's report, and the Voila server of the browser tests.
+notebooks run in this process, the demo's report, and for the browser tests their marks,
+timeouts, Voila server, store, Chromium and browser contexts.
 
 The suite runs on several workers (`make test`: pytest-xdist, ``--dist loadgroup``). Each
 test has its own VERTAISET_HOME and SQLite file, servers take free ports, and each worker
@@ -28,6 +29,21 @@ from vertaiset_widgets.report import CHROMIUM_FLAGS
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("VERTAISET_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = CHROMIUM_FLAGS
+
+#: The marks of a module of browser tests (``pytestmark``): ``browser``, and a skip without Chromium.
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason=f"browser tests need Chromium at {CHROMIUM} (set VERTAISET_CHROMIUM to another binary)",
+    ),
+]
+#: Waits for something on an open page (an acknowledgement, a live update).
+WAIT_MS = 60_000
+#: Waits for a page to load: Voila starts a kernel and runs the notebook first. On a busy
+#: 2-core machine a facilitator page can take well over a minute.
+LOAD_MS = 120_000
+PHONE = {"width": 390, "height": 844}
 
 
 # --------------------------------------------------------------------------- several workers (pytest-xdist)
@@ -325,6 +341,34 @@ class VoilaServer:
         self._log.close()
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module (Debian's; Playwright's own is never downloaded)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        expect.set_options(timeout=WAIT_MS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def contexts(browser) -> Iterator:
+    """Make browser contexts (one per phone / laptop); all are closed after the test."""
+    made = []
+
+    def make(viewport: dict | None = None, **kwargs):
+        ctx = browser.new_context(viewport=viewport or PHONE, locale="fi-FI", **kwargs)
+        ctx.set_default_timeout(WAIT_MS)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close()
+
+
 @pytest.fixture(scope="session")
 def voila_server(tmp_path_factory) -> Iterator[VoilaServer]:
     """The browser tests' common `vertaiset serve`, one for the whole run, on one SQLite file:
@@ -341,6 +385,22 @@ def voila_server(tmp_path_factory) -> Iterator[VoilaServer]:
         server = VoilaServer(url, free_port(), tmp / "voila.log", extra=["--cull-idle-timeout", "60", "--cull-interval", "15"])
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def server(voila_server) -> VoilaServer:
+    """The shared Voila server of a module of browser tests: the run's one (``voila_server``)."""
+    return voila_server
+
+
+@pytest.fixture(scope="module")
+def vt_store(server) -> Iterator:
+    """The store the shared server's kernels use."""
+    from vertaiset_widgets.store import SessionStore
+
+    store = SessionStore(server.db_url)
+    yield store
+    store.close()
 
 
 def vertaiset_cli(*args: str, env_db: str | None = None, check: bool = True, cwd: Path = ROOT) -> subprocess.CompletedProcess:

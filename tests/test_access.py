@@ -25,7 +25,9 @@ from vertaiset_widgets.content import load_content
 from vertaiset_widgets.demo import seed_demo
 from vertaiset_widgets.i18n import Translator
 from vertaiset_widgets.store import AnswerInput, SessionStore
-from vertaiset_widgets.workbook import BlocksConsole, Workbook
+from vertaiset_widgets.consoles import BlocksConsole
+from vertaiset_widgets.workbook import Workbook
+from vertaiset_widgets.kinds.highlights.wall import read_wall
 
 CONTENT = load_content()
 TR = Translator.create(CONTENT, "fi")
@@ -151,10 +153,10 @@ def demo_state(tmp_path_factory):
     for activity in HIDDEN:
         store.set_activity_state(session.id, activity, is_revealed=False)
     for activity, text in MODERATED.values():
-        item = next(h.item for h in store.highlights(session.id, activity) if h.text == text)
+        item = next(h.item for h in read_wall(store, session.id, activity) if h.text == text)
         store.moderate(session.id, activity, item, "hide")
     store.set_session_open(session.id, False)  # `session close`: the results must stay as guarded
-    walls = {a: [h.text for h in store.highlights(session.id, a)] for a in HIDDEN if CONTENT.activity(a).kind == "highlights"}
+    walls = {a: [h.text for h in read_wall(store, session.id, a)] for a in HIDDEN if CONTENT.activity(a).kind == "highlights"}
     store.close()
     return url, key, folder, walls
 

@@ -17,29 +17,17 @@ from typing import Callable, Iterator
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, VoilaServer, free_port
+from conftest import BROWSER_MARKS, LOAD_MS, PHONE, WAIT_MS, VoilaServer, free_port
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"browser tests need Chromium at {CHROMIUM} (set VERTAISET_CHROMIUM to another binary)",
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
-from playwright.sync_api import Browser, BrowserContext, Page, expect  # noqa: E402
+from playwright.sync_api import BrowserContext, Page, expect  # noqa: E402
 
 from vertaiset_widgets.content import load_content  # noqa: E402
 from vertaiset_widgets.i18n import Translator  # noqa: E402
 from vertaiset_widgets.store import AnswerInput, SessionStore  # noqa: E402
 
-#: Waits for something on an open page (an acknowledgement, a live update).
-WAIT_MS = 60_000
-#: Waits for a page to load: Voila starts a kernel and runs the notebook first. On a busy
-#: 2-core machine a facilitator page can take well over a minute.
-LOAD_MS = 120_000
-PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}
 PROJECTOR = {"width": 1920, "height": 1080}
 ACTIVITY_ID = "arviointi_360"
@@ -194,16 +182,6 @@ def shot(page: Page, name: str, *, full_page: bool = True) -> None:
 
 
 # --------------------------------------------------------------------------- fixtures
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium for the module (Debian's; Playwright's own is never downloaded)."""
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        expect.set_options(timeout=WAIT_MS)
-        yield chromium
-        chromium.close()
-
-
 def _start_server(tmp: Path, extra: list[str] | None = None) -> tuple[VoilaServer, str]:
     url = f"sqlite:///{tmp / 'store.sqlite'}"
     SessionStore(url).close()  # migrate before the server and its kernels open it
@@ -212,36 +190,6 @@ def _start_server(tmp: Path, extra: list[str] | None = None) -> tuple[VoilaServe
         mp.delenv("QUERY_STRING", raising=False)
         server = VoilaServer(url, free_port(), tmp / "voila.log", extra=extra)
     return server, url
-
-
-@pytest.fixture(scope="module")
-def server(voila_server) -> VoilaServer:
-    """The shared Voila server: the run's one for the browser tests (conftest's ``voila_server``)."""
-    return voila_server
-
-
-@pytest.fixture(scope="module")
-def vt_store(server) -> Iterator[SessionStore]:
-    """The store the shared server's kernels use."""
-    store = SessionStore(server.db_url)
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def contexts(browser) -> Iterator[Callable[..., BrowserContext]]:
-    """Make browser contexts (one per phone / laptop); all are closed after the test."""
-    made: list[BrowserContext] = []
-
-    def make(viewport: dict | None = None, **kwargs) -> BrowserContext:
-        ctx = browser.new_context(viewport=viewport or PHONE, locale="fi-FI", **kwargs)
-        ctx.set_default_timeout(WAIT_MS)
-        made.append(ctx)
-        return ctx
-
-    yield make
-    for ctx in made:
-        ctx.close()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
-"""Phases 1 and 2 in a real browser: phones on a real Voila server answer a split of
-points, build the network map together and follow the agreement board the facilitator
-edits on the phase 2 workbook; axe-core checks the new forms and consoles.
+"""The kinds of the phase 1 and 2 workbooks in a real browser: phones on a real Voila server
+answer a split of points, build the network map together and follow the agreement board the
+facilitator edits on the phase 2 workbook; axe-core checks their forms and consoles.
 
 Screenshots go to the folder in ``VERTAISET_SHOTS`` when it is set.
 """
@@ -8,29 +8,17 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser import (  # noqa: F401  (the fixtures: each module gets its own server and browser)
-    LAPTOP,
-    LOAD_MS,
-    PHONE,
-    WAIT_MS,
-    _describe,
-    browser,
-    contexts,
-    open_participant,
-    server,
-    shot,
-    token_of,
-    vt_store,
-    wait_joined,
-)
+from conftest import BROWSER_MARKS, LOAD_MS, PHONE, WAIT_MS
+from test_browser import LAPTOP, _describe, open_participant, shot, token_of, wait_joined
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
 from vertaiset_widgets.content import load_content  # noqa: E402
 from vertaiset_widgets.kinds.network_map.network import load_network  # noqa: E402
 from vertaiset_widgets.store import SessionStore  # noqa: E402,F401
+from vertaiset_widgets.kinds.agreement_board.board import read_board
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(900)]
+pytestmark = [*BROWSER_MARKS, pytest.mark.slow, pytest.mark.timeout(900)]
 
 CONTENT = load_content()
 
@@ -142,7 +130,7 @@ def test_board_edited_live_reaches_the_phone(server, vt_store, contexts, board_r
     expect(form.get_by_role("status")).to_contain_text("Tallennettu", timeout=WAIT_MS)
     expect(board).to_contain_text("Sovittu 1 / 15", timeout=WAIT_MS)
     expect(board).to_contain_text("fasilitointi kiertää")
-    assert vt_store.board(info.id, "toimintatavat")["k01"]["status"] == "sovittu"
+    assert read_board(vt_store, info.id, "toimintatavat")["k01"]["status"] == "sovittu"
     shot(console, "facilitator-board")
     shot(phone, "phone-board")
 

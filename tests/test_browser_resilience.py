@@ -19,27 +19,19 @@ from typing import Iterator
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, VoilaServer, free_port
+from conftest import BROWSER_MARKS, LOAD_MS, PHONE, WAIT_MS, VoilaServer, free_port
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"browser tests need Chromium at {CHROMIUM} (set VERTAISET_CHROMIUM to another binary)",
-    ),
-]
+pytestmark = BROWSER_MARKS
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
 psutil = pytest.importorskip("psutil", reason="the kernel-kill tests need psutil")
-from playwright.sync_api import Browser, BrowserContext, Page, expect  # noqa: E402
+from playwright.sync_api import BrowserContext, Page, expect  # noqa: E402
 
 from vertaiset_widgets.content import load_content  # noqa: E402
 from vertaiset_widgets.i18n import Translator  # noqa: E402
 from vertaiset_widgets.store import SessionStore  # noqa: E402
+from vertaiset_widgets.kinds.highlights.wall import read_wall
 
-WAIT_MS = 60_000
-LOAD_MS = 120_000
-PHONE = {"width": 390, "height": 844}
 RATING = "arviointi_360"
 WALL = "unelmaverkosto"
 
@@ -81,16 +73,6 @@ RECORDER = """
 
 
 # --------------------------------------------------------------------------- fixtures
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium for the module (Debian's)."""
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        expect.set_options(timeout=WAIT_MS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def phone(browser) -> Iterator[BrowserContext]:
     """One phone: its own localStorage (participant token, drafts) and the recorder."""
@@ -286,7 +268,7 @@ def test_submit_to_a_killed_kernel_is_never_called_saved(shared, phone):
     assert any(text.startswith("Ei tallennettu") for text in statuses), statuses
     assert not any(SAVED_HIGHLIGHT in text for text in statuses), f"'saved' was shown: {statuses}"
     with SessionStore(shared.file_url) as store:
-        texts = [h.text for h in store.highlights(info.id, WALL)]
+        texts = [h.text for h in read_wall(store, info.id, WALL)]
     assert words not in texts
 
 
@@ -305,7 +287,7 @@ def test_draft_survives_a_reload_and_is_dropped_once_saved(shared, phone):
     drafts = page.evaluate("() => Object.keys(localStorage).filter((k) => k.startsWith('vertaiset:draft:'))")
     assert drafts == [], drafts
     with SessionStore(shared.file_url) as store:
-        assert [h.text for h in store.highlights(info.id, WALL)] == [words]
+        assert [h.text for h in read_wall(store, info.id, WALL)] == [words]
     page.reload(timeout=LOAD_MS)
     wait_joined(page)
     expect(wall_text(page)).to_have_value("")
@@ -329,7 +311,7 @@ def test_edit_being_written_survives_a_reload(shared, phone):
     mine.get_by_role("button", name=TR("wall_save"), exact=True).click()
     expect(mine.get_by_role("status")).to_have_text(TR("wall_done_edit"))
     with SessionStore(shared.file_url) as store:
-        assert [h.text for h in store.highlights(info.id, WALL)] == ["Toinen versio, kesken"]
+        assert [h.text for h in read_wall(store, info.id, WALL)] == ["Toinen versio, kesken"]
     drafts = page.evaluate("() => Object.keys(localStorage).filter((k) => k.startsWith('vertaiset:draft:'))")
     assert drafts == [], drafts
 
@@ -386,7 +368,7 @@ def test_slow_store_says_not_saved_then_saved_when_the_late_ack_comes(shared, ph
     expect(status).to_have_text(SAVED_HIGHLIGHT)
     expect(wall_text(page)).to_have_value("")
     with SessionStore(shared.file_url) as store:
-        assert [h.text for h in store.highlights(info.id, WALL)] == [words]
+        assert [h.text for h in read_wall(store, info.id, WALL)] == [words]
 
 
 # --------------------------------------------------------------------------- 4. a database that cannot be written

@@ -8,17 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, VoilaServer
+from conftest import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS, VoilaServer
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"browser tests need Chromium at {CHROMIUM}"),
-]
+pytestmark = BROWSER_MARKS
 pytest.importorskip("playwright.async_api", reason="browser tests need the playwright package")
 
 from playwright.async_api import async_playwright  # noqa: E402
 
 from vertaiset_widgets.store import SessionStore  # noqa: E402
+from vertaiset_widgets.kinds.highlights.wall import read_wall
 
 ACT = "unelmaverkosto"
 PHONES = 10
@@ -130,7 +128,7 @@ def test_full_room_posts_and_votes_at_once(room_server):
         _room(room_server, store, session.code, key, session.id, os.environ.get("VERTAISET_SHOTS"))
     )
     assert dialogs == []
-    highlights = store.highlights(session.id, ACT)
+    highlights = read_wall(store, session.id, ACT)
     posted = sorted(t for pair in texts.values() for t in pair)
     assert sorted(h.text for h in highlights) == posted  # nothing lost, nothing doubled
     assert sorted(wall_texts) == posted

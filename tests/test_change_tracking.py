@@ -20,6 +20,7 @@ from vertaiset_widgets.config import PageParams
 from vertaiset_widgets.participant import ParticipantPage
 from vertaiset_widgets.store import PEOPLE_KEY, SESSION_KEY, AnswerInput, SessionStore
 from vertaiset_widgets.workbook import Workbook
+from vertaiset_widgets.kinds.highlights.wall import post_highlight
 
 WALL_A, WALL_B = "verkostot_nyt", "verkostojen_vahvistaminen"
 MAP = "verkostokartta"
@@ -159,11 +160,11 @@ def test_phone_rereads_only_the_changed_activity(store, content):
     phone = _page(store, content, session, "phone-aaaaaaaa")
     other = _page(store, content, session, "phone-bbbbbbbb")
     phone.refresh()
-    browser_sends(other.panels[WALL_A].post_form, {"type": "submit", "value": {"text": "Yhteinen tilannehuone"}})
+    browser_sends(other.kind_panels[WALL_A].post_form, {"type": "submit", "value": {"text": "Yhteinen tilannehuone"}})
     reads = Reads(store, WALL_A, WALL_B)
     phone.refresh()
     counts = reads.stop()
-    assert [i["text"] for i in phone.panels[WALL_A].wall.items] == ["Yhteinen tilannehuone"]
+    assert [i["text"] for i in phone.kind_panels[WALL_A].wall.items] == ["Yhteinen tilannehuone"]
     assert counts[WALL_A] > 0 and counts[WALL_B] == 0
 
 
@@ -175,17 +176,17 @@ def test_vote_on_one_wall_sends_nothing_of_the_others(store, content, sent):
     store.set_activity_state(session.id, WALL_B, timer_seconds=300)
     store.set_activity_state(session.id, MAP, is_open=True)
     author = store.join(session.id, "phone-cccccccc")
-    item = store.post_highlight(author, WALL_A, "Yhteinen tilannehuone", submission_id="p1")
-    store.post_highlight(author, WALL_B, "Kumppanit mukaan", submission_id="p2")
+    item = post_highlight(store, author, WALL_A, "Yhteinen tilannehuone", submission_id="p1")
+    post_highlight(store, author, WALL_B, "Kumppanit mukaan", submission_id="p2")
     phone = _page(store, content, session, "phone-aaaaaaaa")
     voter = _page(store, content, session, "phone-bbbbbbbb")
     phone.refresh()
-    others = _ids(phone.panels[WALL_B], phone.timers[WALL_B], phone.kind_panels[MAP])
-    browser_sends(voter.panels[WALL_A].wall, {"type": "vote", "item": item, "on": True})
+    others = _ids(phone.kind_panels[WALL_B], phone.timers[WALL_B], phone.kind_panels[MAP])
+    browser_sends(voter.kind_panels[WALL_A].wall, {"type": "vote", "item": item, "on": True})
     sent.clear()
     phone.refresh()
-    assert [i["votes"] for i in phone.panels[WALL_A].wall.items] == [1]
-    assert any(cid == phone.panels[WALL_A].wall.model_id for cid, _t, _d in sent)
+    assert [i["votes"] for i in phone.kind_panels[WALL_A].wall.items] == [1]
+    assert any(cid == phone.kind_panels[WALL_A].wall.model_id for cid, _t, _d in sent)
     assert [(cid, data) for cid, _t, data in sent if cid in others] == []
 
 
@@ -194,17 +195,33 @@ def test_vote_sends_the_counts_not_the_wall(store, content, sent):
     session, _ = store.create_session("Paja")
     store.set_activity_state(session.id, WALL_A, is_open=True, is_revealed=True)
     author = store.join(session.id, "phone-cccccccc")
-    item = store.post_highlight(author, WALL_A, "Yhteinen tilannehuone", submission_id="p1")
-    store.post_highlight(author, WALL_A, "Kumppanit mukaan", submission_id="p2")
+    item = post_highlight(store, author, WALL_A, "Yhteinen tilannehuone", submission_id="p1")
+    post_highlight(store, author, WALL_A, "Kumppanit mukaan", submission_id="p2")
     phone = _page(store, content, session, "phone-aaaaaaaa")
     voter = _page(store, content, session, "phone-bbbbbbbb")
-    browser_sends(voter.panels[WALL_A].wall, {"type": "vote", "item": item, "on": True})
+    browser_sends(voter.kind_panels[WALL_A].wall, {"type": "vote", "item": item, "on": True})
     sent.clear()
     phone.refresh()
-    wall = phone.panels[WALL_A].wall
+    wall = phone.kind_panels[WALL_A].wall
     states = [data["state"] for cid, _t, data in sent if cid == wall.model_id]
     assert states == [{"votes": {item: 1}}]
-    assert voter.panels[WALL_A].wall.voted == [item]
+    assert voter.kind_panels[WALL_A].wall.voted == [item]
+
+
+def test_vote_elsewhere_rereads_the_votes_alone(store, content):
+    """Another phone's +1 makes a phone read the wall's +1s in one statement, not its texts, their
+    history or its moderation again; the counts it shows are the new ones."""
+    session, _ = store.create_session("Paja")
+    store.set_activity_state(session.id, WALL_A, is_open=True, is_revealed=True)
+    author = store.join(session.id, "phone-cccccccc")
+    item = post_highlight(store, author, WALL_A, "Yhteinen tilannehuone", submission_id="p1")
+    phone = _page(store, content, session, "phone-aaaaaaaa")
+    voter = _page(store, content, session, "phone-bbbbbbbb")
+    browser_sends(voter.kind_panels[WALL_A].wall, {"type": "vote", "item": item, "on": True})
+    reads = Reads(store, WALL_A)
+    phone.refresh()
+    assert reads.stop()[WALL_A] == 1
+    assert phone.kind_panels[WALL_A].wall.votes == {item: 1}
 
 
 def test_answer_to_an_unrevealed_activity_sends_a_phone_nothing(store, content, sent):
@@ -295,7 +312,7 @@ def test_console_redraw_on_unchanged_data_sends_nothing(store, content, sent):
     session, key = store.create_session("Paja")
     store.set_activity_state(session.id, WALL_A, is_open=True, is_revealed=True)
     p = store.join(session.id, "phone-aaaaaaaa")
-    store.post_highlight(p, WALL_A, "Yhteinen tilannehuone", submission_id="p1")
+    post_highlight(store, p, WALL_A, "Yhteinen tilannehuone", submission_id="p1")
     wb = _workbook(store, content, session, key)
     console = wb.activity(WALL_A)
     sent.clear()

@@ -1,4 +1,5 @@
-"""Tests for vertaiset_widgets.charts: assertions on the Vega-Lite spec and the SVG."""
+"""Tests for the chart modules (the radar, kind_charts, chart_base, chart_render): assertions on the
+Vega-Lite spec and the SVG."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from vertaiset_widgets import charts
+from vertaiset_widgets import chart_base, chart_render, kind_charts
+from vertaiset_widgets.kinds.rating_matrix import radar
 
 ITEMS = [
     "Pysyvät kumppanit (kuten muut palvelut)",
@@ -97,7 +99,7 @@ def by_series(rows):
 @pytest.fixture
 def radar_spec():
     """The radar spec for the eight real items and three time layers."""
-    return charts.radar_chart(tidy(), items=ITEMS, title="Otsikko").to_dict()
+    return radar.radar_chart(tidy(), items=ITEMS, title="Otsikko").to_dict()
 
 
 # ---------------------------------------------------------------- radar
@@ -105,7 +107,7 @@ def radar_spec():
 
 def test_radar_returns_layer_chart():
     """radar_chart returns an alt.LayerChart."""
-    assert isinstance(charts.radar_chart(tidy(), items=ITEMS), alt.LayerChart)
+    assert isinstance(radar.radar_chart(tidy(), items=ITEMS), alt.LayerChart)
 
 
 def test_ring_polygons_exist_and_are_closed(radar_spec):
@@ -160,7 +162,7 @@ def test_one_closed_polygon_per_series(radar_spec):
 def test_series_order_sets_colour_domain():
     """series_order fixes the colour scale domain order."""
     order = ["Tulevaisuudessa", "Ennen", "Nyt"]
-    spec = charts.radar_chart(tidy(), items=ITEMS, series_order=order).to_dict()
+    spec = radar.radar_chart(tidy(), items=ITEMS, series_order=order).to_dict()
     layer, _ = series_layer(spec)
     assert layer["encoding"]["color"]["scale"]["domain"] == order
 
@@ -175,13 +177,13 @@ def test_default_palette_used_in_series_order(radar_spec):
     """Series get the default palette's colours in order."""
     layer, _ = series_layer(radar_spec)
     rng = layer["encoding"]["color"]["scale"]["range"]
-    assert rng == list(charts.DEFAULT_PALETTE[:3])
+    assert rng == list(chart_base.DEFAULT_PALETTE[:3])
 
 
 def test_palette_overrides_default():
     """A palette argument replaces the default colours."""
     palette = ["#000000", "#111111", "#222222"]
-    spec = charts.radar_chart(tidy(), items=ITEMS, palette=palette).to_dict()
+    spec = radar.radar_chart(tidy(), items=ITEMS, palette=palette).to_dict()
     layer, _ = series_layer(spec)
     assert layer["encoding"]["color"]["scale"]["range"] == palette
 
@@ -197,7 +199,7 @@ def test_default_palette_contrast_at_least_3_to_1():
         ]
         return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
-    for colour in charts.DEFAULT_PALETTE:
+    for colour in chart_base.DEFAULT_PALETTE:
         assert 1.05 / (luminance(colour) + 0.05) >= 3, colour
 
 
@@ -205,7 +207,7 @@ def test_missing_value_is_skipped_not_zero():
     """A NaN value leaves the point out instead of drawing it at the centre."""
     frame = tidy()
     frame.loc[(frame["series"] == "Nyt") & (frame["item"] == ITEMS[4]), "value"] = None
-    spec = charts.radar_chart(frame, items=ITEMS).to_dict()
+    spec = radar.radar_chart(frame, items=ITEMS).to_dict()
     _, rows = series_layer(spec)
     nyt = by_series(rows)["Nyt"]
     assert ITEMS[4] not in {p["item"] for p in nyt}
@@ -218,7 +220,7 @@ def test_missing_row_is_skipped_not_zero():
     """An absent (series, item) row is not drawn either."""
     frame = tidy()
     frame = frame[~((frame["series"] == "Ennen") & (frame["item"] == ITEMS[0]))]
-    spec = charts.radar_chart(frame, items=ITEMS).to_dict()
+    spec = radar.radar_chart(frame, items=ITEMS).to_dict()
     _, rows = series_layer(spec)
     ennen = by_series(rows)["Ennen"]
     assert ITEMS[0] not in {p["item"] for p in ennen}
@@ -240,7 +242,7 @@ def test_point_radius_is_value_minus_scale_min():
     frame = pd.DataFrame(
         {"item": ["a", "b", "c"], "series": "s", "value": [3.0, 4.0, 5.0]}
     )
-    spec = charts.radar_chart(frame, items=["a", "b", "c"], scale_min=1).to_dict()
+    spec = radar.radar_chart(frame, items=["a", "b", "c"], scale_min=1).to_dict()
     _, rows = series_layer(spec)
     radii = [math.hypot(p["x"], p["y"]) for p in by_series(rows)["s"][:-1]]
     assert radii == pytest.approx([2.0, 3.0, 4.0])
@@ -317,8 +319,8 @@ def test_scales_fixed_independent_of_data():
             spec["height"],
         )
 
-    low = charts.radar_chart(tidy(base=0.5), items=ITEMS).to_dict()
-    high = charts.radar_chart(tidy(base=3.0, series=["A"]), items=ITEMS).to_dict()
+    low = radar.radar_chart(tidy(base=0.5), items=ITEMS).to_dict()
+    high = radar.radar_chart(tidy(base=3.0, series=["A"]), items=ITEMS).to_dict()
     assert geometry(low) == geometry(high)
     x_domain, y_domain, *_ = geometry(low)
     assert x_domain[0] == -x_domain[1] and x_domain[1] >= 5
@@ -362,7 +364,7 @@ def test_radar_spec_needs_no_network(radar_spec):
 def test_radar_works_for_3_to_12_items(n):
     """Radars with 3..12 items have n spokes and closed n-gon series."""
     items = [f"Kohta {i}" for i in range(n)]
-    spec = charts.radar_chart(tidy(items=items), items=items).to_dict()
+    spec = radar.radar_chart(tidy(items=items), items=items).to_dict()
     rules = [rows for lay, rows in layers(spec) if mark_type(lay) == "rule"]
     assert len(rules[0]) == n
     _, rows = series_layer(spec)
@@ -373,13 +375,13 @@ def test_radar_works_for_3_to_12_items(n):
 def test_radar_rejects_fewer_than_three_items():
     """Two items cannot make a radar."""
     with pytest.raises(ValueError):
-        charts.radar_chart(tidy(items=["a", "b"]), items=["a", "b"])
+        radar.radar_chart(tidy(items=["a", "b"]), items=["a", "b"])
 
 
 def test_radar_rejects_missing_columns():
     """A frame without the value column is refused."""
     with pytest.raises(ValueError, match="value"):
-        charts.radar_chart(tidy().drop(columns="value"), items=ITEMS)
+        radar.radar_chart(tidy().drop(columns="value"), items=ITEMS)
 
 
 def test_values_outside_scale_are_clamped_to_edge():
@@ -387,7 +389,7 @@ def test_values_outside_scale_are_clamped_to_edge():
     frame = pd.DataFrame(
         {"item": ["a", "b", "c"], "series": "s", "value": [7.0, 1.0, 1.0]}
     )
-    spec = charts.radar_chart(frame, items=["a", "b", "c"]).to_dict()
+    spec = radar.radar_chart(frame, items=["a", "b", "c"]).to_dict()
     _, rows = series_layer(spec)
     first = by_series(rows)["s"][0]
     assert math.hypot(first["x"], first["y"]) == pytest.approx(5)
@@ -399,7 +401,7 @@ def test_values_outside_scale_are_clamped_to_edge():
 
 def test_wrap_label_balances_lines():
     """A two-line label is split evenly rather than greedily."""
-    assert charts.wrap_label("Pysyvät kumppanit (kuten muut palvelut)") == [
+    assert chart_base.wrap_label("Pysyvät kumppanit (kuten muut palvelut)") == [
         "Pysyvät kumppanit",
         "(kuten muut palvelut)",
     ]
@@ -407,7 +409,7 @@ def test_wrap_label_balances_lines():
 
 def test_wrap_label_splits_overlong_words():
     """A word longer than the width is split so no line exceeds it."""
-    lines = charts.wrap_label("x" * 60, 22)
+    lines = chart_base.wrap_label("x" * 60, 22)
     assert all(len(line) <= 22 for line in lines) and "".join(lines) == "x" * 60
 
 
@@ -416,7 +418,7 @@ def test_wrap_label_splits_overlong_words():
 
 def test_to_svg_returns_svg_with_label_text():
     """to_svg gives an SVG document that contains the axis labels."""
-    svg = charts.to_svg(charts.radar_chart(tidy(), items=ITEMS))
+    svg = chart_render.to_svg(radar.radar_chart(tidy(), items=ITEMS))
     assert svg.lstrip().startswith("<svg")
     assert "Hankkeen sisäinen" in svg
     assert "päätöksentekoon" in svg
@@ -426,7 +428,7 @@ def test_to_svg_escapes_markup_in_labels():
     """Labels with <script> and & appear escaped, never as raw markup."""
     items = ["<script>alert(1)</script>", "Tom & Jerry", "Kolmas"]
     frame = tidy(items=items, series=["Nyt"])
-    svg = charts.to_svg(charts.radar_chart(frame, items=items))
+    svg = chart_render.to_svg(radar.radar_chart(frame, items=items))
     assert "<script" not in svg.lower()
     assert "&lt;script&gt;" in svg
     assert "Tom &amp; Jerry" in svg
@@ -437,14 +439,14 @@ def test_to_svg_escapes_markup_in_labels():
 
 def test_spread_x_domain_fixed_0_to_5():
     """The spread chart's x scale is fixed to 0..5 on every layer."""
-    spec = charts.spread_chart(spread_frame(), items=ITEMS).to_dict()
+    spec = kind_charts.spread_chart(spread_frame(), items=ITEMS).to_dict()
     for layer, _ in layers(spec):
         assert layer["encoding"]["x"]["scale"]["domain"] == [0, 5]
 
 
 def test_spread_has_range_iqr_and_mean_layers():
     """Rule min..max, bar q1..q3 and tick at mean are all present."""
-    spec = charts.spread_chart(spread_frame(), items=ITEMS).to_dict()
+    spec = kind_charts.spread_chart(spread_frame(), items=ITEMS).to_dict()
     kinds = {mark_type(lay): lay["encoding"] for lay, _ in layers(spec)}
     assert (kinds["rule"]["x"]["field"], kinds["rule"]["x2"]["field"]) == ("min", "max")
     assert (kinds["bar"]["x"]["field"], kinds["bar"]["x2"]["field"]) == ("q1", "q3")
@@ -453,7 +455,7 @@ def test_spread_has_range_iqr_and_mean_layers():
 
 def test_spread_items_in_given_order_and_wrapped():
     """Rows follow `items` order and row labels are wrapped."""
-    spec = charts.spread_chart(spread_frame(), items=list(reversed(ITEMS))).to_dict()
+    spec = kind_charts.spread_chart(spread_frame(), items=list(reversed(ITEMS))).to_dict()
     y = spec["layer"][0]["encoding"]["y"]
     labels = y["scale"]["domain"]
     assert [label.replace("\n", " ") for label in labels] == list(reversed(ITEMS))
@@ -462,7 +464,7 @@ def test_spread_items_in_given_order_and_wrapped():
 
 def test_spread_several_series_use_y_offset_and_legend():
     """Several series are split into lanes with yOffset and a colour legend."""
-    spec = charts.spread_chart(spread_frame(("Ennen", "Nyt")), items=ITEMS).to_dict()
+    spec = kind_charts.spread_chart(spread_frame(("Ennen", "Nyt")), items=ITEMS).to_dict()
     enc = spec["layer"][0]["encoding"]
     assert enc["yOffset"]["field"] == "series"
     assert enc["color"]["scale"]["domain"] == ["Ennen", "Nyt"]
@@ -471,7 +473,7 @@ def test_spread_several_series_use_y_offset_and_legend():
 
 def test_spread_single_series_has_no_legend():
     """One series needs neither lanes nor a legend."""
-    spec = charts.spread_chart(spread_frame(), items=ITEMS).to_dict()
+    spec = kind_charts.spread_chart(spread_frame(), items=ITEMS).to_dict()
     enc = spec["layer"][0]["encoding"]
     assert "yOffset" not in enc
     assert enc["color"]["legend"] is None
@@ -479,8 +481,8 @@ def test_spread_single_series_has_no_legend():
 
 def test_spread_renders_to_svg():
     """The spread chart converts to SVG offline."""
-    chart = charts.spread_chart(spread_frame(("Ennen", "Nyt")), items=ITEMS)
-    svg = charts.to_svg(chart)
+    chart = kind_charts.spread_chart(spread_frame(("Ennen", "Nyt")), items=ITEMS)
+    svg = chart_render.to_svg(chart)
     assert svg.lstrip().startswith("<svg")
 
 
@@ -496,7 +498,7 @@ def group_frame(groups=("Sote", "Kaupunki", "Järjestöt", "Koulu")):
 def test_group_radars_one_subchart_per_group():
     """group_radars makes one radar per group, titled with the group name."""
     groups = ("Sote", "Kaupunki", "Järjestöt", "Koulu")
-    chart = charts.group_radars(group_frame(groups), items=ITEMS, columns=3)
+    chart = radar.group_radars(group_frame(groups), items=ITEMS, columns=3)
     spec = chart.to_dict()
     assert isinstance(chart, alt.ConcatChart)
     assert spec["columns"] == 3
@@ -506,7 +508,7 @@ def test_group_radars_one_subchart_per_group():
 
 def test_group_radars_share_series_colours():
     """Every small radar uses the same series colour domain."""
-    spec = charts.group_radars(group_frame(), items=ITEMS).to_dict()
+    spec = radar.group_radars(group_frame(), items=ITEMS).to_dict()
     domains = set()
     for sub in spec["concat"]:
         layer, _ = series_layer({**sub, "datasets": spec["datasets"]})
@@ -516,7 +518,7 @@ def test_group_radars_share_series_colours():
 
 def test_group_radars_group_order():
     """group_order puts the radars in the requested order."""
-    spec = charts.group_radars(
+    spec = radar.group_radars(
         group_frame(("A", "B", "C")), items=ITEMS, group_order=["C", "A"]
     ).to_dict()
     assert [sub["title"]["text"] for sub in spec["concat"]] == ["C", "A", "B"]
@@ -535,14 +537,14 @@ def restore_theme():
 
 def test_register_theme_enables_vertaiset(restore_theme):
     """register_theme registers and enables the 'vertaiset' theme."""
-    assert charts.register_theme() == "vertaiset"
+    assert chart_render.register_theme() == "vertaiset"
     assert alt.theme.active == "vertaiset"
     assert "vertaiset" in alt.theme.names()
 
 
 def test_theme_is_legible_and_borderless(restore_theme):
     """The theme uses sans-serif, dark text, ≥13 px labels and no view border."""
-    charts.register_theme()
+    chart_render.register_theme()
     config = alt.theme.get()()["config"]
     assert config["font"].endswith("sans-serif")
     assert config["title"]["color"] == "#1a1a1a"
@@ -560,6 +562,6 @@ def test_radar_label_font_at_least_13px(radar_spec):
 
 def test_themed_chart_still_renders(restore_theme):
     """With the theme enabled a radar still converts to SVG."""
-    charts.register_theme()
-    svg = charts.to_svg(charts.radar_chart(tidy(), items=ITEMS))
+    chart_render.register_theme()
+    svg = chart_render.to_svg(radar.radar_chart(tidy(), items=ITEMS))
     assert svg.lstrip().startswith("<svg")

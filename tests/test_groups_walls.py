@@ -9,6 +9,7 @@ from conftest import browser_sends
 from vertaiset_widgets.config import PageParams
 from vertaiset_widgets.errors import VertaisetActivityClosedError
 from vertaiset_widgets.participant import ParticipantPage
+from vertaiset_widgets.kinds.highlights.wall import post_highlight, read_wall, vote
 
 CANVAS = "tavoitekanvaasi"
 WALL = "unelmaverkosto"
@@ -85,31 +86,31 @@ def test_votes_only_on_an_open_revealed_wall(store, session, is_open, is_reveale
     """A +1 is refused while the wall is hidden or closed, and nothing is stored."""
     author, voter = store.join(session.id, "token-author-01"), store.join(session.id, "token-voter-001")
     store.set_activity_state(session.id, WALL, is_open=True)
-    item = store.post_highlight(author, WALL, "Yhteinen kalenteri", submission_id="p1")
+    item = post_highlight(store, author, WALL, "Yhteinen kalenteri", submission_id="p1")
     store.set_activity_state(session.id, WALL, is_open=is_open, is_revealed=is_revealed)
     with pytest.raises(VertaisetActivityClosedError):
-        store.vote(voter, WALL, item, submission_id="v1")
-    assert not store.highlights(session.id, WALL)[0].voters
+        vote(store, voter, WALL, item, submission_id="v1")
+    assert not read_wall(store, session.id, WALL)[0].voters
 
 
 def test_vote_counts_on_an_open_revealed_wall(store, session):
     """On an open, revealed wall a +1 counts once."""
     author, voter = store.join(session.id, "token-author-01"), store.join(session.id, "token-voter-001")
     store.set_activity_state(session.id, WALL, is_open=True)
-    item = store.post_highlight(author, WALL, "Yhteinen kalenteri", submission_id="p1")
+    item = post_highlight(store, author, WALL, "Yhteinen kalenteri", submission_id="p1")
     store.set_activity_state(session.id, WALL, is_revealed=True)
-    store.vote(voter, WALL, item, submission_id="v1")
-    store.vote(voter, WALL, item, submission_id="v1")
-    assert len(store.highlights(session.id, WALL)[0].voters) == 1
+    vote(store, voter, WALL, item, submission_id="v1")
+    vote(store, voter, WALL, item, submission_id="v1")
+    assert len(read_wall(store, session.id, WALL)[0].voters) == 1
 
 
 def test_closed_wall_disables_the_phones_vote_buttons(store, content, session):
     """A revealed wall that is closed shows on the phone with its +1 buttons off."""
     author = store.join(session.id, "token-author-01")
     store.set_activity_state(session.id, WALL, is_open=True)
-    store.post_highlight(author, WALL, "Yhteinen kalenteri", submission_id="p1")
+    post_highlight(store, author, WALL, "Yhteinen kalenteri", submission_id="p1")
     store.set_activity_state(session.id, WALL, is_open=False, is_revealed=True)
     page = _page(store, content, session, "token-voter-001")
     page.refresh()
-    wall = page.panels[WALL].wall
+    wall = page.kind_panels[WALL].wall
     assert wall.items and wall.disabled

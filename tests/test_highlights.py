@@ -8,9 +8,11 @@ from vertaiset_widgets import aggregate
 from vertaiset_widgets.config import PageParams
 from vertaiset_widgets.errors import VertaisetInputError
 from vertaiset_widgets.forms import WallView
-from vertaiset_widgets.highlights import HighlightsPanel
+from vertaiset_widgets.kinds.highlights.panel import HighlightsPanel
 from vertaiset_widgets.participant import ParticipantPage
-from vertaiset_widgets.workbook import HighlightsConsole, Workbook
+from vertaiset_widgets.kinds.highlights.console import HighlightsConsole
+from vertaiset_widgets.workbook import Workbook
+from vertaiset_widgets.kinds.highlights.wall import edit_highlight, post_highlight, read_wall, vote
 
 ACT = "unelmaverkosto"
 XSS = "<img src=x onerror=alert(1)><script>alert(2)</script>"
@@ -26,7 +28,7 @@ def room(store):
 def _panel(store, content, session, token, lang="fi") -> HighlightsPanel:
     page = ParticipantPage(PageParams(session=session.code, lang=lang), content=content, store=store)
     page.join_as(token)
-    return page.panels[ACT]
+    return page.kind_panels[ACT]
 
 
 def test_post_edit_and_withdraw_own(store, content, room):
@@ -41,10 +43,10 @@ def test_post_edit_and_withdraw_own(store, content, room):
     assert panel.post_form.status_seq == seq + 1  # the same "posted" words are announced again
     browser_sends(panel.mine, {"type": "withdraw", "item": [i for i in panel.mine.items if i["text"] == "Toinen"][0]["id"]})
     browser_sends(panel.mine, {"type": "edit", "item": mine["id"], "text": "Yhteinen tilannehuone joka kuukausi", "tag": "askel"})
-    (h,) = [h for h in store.highlights(session.id, ACT) if not h.withdrawn]
+    (h,) = [h for h in read_wall(store, session.id, ACT) if not h.withdrawn]
     assert (h.text, h.tag, h.edited) == ("Yhteinen tilannehuone joka kuukausi", "askel", True)
     panel.mine.act({"type": "withdraw", "item": mine["id"]})
-    assert panel.mine.items == [] and all(h.withdrawn for h in store.highlights(session.id, ACT))
+    assert panel.mine.items == [] and all(h.withdrawn for h in read_wall(store, session.id, ACT))
 
 
 def test_several_posts_one_at_a_time(store, content, room):
@@ -61,11 +63,11 @@ def test_only_the_author_can_edit(store, room):
     session, _ = room
     a = store.join(session.id, "phone-aaaaaaaa")
     b = store.join(session.id, "phone-bbbbbbbb")
-    item = store.post_highlight(a, ACT, "Alkuperäinen", submission_id="s1")
+    item = post_highlight(store, a, ACT, "Alkuperäinen", submission_id="s1")
     with pytest.raises(VertaisetInputError) as info:
-        store.edit_highlight(b, ACT, item, "Väärennetty", submission_id="s2")
+        edit_highlight(store, b, ACT, item, "Väärennetty", submission_id="s2")
     assert info.value.code == "not_yours"
-    assert store.highlights(session.id, ACT)[0].text == "Alkuperäinen"
+    assert read_wall(store, session.id, ACT)[0].text == "Alkuperäinen"
 
 
 @pytest.mark.parametrize("text,code", [("   ", "empty"), ("x" * 281, "too_long")])
@@ -76,7 +78,7 @@ def test_bad_text_gets_a_clear_message(store, content, room, text, code):
     panel.post_form.submit({"text": text})
     assert panel.post_form.status_kind == "error"
     assert panel.post_form.status == panel.tr(f"highlight_{code}", max=280)
-    assert store.highlights(session.id, ACT) == []
+    assert read_wall(store, session.id, ACT) == []
 
 
 def test_too_many_posts_per_minute(store, content, room):
@@ -87,7 +89,7 @@ def test_too_many_posts_per_minute(store, content, room):
         panel.post_form.submit({"text": f"Nosto {i}"})
     panel.post_form.submit({"text": "Yksi liikaa"})
     assert "Odota hetki" in panel.post_form.status
-    assert len(store.highlights(session.id, ACT)) == 6
+    assert len(read_wall(store, session.id, ACT)) == 6
 
 
 def test_votes_once_each_and_never_own(store, content, room):
@@ -101,13 +103,13 @@ def test_votes_once_each_and_never_own(store, content, room):
     (item,) = b.wall.items
     b.wall.act({"type": "vote", "item": item["id"], "on": True})
     b.wall.act({"type": "vote", "item": item["id"], "on": True})
-    assert len(store.highlights(session.id, ACT)[0].voters) == 1
+    assert len(read_wall(store, session.id, ACT)[0].voters) == 1
     assert b.wall.items[0]["voted"] and b.wall.items[0]["votes"] == 1
     a._refresh()
     a.wall.act({"type": "vote", "item": item["id"], "on": True})
-    assert a.wall.status_kind == "error" and len(store.highlights(session.id, ACT)[0].voters) == 1
+    assert a.wall.status_kind == "error" and len(read_wall(store, session.id, ACT)[0].voters) == 1
     b.wall.act({"type": "vote", "item": item["id"], "on": False})
-    assert store.highlights(session.id, ACT)[0].voters == frozenset()
+    assert read_wall(store, session.id, ACT)[0].voters == frozenset()
 
 
 def test_wall_shown_only_when_revealed(store, content, room):
@@ -132,11 +134,11 @@ def test_hide_keeps_it_in_the_store(store, content, room):
     """A hidden highlight leaves the wall but stays in the store, marked hidden."""
     session, key = room
     p = store.join(session.id, "phone-aaaaaaaa")
-    item = store.post_highlight(p, ACT, "Asiaton", submission_id="s1")
-    store.post_highlight(p, ACT, "Asiallinen", submission_id="s2")
+    item = post_highlight(store, p, ACT, "Asiaton", submission_id="s1")
+    post_highlight(store, p, ACT, "Asiallinen", submission_id="s2")
     console = _console(store, content, session, key)
     console.moderate(item, "hide")
-    (h,) = [h for h in store.highlights(session.id, ACT) if h.item == item]
+    (h,) = [h for h in read_wall(store, session.id, ACT) if h.item == item]
     assert h.hidden and h.text == "Asiaton"
     store.set_activity_state(session.id, ACT, is_revealed=True)
     viewer = _panel(store, content, session, "phone-bbbbbbbb")
@@ -148,8 +150,8 @@ def test_pin_puts_it_first(store, content, room):
     """A pinned highlight comes first on the wall."""
     session, key = room
     p = store.join(session.id, "phone-aaaaaaaa")
-    store.post_highlight(p, ACT, "Ensimmäinen", submission_id="s1")
-    second = store.post_highlight(p, ACT, "Toinen", submission_id="s2")
+    post_highlight(store, p, ACT, "Ensimmäinen", submission_id="s1")
+    second = post_highlight(store, p, ACT, "Toinen", submission_id="s2")
     console = _console(store, content, session, key)
     console.moderate(second, "pin")
     assert [i["text"] for i in console.wall.items] == ["Toinen", "Ensimmäinen"]
@@ -162,11 +164,11 @@ def test_merge_pools_votes(store, content, room):
     a = store.join(session.id, "phone-aaaaaaaa")
     b = store.join(session.id, "phone-bbbbbbbb")
     c = store.join(session.id, "phone-cccccccc")
-    keep = store.post_highlight(a, ACT, "Säännölliset tapaamiset", submission_id="s1")
-    dup = store.post_highlight(b, ACT, "Säännöllisiä tapaamisia", submission_id="s2")
+    keep = post_highlight(store, a, ACT, "Säännölliset tapaamiset", submission_id="s1")
+    dup = post_highlight(store, b, ACT, "Säännöllisiä tapaamisia", submission_id="s2")
     store.set_activity_state(session.id, ACT, is_revealed=True)
-    store.vote(c, ACT, keep, submission_id="v1")
-    store.vote(a, ACT, dup, submission_id="v2")
+    vote(store, c, ACT, keep, submission_id="v1")
+    vote(store, a, ACT, dup, submission_id="v2")
     console = _console(store, content, session, key)
     console.moderate(dup, "merge", keep)
     (item,) = console.wall.items
@@ -215,10 +217,10 @@ def test_new_round_starts_an_empty_wall_and_keeps_the_old(store, room):
     """A new round shows an empty wall; the earlier round's highlights stay in the store."""
     session, _ = room
     p = store.join(session.id, "phone-aaaaaaaa")
-    store.post_highlight(p, ACT, "Ensimmäinen kierros", submission_id="s1")
+    post_highlight(store, p, ACT, "Ensimmäinen kierros", submission_id="s1")
     store.set_activity_state(session.id, ACT, new_round=True)
-    assert store.highlights(session.id, ACT) == []
-    assert [h.text for h in store.highlights(session.id, ACT, round=1)] == ["Ensimmäinen kierros"]
+    assert read_wall(store, session.id, ACT) == []
+    assert [h.text for h in read_wall(store, session.id, ACT, round=1)] == ["Ensimmäinen kierros"]
 
 
 def test_timer_reaches_participants(store, content, room):
@@ -248,12 +250,12 @@ def test_word_summary_on_the_console(store, content, room):
     """The facilitator asks for the word summary; it then follows new highlights."""
     session, key = room
     p = store.join(session.id, "phone-aaaaaaaa")
-    store.post_highlight(p, ACT, "Verkostot ja luottamus", submission_id="s1")
+    post_highlight(store, p, ACT, "Verkostot ja luottamus", submission_id="s1")
     console = _console(store, content, session, key)
     assert console._words.value == ""
     console.words_button.click()
     assert "data:image/svg+xml" in console._words.value
     before = console._words.value
-    store.post_highlight(p, ACT, "Verkostoissa luottamusta", submission_id="s2")
+    post_highlight(store, p, ACT, "Verkostoissa luottamusta", submission_id="s2")
     console.redraw()
     assert console._words.value != before

@@ -27,7 +27,11 @@ from vertaiset_widgets.forms import ChoiceForm, RatingForm
 from vertaiset_widgets.participant import ParticipantPage
 from vertaiset_widgets.store import AnswerInput, SessionStore
 from vertaiset_widgets.text import clean, clean_line, clean_text, is_blank, spreadsheet_safe
-from vertaiset_widgets.workbook import BlocksConsole, HighlightsConsole, Workbook
+from vertaiset_widgets.kinds.highlights.console import HighlightsConsole
+from vertaiset_widgets.consoles import BlocksConsole
+from vertaiset_widgets.workbook import Workbook
+from vertaiset_widgets.kinds.highlights.wall import post_highlight, read_wall
+from vertaiset_widgets.kinds.agreement_board.board import read_board, write_board
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -133,22 +137,22 @@ def _page(store, content, code, token, lang="fi"):
 def test_invisible_highlight_is_refused_with_a_message(store, content, room, lang):
     """A highlight of zero-width characters only is refused, the phone saying why in its language."""
     session, _ = room
-    panel = _page(store, content, session.code, "phone-aaaaaaaa", lang).panels[HIGHLIGHTS]
+    panel = _page(store, content, session.code, "phone-aaaaaaaa", lang).kind_panels[HIGHLIGHTS]
     browser_sends(panel.post_form, {"type": "submit", "value": {"text": INVISIBLE + " \u0301"}})
     assert panel.post_form.status_kind == "error"
     assert panel.post_form.status == content.strings["highlight_invisible"][lang]
-    assert store.highlights(session.id, HIGHLIGHTS) == []
+    assert read_wall(store, session.id, HIGHLIGHTS) == []
 
 
 def test_highlight_cannot_be_edited_into_invisible(store, content, room):
     """Editing one's highlight into zero-width characters only is refused too; the text stays."""
     session, _ = room
-    panel = _page(store, content, session.code, "phone-aaaaaaaa").panels[HIGHLIGHTS]
+    panel = _page(store, content, session.code, "phone-aaaaaaaa").kind_panels[HIGHLIGHTS]
     browser_sends(panel.post_form, {"type": "submit", "value": {"text": "Yhteinen kalenteri"}})
     (mine,) = panel.mine.items
     browser_sends(panel.mine, {"type": "edit", "item": mine["id"], "text": INVISIBLE})
     assert panel.mine.status == panel.tr("highlight_invisible")
-    assert store.highlights(session.id, HIGHLIGHTS)[0].text == "Yhteinen kalenteri"
+    assert read_wall(store, session.id, HIGHLIGHTS)[0].text == "Yhteinen kalenteri"
 
 
 def test_invisible_actor_name_is_refused_with_a_message(store, content, room):
@@ -166,10 +170,10 @@ def test_control_characters_never_reach_the_store(store, content, room):
     session, _ = room
     page = _page(store, content, session.code, "phone-aaaaaaaa")
     browser_sends(page.profile_form, {"type": "submit", "value": {"nickname": "An\x01na\ufffe", "group": "Ry\x1b\u0308m"}})
-    browser_sends(page.panels[HIGHLIGHTS].post_form, {"type": "submit", "value": {"text": "Luotta\x08mus\x0bkasvaa"}})
+    browser_sends(page.kind_panels[HIGHLIGHTS].post_form, {"type": "submit", "value": {"text": "Luotta\x08mus\x0bkasvaa"}})
     (person,) = store.participants(session.id)
     assert (person.nickname, person.group_name) == ("Anna", "Rÿm")
-    assert store.highlights(session.id, HIGHLIGHTS)[0].text == "Luottamus kasvaa"
+    assert read_wall(store, session.id, HIGHLIGHTS)[0].text == "Luottamus kasvaa"
 
 
 def test_session_title_and_network_name_are_cleaned(store):
@@ -218,7 +222,7 @@ def _send_everything(page, console_board, console_map, a: str, b: str) -> list:
     """Send ``a`` (names) and ``b`` (longer texts) through every form of the page and the facilitator's tools."""
     browser_sends(page.profile_form, {"type": "submit", "value": {"nickname": a, "group": a}})
     forms = [page.profile_form]
-    highlights = page.panels[HIGHLIGHTS]
+    highlights = page.kind_panels[HIGHLIGHTS]
     browser_sends(highlights.post_form, {"type": "submit", "value": {"text": b, "tag": a}})
     forms.append(highlights.post_form)
     if highlights.mine.items:
@@ -264,7 +268,7 @@ def _check_stored(store, session) -> None:
     for answer in store.answers(session.id, latest=False):
         assert clean(answer.item) == answer.item and clean(answer.layer) == answer.layer, answer
         assert answer.value_text is None or (clean(answer.value_text) == answer.value_text and not is_blank(answer.value_text)), answer
-    for entry in store.board(session.id, "toimintatavat").values():
+    for entry in read_board(store, session.id, "toimintatavat").values():
         for value in entry.values():
             assert value is None or clean(value) == value
 
@@ -456,10 +460,10 @@ def dirty(store, content):
         store.submit(person, "kuulumiset", [AnswerInput("nimi", "", value_text=f"Nimi{n}"),
                                             AnswerInput("organisaatio", "", value_text=f"Org{n}")], submission_id="c")
         add_actor(store, person, content.activity(MAP), {"name": f"Actor{n}"}, submission_id="m")
-        store.post_highlight(person, HIGHLIGHTS, f"Highlight{n} verkosto", submission_id="h")
+        post_highlight(store, person, HIGHLIGHTS, f"Highlight{n} verkosto", submission_id="h")
         store.submit(person, "arviointi_360", [AnswerInput(i, "nyt", 3.0 + n) for i in ("johtaminen", "tuloksellisuus", "sisainen_yhteistyo")],
                      submission_id="r")
-    store.set_board_entry(session.id, "toimintatavat", "k01", {"answer": "Board"})
+    write_board(store, session.id, "toimintatavat", "k01", {"answer": "Board"})
     with store.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE participants SET nickname = ?, group_name = ?", (_DIRTY["nickname"], _DIRTY["group"]))
         for old, new in (("Org0", _DIRTY["org"]), ("Actor0", _DIRTY["actor"]), ("Highlight0 verkosto", _DIRTY["highlight"])):

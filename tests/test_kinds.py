@@ -1,4 +1,4 @@
-"""The phase 1 and 2 activity kinds at the widget level: a participant's page driven through
+"""The kinds of the phase 1 and 2 workbooks at the widget level: a participant's page driven through
 ipywidgets' comm path (as a browser would), the facilitator's console and the report's blocks,
 all on a real SQLite store."""
 from __future__ import annotations
@@ -17,7 +17,9 @@ from vertaiset_widgets.i18n import Translator
 from vertaiset_widgets.kinds.network_map.network import add_actor, add_tie, load_network, to_graphml, to_kumu
 from vertaiset_widgets.participant import ParticipantPage
 from vertaiset_widgets.results import results_for
-from vertaiset_widgets.workbook import BlocksConsole, Workbook
+from vertaiset_widgets.consoles import BlocksConsole
+from vertaiset_widgets.workbook import Workbook
+from vertaiset_widgets.kinds.agreement_board.board import read_board, write_board
 
 
 @pytest.fixture
@@ -145,8 +147,7 @@ def test_knowing_trust_commitment_heatmap(store, content, room):
     session, key = room
     _open(store, session, "tunteminen_luottamus_sitoutuminen")
     page = _page(store, content, session.code, "token-aaaa")
-    page.refresh()
-    form = next(c for c in page._activities.children if type(c).__name__ == "RatingForm")
+    form = _form(page, "tunteminen_luottamus_sitoutuminen")
     assert [i["group"] for i in form.items].count("Luottamus") == 4 and form.points == [1, 2, 3, 4, 5]
     browser_sends(form, {"type": "submit", "value": {"|luottamus_haavoittuvuus": 2, "|luottamus_johdonmukaisuus": 4, "|tunteminen_nimi": 5}})
     console = _console(store, content, session, key, "tunteminen_luottamus_sitoutuminen")
@@ -209,7 +210,7 @@ def test_agreement_board_live(store, content, room):
     browser_sends(form, {"type": "submit", "value": {"answer": "Kerran kuussa <script>x</script>", "status": "sovittu", "owner": "Koordinaattori", "mode": "ohjatusti"}})
     assert form.status_kind == "ok"
     browser_sends(console.tools.board_forms["k06"], {"type": "submit", "value": {"answer": "Kesken", "status": "hyväksytty"}})
-    board = store.board(session.id, "toimintatavat")
+    board = read_board(store, session.id, "toimintatavat")
     assert board["k03"] == {"answer": "Kerran kuussa <script>x</script>", "status": "sovittu", "owner": "Koordinaattori", "mode": "ohjatusti"}
     assert "status" not in board["k06"]
     assert "Sovittu 1 / 15" in console._counts.value
@@ -217,7 +218,7 @@ def test_agreement_board_live(store, content, room):
     text = _panel(page, "toimintatavat")._results.value
     assert "Sovittu 1 / 15" in text and "&lt;script&gt;" in text and "<script>" not in text
     # saving the same values again stores nothing new (append-only, no noise)
-    assert store.set_board_entry(session.id, "toimintatavat", "k03", {"status": "sovittu"}) == 0
+    assert write_board(store, session.id, "toimintatavat", "k03", {"status": "sovittu"}) == 0
     browser_sends(console.tools.board_forms["k03"], {"type": "submit", "value": {"status": "osittain"}})
     page.refresh()
     assert "Sovittu 0 / 15" in page.kind_panels["toimintatavat"]._results.value

@@ -177,12 +177,12 @@ def test_participant_page_never_loads_pandas_or_altair(demo_db, tmp_path):
 import sys
 page = _
 page.join_as("light-browser-token-0001")
-form = [c for c in page._activities.children if type(c).__name__ == "RatingForm"][0]
-form.submit({"nyt|johtaminen": 3})
-page.panels["unelmaverkosto"].post_form.submit({"text": "Kevyt nosto"})
 kinds = page.kind_panels
 def kind_form(a):
     return kinds[a].forms[kinds[a].state.round]
+form = kind_form("arviointi_360")
+form.submit({"nyt|johtaminen": 3})
+page.kind_panels["unelmaverkosto"].post_form.submit({"text": "Kevyt nosto"})
 kind_form("hierarkia_markkina_verkosto").submit({"nyt|hierarkia": 40, "nyt|markkina": 20, "nyt|verkosto": 40})
 kind_form("verkostotyyppi").submit({"nyt|kaoottinen": 1})
 kind_form("rinnakkain_yhdessa").submit({"nyt|position": 3})
@@ -198,7 +198,7 @@ from vertaiset_widgets.store import SessionStore
 SessionStore({url!r}).set_activity_state({session.id}, "arviointi_360", is_open=False, is_revealed=True)
 SessionStore({url!r}).set_activity_state({session.id}, "unelmaverkosto", is_revealed=True)
 page.refresh()
-assert [i["text"] for i in page.panels["unelmaverkosto"].wall.items] == ["Kevyt nosto"]
+assert [i["text"] for i in page.kind_panels["unelmaverkosto"].wall.items] == ["Kevyt nosto"]
 import json
 print(json.dumps({{"status": form.status_kind, "loaded": sorted(m for m in ("pandas", "altair", "vl_convert", "numpy") if m in sys.modules)}}))
 """

@@ -27,6 +27,8 @@ from vertaiset_widgets.privacy import (
     purge_session,
 )
 from vertaiset_widgets.store import AnswerInput, SessionStore
+from vertaiset_widgets.kinds.highlights.wall import edit_highlight, post_highlight, read_wall, vote
+from vertaiset_widgets.kinds.agreement_board.board import write_board
 
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "Qx7ZV"
@@ -67,10 +69,10 @@ def _workshop(store, content):
     _open(store, session, WALL, "kuulumiset", "tavoitekanvaasi", "verkostokartta", "arviointi_360", revealed=True)
     x = store.join(session.id, TOKEN_X, nickname=MARKERS["nickname"], group=MARKERS["group"])
     y = store.join(session.id, TOKEN_Y, nickname="Toinen", group="Ryhmä B")
-    item = store.post_highlight(x, WALL, MARKERS["highlight"], submission_id="x-post")
-    store.edit_highlight(x, WALL, item, MARKERS["edited"], submission_id="x-edit")
-    theirs = store.post_highlight(y, WALL, "Yhteistyö sujuu hyvin", submission_id="y-post")
-    store.vote(x, WALL, theirs, submission_id="x-vote")
+    item = post_highlight(store, x, WALL, MARKERS["highlight"], submission_id="x-post")
+    edit_highlight(store, x, WALL, item, MARKERS["edited"], submission_id="x-edit")
+    theirs = post_highlight(store, y, WALL, "Yhteistyö sujuu hyvin", submission_id="y-post")
+    vote(store, x, WALL, theirs, submission_id="x-vote")
     store.submit(x, "kuulumiset", [
         AnswerInput("nimi", "", value_text=MARKERS["name"]),
         AnswerInput("organisaatio", "", value_text=MARKERS["organisation"]),
@@ -113,18 +115,27 @@ def _exports(store, code: str, folder: Path) -> dict[str, bytes]:
     return out
 
 
-def _pg_data_files(store) -> bytes:
-    """The bytes of every file of the current PostgreSQL database, after a checkpoint (needs a local superuser)."""
+def _pg_files_holding(store, needle: str) -> list[str]:
+    """The relations of the current PostgreSQL database whose files hold ``needle``, after a
+    checkpoint (needs a local superuser); a file no relation owns any more is named by its number."""
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("CHECKPOINT")
         data, oid = conn.exec_driver_sql(
             "SELECT current_setting('data_directory'), oid FROM pg_database WHERE datname = current_database()"
         ).one()
-    folder = Path(data) / "base" / str(oid)
-    try:
-        return b"".join(p.read_bytes() for p in folder.iterdir() if p.is_file())
-    except OSError as exc:
-        pytest.skip(f"the PostgreSQL data files cannot be read here ({exc})")
+        folder = Path(data) / "base" / str(oid)
+        try:
+            found = [p.name for p in folder.iterdir() if p.is_file() and needle.encode() in p.read_bytes()]
+        except OSError as exc:
+            pytest.skip(f"the PostgreSQL data files cannot be read here ({exc})")
+        names = []
+        for name in found:
+            node = int(name.split("_")[0].split(".")[0])
+            rel = conn.exec_driver_sql(
+                "SELECT relname FROM pg_class WHERE pg_relation_filenode(oid) = %(node)s", {"node": node}
+            ).scalar()
+            names.append(f"{rel or 'file ' + str(node)} ({name})")
+    return names
 
 
 # ---------------------------------------------------------------------- forgetting
@@ -151,10 +162,10 @@ def test_forget_leaves_nothing_in_the_sqlite_file(sqlite_url, content):
 def test_forget_leaves_nothing_in_the_postgres_files(content):
     """After forget no file of the PostgreSQL database holds their words, not even the planner's statistics."""
     store, session, x = _pg_workshop(content)
-    assert MARK.encode() in _pg_data_files(store)
+    assert _pg_files_holding(store, MARK)
     done = forget_participant(store, session.code, str(x.id), content=content)
     assert done.compacted
-    assert MARK.encode() not in _pg_data_files(store)
+    assert _pg_files_holding(store, MARK) == []
 
 
 def _pg_workshop(content):
@@ -174,13 +185,18 @@ def _pg_workshop(content):
     return store, session, x
 
 
-def _reader_holding_a_snapshot(store, seconds: float):
-    """Another connection that took its snapshot before the erasure and keeps it for ``seconds``."""
+def _reader_holding_a_snapshot(store, seconds: float, *, writes: bool = False):
+    """Another connection that began before the erasure and stays open for ``seconds``: it holds
+    a snapshot, or (``writes``) has written a row of its own and not committed it."""
     import threading
 
     conn = store.engine.connect()
-    conn.exec_driver_sql("BEGIN ISOLATION LEVEL REPEATABLE READ")
-    conn.exec_driver_sql("SELECT count(*) FROM sessions").scalar()  # no lock on the tables it rewrites
+    if writes:
+        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("INSERT INTO attempts (scope, subject, created_at) VALUES ('x', 'y', now())")
+    else:
+        conn.exec_driver_sql("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        conn.exec_driver_sql("SELECT count(*) FROM sessions").scalar()  # no lock on the tables it rewrites
 
     def finish():
         conn.rollback()
@@ -192,13 +208,16 @@ def _reader_holding_a_snapshot(store, seconds: float):
 
 
 @pytest.mark.postgres
-def test_forget_waits_for_a_reader_that_began_before_it(content):
-    """A transaction that still sees the old rows does not keep their words in the rewritten files."""
+@pytest.mark.parametrize("writes", [False, True], ids=["reading", "writing"])
+def test_forget_waits_for_a_transaction_that_began_before_it(content, writes):
+    """A transaction that still sees the old rows (reading, or having written and not ended) does
+    not keep their words in the rewritten files."""
     store, session, x = _pg_workshop(content)
-    reader = _reader_holding_a_snapshot(store, 1.5)
+    reader = _reader_holding_a_snapshot(store, 1.5, writes=writes)
     done = forget_participant(store, session.code, str(x.id), content=content)
     reader.join()
-    assert done.compacted and MARK.encode() not in _pg_data_files(store)
+    assert done.compacted
+    assert _pg_files_holding(store, MARK) == []
 
 
 @pytest.mark.postgres
@@ -225,11 +244,11 @@ def test_forget_keeps_the_counts(store, content):
     """Forgetting keeps the participant count, every answer row, the highlight count and the numeric answers."""
     session, x, _y = _workshop(store, content)
     rows = store.count_rows(session.id)
-    walls = len(store.highlights(session.id, WALL))
+    walls = len(read_wall(store, session.id, WALL))
     forget_participant(store, session.code, str(x.id), content=content)
     people = store.participants(session.id)
     ratings = sorted(a.value_num for a in store.answers(session.id, "arviointi_360"))
-    assert (len(people), store.count_rows(session.id), len(store.highlights(session.id, WALL)), ratings) == (
+    assert (len(people), store.count_rows(session.id), len(read_wall(store, session.id, WALL)), ratings) == (
         2, rows, walls, [2.0, 4.0])
 
 
@@ -245,7 +264,7 @@ def test_forgotten_highlight_counts_as_withdrawn_and_its_votes_stay(store, conte
     """Their highlight leaves the wall as withdrawn, and the +1 they gave still counts."""
     session, x, y = _workshop(store, content)
     forget_participant(store, session.code, str(x.id), content=content)
-    walls = {h.participant_id: h for h in store.highlights(session.id, WALL)}
+    walls = {h.participant_id: h for h in read_wall(store, session.id, WALL)}
     assert walls[x.id].withdrawn and not walls[y.id].withdrawn and walls[y.id].voters == {x.id}
 
 
@@ -300,8 +319,8 @@ def test_session_purge_deletes_every_row_of_the_session(store, content):
     """After purge no table has a row of the session, and the other session is whole."""
     session, _x, _y = _workshop(store, content)
     store.set_agenda(session.id, [("01_tilannekuva.ipynb", "kuulumiset", "9.00")])
-    store.moderate(session.id, WALL, store.highlights(session.id, WALL)[0].item, "pin")
-    store.set_board_entry(session.id, "toimintatavat", "q1", {"answer": f"{MARK}sopimus"})
+    store.moderate(session.id, WALL, read_wall(store, session.id, WALL)[0].item, "pin")
+    write_board(store, session.id, "toimintatavat", "q1", {"answer": f"{MARK}sopimus"})
     other, _ = store.create_session("Toinen paja", network="Muu verkosto")
     store.join(other.id, TOKEN_X, nickname="Pysyvä")
     purge_session(store, session.code)
@@ -359,9 +378,9 @@ def test_withdrawal_erases_the_text_and_its_edits(store):
     session, _ = store.create_session("Nostopaja")
     _open(store, session, WALL)
     x = store.join(session.id, TOKEN_X)
-    item = store.post_highlight(x, WALL, MARKERS["highlight"], submission_id="p")
-    store.edit_highlight(x, WALL, item, MARKERS["edited"], submission_id="e")
-    store.edit_highlight(x, WALL, item, None, submission_id="w")
+    item = post_highlight(store, x, WALL, MARKERS["highlight"], submission_id="p")
+    edit_highlight(store, x, WALL, item, MARKERS["edited"], submission_id="e")
+    edit_highlight(store, x, WALL, item, None, submission_id="w")
     assert MARK not in _every_row(store)
 
 
@@ -370,9 +389,9 @@ def test_withdrawn_highlight_still_counts_as_posted(store):
     session, _ = store.create_session("Nostopaja")
     _open(store, session, WALL)
     x = store.join(session.id, TOKEN_X)
-    item = store.post_highlight(x, WALL, MARKERS["highlight"], submission_id="p")
-    store.edit_highlight(x, WALL, item, None, submission_id="w")
-    assert [(h.item, h.withdrawn) for h in store.highlights(session.id, WALL)] == [(item, True)]
+    item = post_highlight(store, x, WALL, MARKERS["highlight"], submission_id="p")
+    edit_highlight(store, x, WALL, item, None, submission_id="w")
+    assert [(h.item, h.withdrawn) for h in read_wall(store, session.id, WALL)] == [(item, True)]
 
 
 def test_taking_back_a_map_actor_erases_its_words(store, content):

@@ -6,13 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS
+from conftest import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)"),
-]
+pytestmark = [*BROWSER_MARKS, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

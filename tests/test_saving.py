@@ -12,6 +12,7 @@ from vertaiset_widgets.config import PageParams
 from vertaiset_widgets.forms import ConnectionGuard, FieldsForm
 from vertaiset_widgets.participant import ParticipantPage, participant_page
 from vertaiset_widgets.store import SessionStore
+from vertaiset_widgets.kinds.highlights.wall import read_wall
 
 WALL = "unelmaverkosto"
 SID = "a1b2c3d4e5f6a7b8c9d0e1f2"
@@ -47,10 +48,10 @@ def _recording(widget, on_send=None) -> list[dict]:
 
 def test_ack_comes_after_the_write_and_carries_the_sid(store, content, room):
     """The acknowledgement names the browser's submission and is sent only once the highlight is stored."""
-    panel = _page(store, content, room).panels[WALL]
+    panel = _page(store, content, room).kind_panels[WALL]
     stored_at_ack: list[list[str]] = []
     with SessionStore(store.url) as other:  # another connection: sees only what is committed
-        sent = _recording(panel.post_form, lambda msg: stored_at_ack.append([h.text for h in other.highlights(room.id, WALL)]))
+        sent = _recording(panel.post_form, lambda msg: stored_at_ack.append([h.text for h in read_wall(other, room.id, WALL)]))
         browser_sends(panel.post_form, {"type": "submit", "value": {"text": "Yhteinen tilannehuone"}, "sid": SID})
     (ack,) = sent
     assert (ack["type"], ack["sid"], ack["kind"]) == ("ack", SID, "ok")
@@ -60,17 +61,17 @@ def test_ack_comes_after_the_write_and_carries_the_sid(store, content, room):
 
 def test_the_same_sid_sent_again_is_stored_once(store, content, room):
     """A browser that resends a submission it heard nothing about (same sid) posts it once."""
-    panel = _page(store, content, room).panels[WALL]
+    panel = _page(store, content, room).kind_panels[WALL]
     sent = _recording(panel.post_form)
     for _ in range(2):
         browser_sends(panel.post_form, {"type": "submit", "value": {"text": "Kerran vain"}, "sid": SID})
     assert [m["kind"] for m in sent] == ["ok", "ok"]
-    assert [h.text for h in store.highlights(room.id, WALL)] == ["Kerran vain"]
+    assert [h.text for h in read_wall(store, room.id, WALL)] == ["Kerran vain"]
 
 
 def test_refused_input_is_acknowledged_as_an_error(store, content, room):
     """An empty highlight is answered with the reason, as an error: the browser keeps the text."""
-    panel = _page(store, content, room).panels[WALL]
+    panel = _page(store, content, room).kind_panels[WALL]
     sent = _recording(panel.post_form)
     browser_sends(panel.post_form, {"type": "submit", "value": {"text": "   "}, "sid": SID})
     (ack,) = sent

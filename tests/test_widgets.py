@@ -8,7 +8,8 @@ from conftest import browser_sends
 from vertaiset_widgets.config import PageParams
 from vertaiset_widgets.forms import RatingForm
 from vertaiset_widgets.participant import ParticipantPage
-from vertaiset_widgets.workbook import ActivityConsole, Workbook
+from vertaiset_widgets.consoles import ActivityConsole
+from vertaiset_widgets.workbook import Workbook
 
 ACT = "arviointi_360"
 
@@ -23,8 +24,17 @@ def _page(store, content, code, lang="fi"):
     return ParticipantPage(PageParams(session=code, lang=lang), content=content, store=store)
 
 
+def _shown(page):
+    """Every widget the page shows for its activities, the panels' contents included."""
+    stack = list(page._activities.children)
+    while stack:
+        widget = stack.pop(0)
+        yield widget
+        stack[:0] = getattr(widget, "children", ())
+
+
 def _forms(page):
-    return [c for c in page._activities.children if isinstance(c, RatingForm)]
+    return [c for c in _shown(page) if isinstance(c, RatingForm)]
 
 
 def test_participant_waits_until_an_activity_opens(store, content, room):
@@ -113,7 +123,7 @@ def test_revealed_results_show_room_means(store, content, room):
     _forms(page)[0].submit({"nyt|johtaminen": 4})
     store.set_activity_state(session.id, ACT, is_open=False, is_revealed=True)
     page.refresh()
-    html = "".join(getattr(c, "value", "") for c in page._activities.children if isinstance(c, W.HTML))
+    html = "".join(getattr(c, "value", "") for c in _shown(page) if isinstance(c, W.HTML))
     assert "<table" in html and "4.0" in html and "Vastaajia: 1" in html
 
 

@@ -10,6 +10,7 @@ from datetime import date
 
 from .config import DEMO_CODE
 from .content import Content, load_content
+from .kinds.highlights.wall import post_highlight, vote
 from .store import AnswerInput, SessionInfo, SessionStore
 
 __all__ = ["seed_demo", "DEMO_TITLE", "DEMO_NETWORK"]
@@ -100,13 +101,13 @@ def _seed_highlights(store: SessionStore, session: SessionInfo, rng: random.Rand
     authors: dict[str, int] = {}
     for n, (group, tag, text) in enumerate(_HIGHLIGHTS):
         author = by_group[_GROUPS[group]][n % 2]
-        items.append(store.post_highlight(author, "unelmaverkosto", text, tag=tag, submission_id=f"demo-h{n}", per_minute=60))
+        items.append(post_highlight(store, author, "unelmaverkosto", text, tag=tag, submission_id=f"demo-h{n}", per_minute=60))
         authors[items[-1]] = author.id
     store.set_activity_state(session.id, "unelmaverkosto", is_revealed=True)  # +1s count only on a revealed wall
     for voter in people:
         for item in rng.sample(items[:-1], 3):
             if voter.id != authors[item]:  # one's own highlight: no vote
-                store.vote(voter, "unelmaverkosto", item, submission_id=f"demo-v{voter.id}-{item}")
+                vote(store, voter, "unelmaverkosto", item, submission_id=f"demo-v{voter.id}-{item}")
     store.moderate(session.id, "unelmaverkosto", items[-1], "merge", items[1])
     store.moderate(session.id, "unelmaverkosto", items[1], "pin")
     store.set_activity_state(session.id, "unelmaverkosto", is_open=False, is_revealed=True)

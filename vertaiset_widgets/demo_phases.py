@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 from .content import Content
+from .kinds.highlights.wall import post_highlight, vote
 from .kinds.agreement_board.board import save as save_board
 from .kinds.network_map.network import add_actor, add_tie, load_network
 from .store import AnswerInput, Participant, SessionInfo, SessionStore
@@ -73,7 +74,7 @@ def _highlights(store: SessionStore, people: list[Participant], activity: str, p
     authors: dict[str, int] = {}
     for n, (group, tag, text) in enumerate(posts):
         author = by_group[groups[group % len(groups)]][n % 2]
-        items.append(store.post_highlight(author, activity, text, tag=tag or None, submission_id=f"demo-{activity}-{n}", per_minute=60))
+        items.append(post_highlight(store, author, activity, text, tag=tag or None, submission_id=f"demo-{activity}-{n}", per_minute=60))
         authors[items[-1]] = author.id
     revealed = store.activity_state(people[0].session_id, activity).is_revealed
     store.set_activity_state(people[0].session_id, activity, is_revealed=True)  # +1s count only on a revealed wall
@@ -81,7 +82,7 @@ def _highlights(store: SessionStore, people: list[Participant], activity: str, p
         for item in rng.sample(items, min(votes, len(items))):
             if voter.id == authors[item]:  # one's own highlight: no vote
                 continue
-            store.vote(voter, activity, item, submission_id=f"demo-{activity}-v{voter.id}-{item}")
+            vote(store, voter, activity, item, submission_id=f"demo-{activity}-v{voter.id}-{item}")
     store.set_activity_state(people[0].session_id, activity, is_revealed=revealed)
     return items
 

@@ -1,23 +1,30 @@
-"""Chart helpers the kinds share — bars per option, the label axis and legend — and the heatmap.
+"""Chart builders several kinds share: bars per option (with the label axis and legend)
+and the spread of ratings.
 
-A kind's own charts live in its ``charts.py``. Pure like :mod:`charts`: aggregated,
-translated frames in, Altair charts out. Sizes and fonts are chosen to stay legible on a
-projector (labels at least 14 px).
+A kind's own charts live in its ``charts.py``. Pure like every builder (:mod:`chart_base`):
+aggregated, translated frames in, Altair charts out. Sizes and fonts are chosen to stay
+legible on a projector (labels at least 14 px).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
-from .charts import _palette_range, _require_columns, _title, wrap_label
+from .chart_base import (
+    _TEXT,
+    _check_items,
+    _palette_range,
+    _require_columns,
+    _series_domain,
+    _title,
+    wrap_label,
+)
 
-__all__ = ["bars_chart", "heatmap_chart"]
-
-_TEXT = "#1a1a1a"
-_MUTED = "#595959"
+__all__ = ["bars_chart", "spread_chart"]
 
 
 def _wrapped(labels: Sequence[str], width: int = 28) -> dict[str, str]:
@@ -71,34 +78,174 @@ def bars_chart(
     )
 
 
-def heatmap_chart(
+def spread_chart(
     frame: pd.DataFrame,
     *,
-    columns: Sequence[str],
-    scale_min: float,
-    scale_max: float,
+    items: Sequence[Any],
+    scale_min: float = 0,
+    scale_max: float = 5,
     title: str | None = None,
-    cell_width: int = 230,
-    cell_height: int = 118,
+    width: int = 520,
+    series_order: Sequence[Any] | None = None,
+    palette: Sequence[str] | None = None,
+    stat_titles: Mapping[str, str] | None = None,
 ) -> alt.LayerChart:
-    """A table of means coloured by value: ``column`` (heading), ``row`` (1..), ``label`` and ``mean``."""
-    _require_columns(frame, ["column", "row", "label", "mean"], "heatmap_chart")
-    data = frame.assign(
-        lines=frame["label"].map(lambda s: wrap_label(s, 24)),
-        value=frame["mean"].map(lambda v: "–" if pd.isna(v) else f"{v:.1f}"),
+    """Distribution summary per item: range, interquartile bar and mean.
+
+    For every item (one row each, in the order of `items`) a thin rule runs
+    from ``min`` to ``max``, a thicker bar from ``q1`` to ``q3`` and a white
+    tick with a coloured outline marks the ``mean``.  With several series the
+    rows are split into one lane per series (``yOffset``), coloured by series
+    with a legend.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Columns ``item``, ``series``, ``mean``, ``min``, ``max``, ``q1``,
+        ``q3`` and ``n`` (number of answers).  Rows whose item is not in
+        `items` are ignored; rows with a missing ``mean`` are not drawn.
+    items : sequence of str
+        Row labels in order, already translated.  Long labels are wrapped
+        at 30 characters.
+    scale_min, scale_max : float, default 0 and 5
+        Fixed x domain.
+    title : str, optional
+        Chart title, already translated.
+    width : int, default 520
+        Width in pixels of the plotting area (labels are outside it).
+    series_order : sequence of str, optional
+        Order of the series lanes and legend entries.
+    palette : sequence of str, optional
+        Colours per series; defaults to ``DEFAULT_PALETTE``.
+    stat_titles : mapping of str to str, optional
+        Tooltip captions (already translated) for any of ``mean``, ``min``,
+        ``q1``, ``q3``, ``max`` and ``n``; unmapped ones show the column name.
+
+    Returns
+    -------
+    altair.LayerChart
+        The chart.  Nothing is displayed.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, `items` is empty or has duplicates, or
+        ``scale_max <= scale_min``.
+    """
+    func = "spread_chart"
+    cols = ("item", "series", "mean", "min", "max", "q1", "q3", "n")
+    _require_columns(frame, cols, func)
+    items = _check_items(items, func, minimum=1)
+    if not scale_max > scale_min:
+        raise ValueError(f"{func}: scale_max must be greater than scale_min")
+
+    data = frame.loc[:, list(cols)].copy()
+    data = data[data["series"].notna()]
+    domain = _series_domain(data["series"], series_order)
+    data["item"] = data["item"].astype(str)
+    data["series"] = data["series"].astype(str)
+    for c in ("mean", "min", "max", "q1", "q3", "n"):
+        data[c] = pd.to_numeric(data[c], errors="coerce")
+    data = data[data["item"].isin(items) & data["mean"].notna()]
+    wrapped = {it: "\n".join(wrap_label(it, 30)) for it in items}
+    data["label"] = data["item"].map(wrapped)
+    data = data.reset_index(drop=True)
+
+    n_series = max(1, len(domain))
+    max_lines = max(len(w.split("\n")) for w in wrapped.values())
+    # One row per item, tall enough for its wrapped label and for one lane
+    # per series; the y scale's inner padding (25 %) separates the rows.
+    step = max(20 * max_lines + 12, 24 * n_series + 16)
+    lane = step * 0.75 / n_series
+    font = 14
+
+    label_order = [wrapped[it] for it in items]
+    y = alt.Y(
+        "label:N",
+        sort=label_order,
+        scale=alt.Scale(domain=label_order, paddingInner=0.25, paddingOuter=0.1),
+        title=None,
+        axis=alt.Axis(
+            labelExpr="split(datum.label, '\\n')",
+            labelFontSize=font,
+            labelColor=_TEXT,
+            labelLimit=320,
+            labelLineHeight=18,
+            labelPadding=8,
+            ticks=False,
+            domain=False,
+            grid=False,
+        ),
     )
-    x = alt.X("column:N", sort=list(columns), title=None, axis=alt.Axis(orient="top", labelFontSize=17, labelFontWeight=700, labelColor=_TEXT, ticks=False, domain=False, labelAngle=0))
-    y = alt.Y("row:O", title=None, axis=None)
-    cells = alt.Chart(data).mark_rect(stroke="white", strokeWidth=3).encode(
-        x=x, y=y,
-        # the darkest fill keeps dark text at 6:1 or more, so every cell's words stay readable
-        color=alt.Color("mean:Q", scale=alt.Scale(domain=[scale_min, scale_max], range=["#f4f8fb", "#6fa8d6"]), legend=alt.Legend(title=None, orient="bottom", gradientLength=300, labelFontSize=14)),
-        tooltip=[alt.Tooltip("column:N", title=" "), alt.Tooltip("label:N", title=" "), alt.Tooltip("mean:Q", format=".2f")],
+    x_scale = alt.Scale(domain=[scale_min, scale_max], nice=False, zero=False)
+    x = alt.X(
+        "min:Q",
+        scale=x_scale,
+        title=None,
+        axis=alt.Axis(
+            values=list(range(math.ceil(scale_min), math.floor(scale_max) + 1)),
+            format="d",
+            labelFontSize=font,
+            labelColor=_TEXT,
+            grid=True,
+            gridColor="#e3e3e3",
+            domainColor="#9a9a9a",
+            tickColor="#9a9a9a",
+        ),
     )
-    label = alt.Chart(data).mark_text(fontSize=14, baseline="top", dy=-(cell_height / 2) + 8, lineHeight=17).encode(
-        x=x, y=y, text="lines:N", color=alt.value(_TEXT)
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=domain, range=_palette_range(domain, palette)),
+        legend=(
+            alt.Legend(
+                orient="bottom",
+                direction="horizontal",
+                title=None,
+                labelFontSize=font,
+                labelColor=_TEXT,
+                labelLimit=0,
+                symbolType="square",
+                symbolSize=180,
+                symbolOpacity=1,
+            )
+            if len(domain) > 1
+            else None
+        ),
+        title=None,
     )
-    value = alt.Chart(data).mark_text(fontSize=24, fontWeight=700, baseline="bottom", dy=cell_height / 2 - 8).encode(
-        x=x, y=y, text="value:N", color=alt.value(_TEXT)
+    offset = (
+        {"yOffset": alt.YOffset("series:N", scale=alt.Scale(domain=domain))}
+        if len(domain) > 1
+        else {}
     )
-    return alt.layer(cells, label, value, width=alt.Step(cell_width), height=alt.Step(cell_height), **_title(title, 18)).configure_view(stroke=None)
+    captions = dict(stat_titles or {})
+    tooltip = [
+        alt.Tooltip("item:N", title=" "),
+        *([alt.Tooltip("series:N", title="  ")] if len(domain) > 1 else []),
+        *(
+            alt.Tooltip(f"{c}:Q", format=".1f", title=captions.get(c, c))
+            for c in ("mean", "min", "q1", "q3", "max")
+        ),
+        alt.Tooltip("n:Q", format="d", title=captions.get("n", "n")),
+    ]
+
+    base = alt.Chart(data).encode(y=y, color=colour, tooltip=tooltip, **offset)
+    range_rule = base.mark_rule(strokeWidth=2).encode(x=x, x2="max:Q")
+    iqr_bar = base.mark_bar(
+        height=max(8, round(lane * 0.55)), opacity=0.45, cornerRadius=2
+    ).encode(x=alt.X("q1:Q", scale=x_scale), x2="q3:Q")
+    mean_tick = base.mark_tick(
+        thickness=4, size=max(12, round(lane * 0.85)), opacity=1
+    ).encode(x=alt.X("mean:Q", scale=x_scale))
+
+    chart = alt.layer(
+        range_rule,
+        iqr_bar,
+        mean_tick,
+        width=width,
+        height=alt.Step(step, **{"for": "position"}),
+        **_title(title, 18),
+    )
+    # Vega measures the labels with vl-convert's fonts; a browser drawing the SVG with its
+    # own (often wider) sans-serif would push right-aligned labels past the left edge.
+    return chart.configure_view(stroke=None).properties(padding={"left": 56, "top": 12, "right": 12, "bottom": 12})

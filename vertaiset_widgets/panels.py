@@ -85,6 +85,11 @@ class ActivityPanel(W.VBox):
     def _after_update(self, state: ActivityState) -> list[W.Widget]:
         return []
 
+    def update_part(self, part: str) -> bool:
+        """A write changed only ``part`` of the activity (see :func:`revisions.part_key`):
+        re-read just that and return True, or False to have the whole panel redrawn."""
+        return False
+
     def participant_changed(self) -> None:
         """The participant gave a new nickname or group (the page has set :attr:`participant`)."""
 
@@ -124,6 +129,10 @@ class ActivityPanel(W.VBox):
             self.participant.session_id, self.activity.id, round=state.round,
             participant_id=self.participant.id if mine else None,
         )
+
+    def _saved_numbers(self, state: ActivityState) -> dict[str, int]:
+        """One's own numeric answers as a form takes them back: ``{"layer|item": points}``."""
+        return {f"{a.layer}|{a.item}": int(a.value_num) for a in self._answers(state, mine=True) if a.value_num is not None}
 
     def _store(self, form: Any, answers: list[AnswerInput], done_text: str) -> bool:
         """Submit; show the outcome in the form's status line. True when stored."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 import logging
 import time
-from datetime import datetime
 from typing import Any
 
 import ipywidgets as W
@@ -16,32 +15,21 @@ import ipywidgets as W
 from .attempts import AttemptGuard
 from .config import PageParams, normalize_code
 from .content import Content, load_content
-from .kinds.highlights.model import Highlights
-from .kinds.rating_matrix.model import RatingMatrix
 from .errors import VertaisetError, unavailable_message
-from .forms import BrowserToken, ConnectionGuard, Countdown, FieldsForm, RatingForm
-from .highlights import HighlightsPanel
-from .panels import ActivityPanel, panel_for, save_or_say_why
+from .forms import BrowserToken, ConnectionGuard, Countdown, FieldsForm
+from .panels import ActivityPanel, panel_for
 from .i18n import Translator
 from .live import ChangeFeed, Poller
+from . import revisions
 from .notice import notice_html
-from .store import PEOPLE_KEY, SESSION_KEY, ActivityState, AnswerInput, Participant, SessionInfo, SessionStore
+from .store import PEOPLE_KEY, SESSION_KEY, ActivityState, Participant, SessionInfo, SessionStore
 
-__all__ = ["ParticipantPage", "participant_page", "rating_means"]
+__all__ = ["ParticipantPage", "participant_page"]
 
 log = logging.getLogger("vertaiset")
 
 #: How often an open participant page tells the store it is still open (seconds).
 HEARTBEAT_SECONDS = 30
-
-
-def rating_means(answers: list[Any], activity: RatingMatrix) -> dict[tuple[str, str], tuple[float, int]]:
-    """Mean and count per (layer, item) in pure Python (no pandas on this page)."""
-    sums: dict[tuple[str, str], list[float]] = {}
-    for a in answers:
-        if a.value_num is not None:
-            sums.setdefault((a.layer, a.item), []).append(float(a.value_num))
-    return {k: (sum(v) / len(v), len(v)) for k, v in sums.items()}
 
 
 class ParticipantPage(W.VBox):
@@ -77,9 +65,6 @@ class ParticipantPage(W.VBox):
         self.session: SessionInfo | None = None
         self.participant: Participant | None = None
         self.states: dict[str, ActivityState] = {}
-        self.forms: dict[tuple[str, int], RatingForm] = {}
-        self._results: dict[str, W.HTML] = {}
-        self.panels: dict[str, HighlightsPanel] = {}
         self.kind_panels: dict[str, ActivityPanel] = {}
         self._last_seen = time.monotonic()
         self.timers: dict[str, Countdown] = {}
@@ -252,7 +237,7 @@ class ParticipantPage(W.VBox):
         self.participant = participant
         if self.profile_form is not None:
             self.profile_form.value = {"nickname": participant.nickname or "", "group": participant.group_name or ""}
-        for panel in [*self.panels.values(), *self.kind_panels.values()]:
+        for panel in self.kind_panels.values():
             panel.participant = participant
         for panel in self.kind_panels.values():
             panel.participant_changed()
@@ -273,8 +258,9 @@ class ParticipantPage(W.VBox):
         group canvases). Who joined or renamed themselves shows on no phone."""
         if self.session is None or self.participant is None or self._changes is None:
             return
-        with self._changes.changes() as changed:
-            if self._rendered and changed is not None and not changed - {PEOPLE_KEY}:
+        with self._changes.changes() as keys:
+            changed = None if keys is None else revisions.by_activity(keys)
+            if self._rendered and changed is not None and not set(changed) - {PEOPLE_KEY}:
                 return
             session = self.store.get_session(self.session.code) if changed is None or SESSION_KEY in changed else self.session
             states = self.store.activity_states(session.id)
@@ -284,7 +270,14 @@ class ParticipantPage(W.VBox):
             if everything:
                 self._render_activities()
                 return
-            redraw = moved | {a for a in changed if self._follows(a)}
+            redraw = set(moved)
+            for activity_id, parts in changed.items():
+                if activity_id in moved or not self._follows(activity_id):
+                    continue
+                panel = self.kind_panels.get(activity_id)
+                # a part alone (a wall's +1s) is re-read by its panel when it can
+                if "" in parts or panel is None or not all(panel.update_part(part) for part in parts):
+                    redraw.add(activity_id)
             if redraw:
                 self._render_activities(redraw)
 
@@ -318,9 +311,6 @@ class ParticipantPage(W.VBox):
                 drawn = self._drawn[activity.id] = self._activity_widgets(activity, state)
             children += drawn[0]
             shown += drawn[1]
-        for (activity_id, _round), form in self.forms.items():
-            state = self.states.get(activity_id)
-            form.disabled = not (state and state.is_open)
         if not shown:
             if self._waiting is None:
                 self._waiting = W.HTML(f"<p class='vt-waiting'>{html.escape(self.tr('waiting'))}</p>")
@@ -333,45 +323,21 @@ class ParticipantPage(W.VBox):
         """Draw one activity for its state: its widgets, and whether it counts as shown."""
         assert self.session is not None and self.participant is not None
         children: list[W.Widget] = []
-        if not isinstance(activity, (Highlights, RatingMatrix)):
-            panel = self.kind_panels.get(activity.id)
+        panel = self.kind_panels.get(activity.id)
+        if panel is None:
+            panel = panel_for(self.store, self.participant, activity, self.tr, on_participant=self._set_participant)
             if panel is None:
-                panel = panel_for(self.store, self.participant, activity, self.tr, on_participant=self._set_participant)
-                if panel is None:
-                    return [], False
-                panel.draft_scope = self.session.code  # unsent text is kept in the browser per session
-                self.kind_panels[activity.id] = panel
-            if not panel.update(state):
                 return [], False
-            if not (state.is_open or state.is_revealed):
-                return [panel], False
-            timer = self._timer_for(activity.id, state)
-            if timer is not None:
-                children.append(timer)
-            return [*children, panel], True
+            panel.draft_scope = self.session.code  # unsent text is kept in the browser per session
+            self.kind_panels[activity.id] = panel
+        if not panel.update(state):
+            return [], False
         if not (state.is_open or state.is_revealed):
-            # just closed: the participant still sees what they answered, without the button working
-            form = self.forms.get((activity.id, state.round))
-            if form is None:
-                return [], False
-            form.disabled = True
-            form.show_status(self.tr("activity_closed"), "")
-            return [form], False
+            return [panel], False
         timer = self._timer_for(activity.id, state)
         if timer is not None:
             children.append(timer)
-        if isinstance(activity, Highlights):
-            panel = self.panels.get(activity.id)
-            if panel is None:
-                panel = self.panels[activity.id] = HighlightsPanel(
-                    self.store, self.participant, activity, self.tr, draft_scope=self.session.code)
-            panel.update(state)
-            children.append(panel)
-        elif state.is_open:
-            children.append(self._form_for(activity, state))
-        else:
-            children.append(self._results_for(activity, state))
-        return children, True
+        return [*children, panel], True
 
     def _timer_for(self, activity_id: str, state: ActivityState) -> Countdown | None:
         seconds = state.seconds_left()
@@ -387,98 +353,6 @@ class ParticipantPage(W.VBox):
             countdown.set_seconds(seconds)
             self._timer_ends[activity_id] = state.timer_ends_at
         return countdown
-
-    def _form_for(self, activity: RatingMatrix, state: ActivityState) -> RatingForm:
-        key = (activity.id, state.round)
-        form = self.forms.get(key)
-        if form is None:
-            tr = self.tr
-            anchors = ", ".join(f"{p} = {tr.text(activity.scale.anchors[p])}" for p in sorted(activity.scale.anchors))
-            form = RatingForm(
-                items=[
-                    {"id": i.id, "label": tr.label(i), "hint": tr.text(i.hint) if i.hint else "",
-                     "group": tr.label(column) if column else ""}
-                    for column, items in activity.column_items()
-                    for i in items
-                ],
-                layers=[
-                    {"id": layer.id, "label": tr.label(layer)}
-                    for layer in activity.layers
-                ],
-                points=activity.scale.points,
-                texts={
-                    "title": tr.text(activity.title),
-                    "prompt": tr.text(activity.prompt),
-                    "scale": tr("scale_hint", min=activity.scale.min, max=activity.scale.max, anchors=anchors),
-                    "submit": tr("submit"),
-                },
-            )
-            form.add_class("vt-card")
-            form.on_submit(lambda f, value, a=activity: self._handle_rating_submit(a, f, value))
-            self.forms[key] = form
-            form.value = self._saved_values(activity, state)
-            if form.value:
-                form.show_status(self.tr("answers_restored"), "ok")
-        form.disabled = False
-        return form
-
-    def _saved_values(self, activity: RatingMatrix, state: ActivityState) -> dict[str, int]:
-        assert self.session is not None and self.participant is not None
-        answers = self.store.answers(
-            self.session.id, activity.id, participant_id=self.participant.id, round=state.round
-        )
-        return {f"{a.layer}|{a.item}": int(a.value_num) for a in answers if a.value_num is not None}
-
-    def _handle_rating_submit(self, activity: RatingMatrix, form: RatingForm, value: dict) -> None:
-        assert self.participant is not None
-        if not value:
-            form.show_status(self.tr("nothing_chosen"), "error")
-            return
-        answers = []
-        for key, point in sorted(value.items()):
-            layer, _, item = key.partition("|")
-            answers.append(AnswerInput(item=item, layer=layer, value_num=float(point)))
-        participant = self.participant
-        if not save_or_say_why(
-            form, self.tr, lambda: self.store.submit(participant, activity.id, answers, submission_id=form.submission_id)
-        ):
-            return
-        done = len(answers)
-        total = len(activity.items) * len(activity.layer_ids)
-        form.show_status(
-            self.tr("answers_saved", time=datetime.now().strftime("%H.%M"), done=done, total=total), "ok"
-        )
-
-    def _results_for(self, activity: RatingMatrix, state: ActivityState) -> W.HTML:
-        assert self.session is not None
-        tr = self.tr
-        answers = self.store.answers(self.session.id, activity.id, round=state.round)
-        means = rating_means(answers, activity)
-        respondents = len({a.participant_id for a in answers})
-        layers = activity.layers
-        head = "".join(f"<th scope='col'>{html.escape(tr.label(layer))}</th>" for layer in layers) or (
-            f"<th scope='col'>{html.escape(tr('mean'))}</th>"
-        )
-        rows = []
-        for item in activity.items:
-            cells = []
-            for layer_id in activity.layer_ids:
-                mean = means.get((layer_id, item.id))
-                cells.append(f"<td>{mean[0]:.1f}</td>" if mean else "<td>–</td>")
-            rows.append(f"<tr><th scope='row'>{html.escape(tr.label(item))}</th>{''.join(cells)}</tr>")
-        body = (
-            f"<h3>{html.escape(tr.text(activity.title))}</h3>"
-            f"<p>{html.escape(tr('results_revealed', n=respondents))}</p>"
-            f"<table class='vt-table'><caption>{html.escape(tr('room_means'))}</caption>"
-            f"<thead><tr><th scope='col'>{html.escape(tr('dimension'))}</th>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
-        )
-        out = self._results.get(activity.id)
-        if out is None:
-            out = self._results[activity.id] = W.HTML()
-            out.add_class("vt-card")
-        out.value = body
-        return out
 
     # ------------------------------------------------------------------ messages
     def _show_message(self, text: str, kind: str = "") -> None:

@@ -144,14 +144,12 @@ def resolve_participant(store: SessionStore, session: SessionInfo, who: str) -> 
 
 
 def _group_layer_activities(content: Content | None) -> tuple[set[str], set[str]]:
-    """(per-group canvases, every known activity): in a group canvas the layer is a group's name."""
+    """(activities whose layers are names people gave, e.g. a group's canvas; every known activity)."""
     if content is None:
         from .content import load_content
 
         content = load_content()
-    from .kinds.canvas.model import Canvas
-
-    per_group = {a.id for a in content.activities.values() if isinstance(a, Canvas) and a.per == "group"}
+    per_group = {a.id for a in content.activities.values() if a.layers_are_names}
     return per_group, set(content.activities)
 
 
@@ -306,15 +304,21 @@ def _older_snapshots_gone(conn, timeout: float) -> bool:
     """Wait until no other backend of this database still sees the rows as they were before now.
 
     ``VACUUM FULL`` copies a dead row when some open transaction (a long report query, an
-    autovacuum ``ANALYZE`` of another table) might still read it, so the erased text would
-    survive the rewrite. False when such a transaction is still open after ``timeout`` seconds.
+    autovacuum ``ANALYZE`` of another table, a transaction that wrote and has not ended) might
+    still read it, so the erased text would survive the rewrite. False when such a transaction
+    is still open after ``timeout`` seconds.
     """
     import time
 
     mark = conn.exec_driver_sql("SELECT txid_current()::text::xid").scalar()
+    # a transaction holds old rows by the snapshot it reads with (xmin) or by its own writes (xid);
+    # a prepared transaction too, with no backend at all
     older = (
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-        "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL AND age(backend_xmin) >= age(%(mark)s::xid)"
+        "SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND ((backend_xmin IS NOT NULL AND age(backend_xmin) >= age(%(mark)s::xid)) "
+        "OR (backend_xid IS NOT NULL AND age(backend_xid) >= age(%(mark)s::xid)))) "
+        "+ (SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database() "
+        "AND age(transaction) >= age(%(mark)s::xid))"
     )
     end = time.monotonic() + timeout
     while conn.exec_driver_sql(older, {"mark": str(mark)}).scalar():

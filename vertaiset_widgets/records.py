@@ -82,6 +82,11 @@ class ActivityBase(Record):
     prompt: Text
     phase: int | None = None
 
+    @property
+    def layers_are_names(self) -> bool:
+        """True when an answer's layer is a name people gave (a group's), so erasure blanks it too."""
+        return False
+
 
 class Layered(ActivityBase):
     """An activity answered in time layers (e.g. *nyt* / *toivottu*), or in one unnamed layer."""

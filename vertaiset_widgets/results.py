@@ -14,15 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-from . import aggregate, kind_charts
-from .charts import to_svg
-from .kinds.rating_matrix.model import RatingMatrix
+from . import aggregate
 from .html_blocks import Safe, esc, svg_img, table
 from .i18n import Translator
 from .store import ActivityState, SessionInfo, SessionStore
 
 __all__ = [
-    "HeatmapResults",
     "results_for",
     "svg_img",
 ]
@@ -93,72 +90,6 @@ class _Results:
 
     def _title(self) -> str:
         return self.tr.text(self.activity.title)
-
-
-# ---------------------------------------------------------------------- heatmap
-class HeatmapResults(_Results):
-    """A rating matrix with columns (knowing – trust – commitment): heatmap and column means."""
-
-    activity: RatingMatrix
-
-    @property
-    def respondents(self) -> int:
-        return aggregate.respondent_count(self.frame)
-
-    def summary(self) -> pd.DataFrame:
-        return aggregate.rating_summary(self.frame, [i.id for i in self.activity.items], self.activity.layer_ids)
-
-    def column_means(self) -> pd.DataFrame:
-        """``column, mean, n``: the mean of every rating given in the column."""
-        col_of = {i.id: i.column for i in self.activity.items}
-        f = self.frame[self.frame["value"].notna()]
-        g = f.assign(column=f["item"].map(col_of)).groupby("column")["value"]
-        out = pd.DataFrame({"mean": g.mean(), "n": g.count()}).reindex([c.id for c in self.activity.columns])
-        return out.reset_index().rename(columns={"index": "column"})
-
-    def heatmap_html(self, *, cell_width: int = 230) -> str:
-        summary = self.summary().groupby("item")["mean"].mean()
-        rows = []
-        for column, items in self.activity.column_items():
-            for row, item in enumerate(items, start=1):
-                rows.append({"column": self.tr.label(column), "row": row, "label": self.tr.label(item, short=True),
-                             "mean": summary.get(item.id)})
-        chart = kind_charts.heatmap_chart(
-            pd.DataFrame(rows), columns=[self.tr.label(c) for c in self.activity.columns],
-            scale_min=self.activity.scale.min, scale_max=self.activity.scale.max, cell_width=cell_width,
-        )
-        return svg_img(to_svg(chart), self.tr("heatmap_alt", title=self._title(), n=self.respondents))
-
-    def column_means_html(self) -> str:
-        means = self.column_means()
-        labels = {c.id: self.tr.label(c) for c in self.activity.columns}
-        cells = "".join(
-            f"<div class='vt-colmean'><span class='vt-colmean-label'>{esc(labels[r.column])}</span>"
-            f"<span class='vt-colmean-value'>{'–' if pd.isna(r.mean) else f'{r.mean:.1f}'}</span></div>"
-            for r in means.itertuples()
-        )
-        return f"<h4>{esc(self.tr('column_means'))}</h4><div class='vt-colmeans'>{cells}</div>"
-
-    def table_html(self) -> str:
-        summary = self.summary()
-        by_item = {r.item: r for r in summary.itertuples()}
-        rows = []
-        for column, items in self.activity.column_items():
-            for item in items:
-                r = by_item.get(item.id)
-                value = "–" if r is None or r.n == 0 else f"<span class='vt-mean'>{r.mean:.1f}</span> <span class='vt-muted'>({self.tr('sd')} {r.std:.1f}, n={r.n})</span>"
-                rows.append([esc(self.tr.label(item)), esc(self.tr.label(column)) if column else "", value])
-        return _table(self.tr("heatmap_caption"), [esc(self.tr("dimension")), esc(self.tr("column")), esc(self.tr("mean"))], rows)
-
-    def _blocks(self, role: str) -> list[tuple[str, str]]:
-        if role == "screen":
-            return [("heatmap", self.heatmap_html(cell_width=200)), ("columns", self.column_means_html())]
-        return [("heatmap", self.heatmap_html()), ("columns", self.column_means_html()), ("table", self.table_html())]
-
-
-def rating_results(activity: RatingMatrix) -> type[_Results] | None:
-    """A rating matrix drawn as a heatmap has blocks; the radar is drawn by its console."""
-    return HeatmapResults if activity.chart == "heatmap" else None
 
 
 def results_for(activity: Any) -> type[_Results] | None:

@@ -2,9 +2,11 @@
 
 Every write bumps the session's revision (``sessions.revision``, the one number every open
 page polls) and, in the same transaction, sets the revision of what it changed to that new
-number (``activity_revisions``): an activity's id, or :data:`SESSION_KEY` / :data:`PEOPLE_KEY`.
-A page that saw revision *r* asks :func:`changes_since` for the keys above *r* and redraws
-just those (:class:`vertaiset_widgets.live.ChangeFeed`).
+number (``activity_revisions``): an activity's id, or :data:`SESSION_KEY` / :data:`PEOPLE_KEY`,
+or a part of an activity (:func:`part_key`: ``wall#votes``, when a write changes only that and
+a page may re-read just it). A page that saw revision *r* asks :func:`changes_since` for the
+keys above *r* and redraws just those (:class:`vertaiset_widgets.live.ChangeFeed`;
+:func:`by_activity` groups them).
 
 Writers of one session take its revisions one at a time (the ``sessions`` row stays locked
 until the transaction ends; SQLite writes one transaction at a time), so the revisions commit
@@ -12,19 +14,35 @@ in order: once a page has seen *r*, every write at or below *r* is visible to it
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from . import schema as t
 
-__all__ = ["PEOPLE_KEY", "SESSION_KEY", "bump", "changes_since"]
+__all__ = ["PART", "PEOPLE_KEY", "SESSION_KEY", "bump", "by_activity", "changes_since", "part_key"]
 
 #: The change key of the session itself (open or closed, its agenda): no activity id has an "@".
 SESSION_KEY = "@session"
 #: The change key of who has joined, and of their nicknames and groups.
 PEOPLE_KEY = "@people"
+#: Between an activity's id and the part of it a write changed: no activity id has a "#".
+PART = "#"
+
+
+def part_key(activity_id: str, part: str = "") -> str:
+    """The change key of a part of an activity ("" : the whole activity)."""
+    return f"{activity_id}{PART}{part}" if part else activity_id
+
+
+def by_activity(changed: Iterable[str]) -> dict[str, set[str]]:
+    """Changed keys by activity (or session/people key): the parts that changed, "" for all of it."""
+    out: dict[str, set[str]] = {}
+    for key in changed:
+        activity, _, part = key.partition(PART)
+        out.setdefault(activity, set()).add(part)
+    return out
 
 
 def bump(conn: Connection, session_id: int, changed: Sequence[str]) -> None:

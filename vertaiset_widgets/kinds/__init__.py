@@ -77,7 +77,7 @@ class Kind:
     name: str
     model: type
     panel: str | None = None
-    console: str = "vertaiset_widgets.workbook:BlocksConsole"
+    console: str = "vertaiset_widgets.consoles:BlocksConsole"
     results: str | None = None
     report: str | None = None
     tables: str | None = None

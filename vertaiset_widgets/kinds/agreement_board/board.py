@@ -1,28 +1,78 @@
 """The agreement board's read and write model: the facilitator's entries, one question at a time.
 
-The entries live in the store's own table (they are not participants' answers, so they have
-rows of their own, append-only like everything else); the rest of the package reaches them
-only through these two functions. Light: the participant's page reads the board too.
+The entries live in a table of their own (``board_entries``: they are not participants'
+answers), append-only like everything else; the rest of the package reaches them only
+through this module. Light: the participant's page reads the board too.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from ...store import SessionStore
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ... import schema as t
+from ...errors import VertaisetInputError
+from ...store.rows import _clean_key, _clean_text, _now
 from .model import AgreementBoard
 
-__all__ = ["FIELDS", "entries", "save"]
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
-#: What the facilitator keeps per question (the store refuses any other field).
-FIELDS = SessionStore.BOARD_FIELDS
+__all__ = ["FIELDS", "entries", "read_board", "save", "write_board"]
+
+#: What the facilitator keeps per question (any other field is refused).
+FIELDS = ("answer", "status", "owner", "mode")
 
 
-def entries(store: Any, session_id: int, activity: AgreementBoard, *, round: int | None = None) -> dict[str, dict[str, str | None]]:
+def read_board(store: "SessionStore", session_id: int, activity_id: str, *,
+               round: int | None = None) -> dict[str, dict[str, str | None]]:
     """The board as it stands: question id -> {field: latest value} (questions never edited are absent)."""
-    return store.board(session_id, activity.id, round=round)
+    b = t.board_entries
+    out: dict[str, dict[str, str | None]] = {}
+    for row in store.round_log(b, (b.c.item, b.c.field, b.c.value), session_id, activity_id, round):
+        out.setdefault(row.item, {})[row.field] = row.value
+    return out
 
 
-def save(store: Any, session_id: int, activity: AgreementBoard, item: str, value: dict) -> int:
+def write_board(store: "SessionStore", session_id: int, activity_id: str, item: str, values: dict[str, str | None]) -> int:
+    """The facilitator writes one question's fields; return how many changed.
+
+    Only fields whose value differs from what the board shows are stored (append-only).
+    """
+    unknown = set(values) - set(FIELDS)
+    if unknown:
+        raise VertaisetInputError(f"unknown board fields: {', '.join(sorted(unknown))}")
+    item = _clean_key(item)
+    state = store.activity_state(session_id, activity_id)
+    current = read_board(store, session_id, activity_id, round=state.round).get(item, {})
+    changed = {k: _clean_text(v) for k, v in values.items() if _clean_text(v) != current.get(k)}
+    if not changed:
+        return 0
+
+    def run(conn: Connection) -> None:
+        now = _now()
+        conn.execute(
+            sa.insert(t.board_entries),
+            [
+                dict(session_id=session_id, activity_id=activity_id, round=state.round, item=item[:80],
+                     field=field, value=value, created_at=now)
+                for field, value in changed.items()
+            ],
+        )
+        store._bump(conn, session_id, activity_id)
+
+    store._write(run)
+    return len(changed)
+
+
+def entries(store: "SessionStore", session_id: int, activity: AgreementBoard, *,
+            round: int | None = None) -> dict[str, dict[str, str | None]]:
+    """The board of ``activity`` as it stands."""
+    return read_board(store, session_id, activity.id, round=round)
+
+
+def save(store: "SessionStore", session_id: int, activity: AgreementBoard, item: str, value: dict) -> int:
     """Store one question's fields from ``value``; return how many changed.
 
     Fields other than :data:`FIELDS` are left out, and a status or mode that the template
@@ -33,4 +83,4 @@ def save(store: Any, session_id: int, activity: AgreementBoard, item: str, value
         clean.pop("status")
     if clean.get("mode") and clean["mode"] not in {m.id for m in activity.modes}:
         clean.pop("mode")
-    return store.set_board_entry(session_id, activity.id, item, clean)
+    return write_board(store, session_id, activity.id, item, clean)

@@ -9,6 +9,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from ...console_tools import ConsoleTools
 from ...forms import FieldsForm
 from .board import FIELDS, save
 from .model import AgreementBoard
@@ -18,20 +19,13 @@ __all__ = ["BoardTools"]
 log = logging.getLogger("vertaiset")
 
 
-class BoardTools:
-    """Edit every question of the board live, from the facilitator's console.
+class BoardTools(ConsoleTools):
+    """Edit every question of the board live, from the facilitator's console."""
 
-    Parameters
-    ----------
-    console : BlocksConsole
-        The console the tools sit on: its workbook gives the store, the session and the
-        translator, and it is redrawn after a save.
-    """
+    activity: AgreementBoard
 
     def __init__(self, console: Any):
-        self.console = console
-        self.wb = console.wb
-        self.activity: AgreementBoard = console.activity
+        super().__init__(console)
         #: question id -> its form
         self.board_forms: dict[str, FieldsForm] = {}
 
@@ -75,9 +69,6 @@ class BoardTools:
             save(self.wb.store, self.wb.session.id, self.activity, item, value)
         except Exception:
             log.exception("saving the board failed")
-            if form is not None:
-                form.show_status(self.wb.tr("save_failed"), "error")
+            self._status(form, self.wb.tr("save_failed"), "error")
             return
-        if form is not None:
-            form.show_status(self.wb.tr("board_saved", time=time.strftime("%H.%M")), "ok")
-        self.console.redraw()
+        self._changed(form, self.wb.tr("board_saved", time=time.strftime("%H.%M")))

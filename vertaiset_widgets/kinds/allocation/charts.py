@@ -6,8 +6,8 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from ...charts import DEFAULT_PALETTE, _palette_range, _require_columns, _title
-from ...kind_charts import _TEXT, _legend
+from ...chart_base import DEFAULT_PALETTE, _TEXT, _palette_range, _require_columns, _title
+from ...kind_charts import _legend
 
 __all__ = ["shares_chart"]
 

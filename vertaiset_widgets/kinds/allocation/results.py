@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import aggregate
-from ...charts import spread_chart, to_svg
+from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
+from ...kind_charts import spread_chart
 from ...results import _Results, _table
 from .charts import shares_chart
 from .model import Allocation

@@ -35,3 +35,8 @@ class Canvas(ActivityBase):
     kind: Literal["canvas"]
     per: Literal["group", "participant"] = "group"
     fields: Annotated[list[CanvasField], AfterValidator(unique_ids), Field(min_length=1)]
+
+    @property
+    def layers_are_names(self) -> bool:
+        """A group's canvas keeps each group's answers under the group's name."""
+        return self.per == "group"

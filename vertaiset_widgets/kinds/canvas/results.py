@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...charts import to_svg
+from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
 from ...kind_charts import bars_chart
 from ...results import _Results, _table

@@ -5,7 +5,8 @@ from .model import Highlights
 KIND = register(Kind(
     name="highlights",
     model=Highlights,
-    panel="vertaiset_widgets.highlights:HighlightsPanel",
-    console="vertaiset_widgets.workbook:HighlightsConsole",
-    report="vertaiset_widgets.workbook:report_highlights",
+    panel=f"{__name__}.panel:HighlightsPanel",
+    console=f"{__name__}.console:HighlightsConsole",
+    report=f"{__name__}.console:report_highlights",
+    demo=f"{__name__}.demo",
 ))

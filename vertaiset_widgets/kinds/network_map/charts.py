@@ -10,8 +10,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from ...charts import _palette_range, _require_columns, _title, wrap_label
-from ...kind_charts import _TEXT
+from ...chart_base import _TEXT, _palette_range, _require_columns, _title, wrap_label
 
 __all__ = ["network_chart"]
 

@@ -5,7 +5,8 @@ Stored as answers like everything participants give (append-only): an actor is a
 with layers ``source, target, type, note``. Taking one back stores an empty name or
 source and erases its texts. The facilitator merges duplicate actors and hides mistakes with moderation
 events. Pure Python: the participant's page uses it too. GraphML and Kumu JSON exports
-live here; the map is laid out in this kind's ``results.py`` and drawn in its ``charts.py``.
+live here; the map is laid out by ``NetworkResults.layout`` (this kind's ``results.py``) and
+drawn by ``network_chart`` (its ``charts.py``).
 """
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...charts import to_svg
+from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
 from ...results import _Results, _table
 from ...store import ActivityState, SessionInfo, SessionStore

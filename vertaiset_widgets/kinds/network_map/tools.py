@@ -7,26 +7,20 @@ from typing import Any
 
 import ipywidgets as W
 
+from ...console_tools import ConsoleTools
 from ...forms import FieldsForm
 from .model import NetworkMap
 
 __all__ = ["MapTools"]
 
 
-class MapTools:
-    """Merge and hide on the facilitator's console, their choices filled from the map on every draw.
+class MapTools(ConsoleTools):
+    """Merge and hide on the facilitator's console, their choices filled from the map on every draw."""
 
-    Parameters
-    ----------
-    console : BlocksConsole
-        The console the tools sit on: its workbook gives the store, the session and the
-        translator, and it is redrawn after a change.
-    """
+    activity: NetworkMap
 
     def __init__(self, console: Any):
-        self.console = console
-        self.wb = console.wb
-        self.activity: NetworkMap = console.activity
+        super().__init__(console)
         #: ``merge`` and ``hide``
         self.map_forms: dict[str, FieldsForm] = {}
 
@@ -69,19 +63,14 @@ class MapTools:
         """Merge a duplicate actor into another: its ties move there (the facilitator's merge)."""
         tr = self.wb.tr
         if not actor or not into or actor == into:
-            if form is not None:
-                form.show_status(tr("map_merge_same"), "error")
+            self._status(form, tr("map_merge_same"), "error")
             return
         self.wb.store.moderate(self.wb.session.id, self.activity.id, actor, "merge", into)
-        if form is not None:
-            form.show_status(tr("map_merged"), "ok")
-        self.console.redraw()
+        self._changed(form, tr("map_merged"))
 
     def hide(self, item: str, form: FieldsForm | None = None) -> None:
         """Take an actor or a tie off the map (its rows stay in the store)."""
         if not item:
             return
         self.wb.store.moderate(self.wb.session.id, self.activity.id, item, "hide")
-        if form is not None:
-            form.show_status(self.wb.tr("map_hidden"), "ok")
-        self.console.redraw()
+        self._changed(form, self.wb.tr("map_hidden"))

@@ -33,7 +33,7 @@ class PositionPanel(ActivityPanel):
         return form
 
     def _saved(self, state: ActivityState) -> dict:
-        return {f"{a.layer}|{a.item}": int(a.value_num) for a in self._answers(state, mine=True) if a.value_num is not None}
+        return self._saved_numbers(state)
 
     def _submit(self, form: RatingForm, value: dict) -> None:
         if not value:

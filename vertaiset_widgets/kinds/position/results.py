@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...charts import to_svg
+from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
 from ...results import _Results, _table
 from .charts import position_chart

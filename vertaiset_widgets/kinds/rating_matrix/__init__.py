@@ -5,7 +5,9 @@ from .model import RatingMatrix
 KIND = register(Kind(
     name="rating_matrix",
     model=RatingMatrix,
-    console="vertaiset_widgets.workbook:rating_console",
-    results="vertaiset_widgets.results:rating_results",
-    report="vertaiset_widgets.workbook:report_rating",
+    panel=f"{__name__}.panel:RatingPanel",
+    console=f"{__name__}.console:rating_console",
+    results=f"{__name__}.results:rating_results",
+    report=f"{__name__}.console:report_rating",
+    demo=f"{__name__}.demo",
 ))

@@ -1,0 +1,247 @@
+"""The console of one activity, as the facilitator (controls and live results) or the room's
+screen sees it: :class:`ActivityConsole`, the base a kind's console builds on, and
+:class:`BlocksConsole`, which draws a kind's results blocks and its facilitator tools.
+"""
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as W
+
+from . import kinds
+from .forms import Countdown
+
+if TYPE_CHECKING:
+    from .workbook import Workbook
+
+__all__ = ["ActivityConsole", "BlocksConsole"]
+
+log = logging.getLogger("vertaiset")
+
+
+class ActivityConsole(W.VBox):
+    """One activity as the facilitator (controls + live results) or the room's screen sees it.
+
+    Subclasses draw the results of one activity kind (:class:`BlocksConsole` draws a kind's
+    results blocks; a kind may bring its own, e.g. the wall's ``HighlightsConsole``).
+
+    Parameters
+    ----------
+    workbook : Workbook
+        Gives the store, session, translator and role.
+    activity
+        The activity.
+    controls : bool
+        Show open / close / reveal / new round / timer controls (facilitator with a valid key).
+    """
+
+    #: timer lengths offered to the facilitator, in minutes
+    TIMER_MINUTES = (1, 3, 5, 10)
+
+    def __init__(self, workbook: "Workbook", activity: Any, *, controls: bool):
+        super().__init__()
+        self.add_class("vt-activity")
+        self.wb = workbook
+        self.activity = activity
+        self.controls = controls
+        tr = workbook.tr
+        self.state = workbook.store.activity_state(workbook.session.id, activity.id)
+        self._state_line = W.HTML()
+        self._counts = W.HTML()
+        self._notice = W.HTML()
+        self.countdown = Countdown(label=tr("timer_left"), done_label=tr("timer_done"))
+        self.buttons: dict[str, W.Button] = {}
+        parts: list[W.Widget] = [self._state_line]
+        if controls:
+            actions = [
+                ("open", lambda _b: self.set_state(is_open=True)),
+                ("close", lambda _b: self.set_state(is_open=False)),
+                ("reveal", lambda _b: self.set_state(is_revealed=True)),
+                ("hide", lambda _b: self.set_state(is_revealed=False)),
+                ("reset", lambda _b: self.set_state(new_round=True)),
+            ]
+            for name, handler in actions:
+                button = W.Button(description=tr(f"action_{name}"), tooltip=tr(f"action_{name}_help"))
+                button.on_click(handler)
+                self.buttons[name] = button
+            self.buttons["open"].add_class("vt-primary")
+            toolbar = W.HBox(list(self.buttons.values()))
+            toolbar.add_class("vt-toolbar")
+            for minutes in self.TIMER_MINUTES:
+                button = W.Button(description=tr("timer_start", minutes=minutes), tooltip=tr("timer_start_help"))
+                button.on_click(lambda _b, m=minutes: self.set_state(timer_seconds=60 * m))
+                self.buttons[f"timer_{minutes}"] = button
+            stop = W.Button(description=tr("timer_stop"))
+            stop.on_click(lambda _b: self.set_state(timer_seconds=0))
+            self.buttons["timer_stop"] = stop
+            timers = W.HBox([self.buttons[f"timer_{m}"] for m in self.TIMER_MINUTES] + [stop])
+            timers.add_class("vt-toolbar")
+            parts += [toolbar, timers]
+        parts += [self.countdown, self._counts, self._notice]
+        if workbook.role == "facilitator":
+            self.children = parts + self._results_widgets()
+        else:
+            # the room's screen: join box and counts on the left, the results on the right
+            join = W.HTML(workbook.join_html())
+            side = W.VBox([join, *parts], layout=W.Layout(flex="0 1 30%", min_width="300px"))
+            main = W.VBox(self._results_widgets(), layout=W.Layout(flex="1 1 60%", min_width="0"))
+            screen = W.Box([side, main], layout=W.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"))
+            screen.add_class("vt-results")
+            self.children = [screen]
+        self._draw_soon()
+
+    # what a kind of activity adds ---------------------------------------------------
+    def _results_widgets(self) -> list[W.Widget]:
+        raise NotImplementedError
+
+    def _load(self) -> Any:
+        raise NotImplementedError
+
+    def _counts_html(self, results: Any) -> str:
+        raise NotImplementedError
+
+    def _draw(self, results: Any) -> None:
+        raise NotImplementedError
+
+    def _clear(self) -> None:
+        raise NotImplementedError
+
+    # shared ---------------------------------------------------------------------
+    def _draw_soon(self) -> None:
+        """Draw state and counts now, the results as soon as the page is up.
+
+        On a live page the charts (a second or more of work) are drawn once the kernel has
+        finished the notebook, so the page and its controls appear first.
+        """
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.redraw()
+            return
+        self.redraw(with_charts=False)
+        # a moment later: by then Voila has run the rest of the notebook and the page is up
+        loop.call_later(1.0, self._safe_redraw)
+
+    def _safe_redraw(self) -> None:
+        try:
+            self.redraw()
+        except Exception:  # logged for the facilitator; the page keeps running
+            log.exception("drawing the results failed")
+
+    def set_state(self, **change: Any) -> None:
+        """Open/close, reveal/hide, start a new round or set the timer (facilitator only)."""
+        if not self.controls:
+            return
+        self.state = self.wb.store.set_activity_state(self.wb.session.id, self.activity.id, **change)
+        self.redraw()
+
+    def redraw(self, *, with_charts: bool = True) -> None:
+        """Re-read the store and redraw the state and counts, and the results unless told not to."""
+        tr = self.wb.tr
+        self.state = self.wb.store.activity_state(self.wb.session.id, self.activity.id)
+        results = self._load()
+        round_note = f" · {tr('round', n=self.state.round)}" if self.state.round > 1 else ""
+        self._state_line.value = (
+            f"<p class='vt-state' data-vt-activity='{self.activity.id}' data-vt-state='{self.state.name}' data-vt-round='{self.state.round}'>"
+            f"{html.escape(tr('state_' + self.state.name) + round_note)}</p>"
+        )
+        if self.buttons:
+            self.buttons["open"].disabled = self.state.is_open
+            self.buttons["close"].disabled = not self.state.is_open
+            self.buttons["reveal"].disabled = self.state.is_revealed
+            self.buttons["hide"].disabled = not self.state.is_revealed
+        seconds = self.state.seconds_left() if self.state.is_open else None
+        if seconds != self.countdown.seconds or seconds:
+            self.countdown.set_seconds(seconds)
+        self.update_counts(results)
+        if not with_charts:
+            return
+        show = self.wb.trusted or self.state.is_revealed
+        if not show:
+            self._notice.value = f"<p class='vt-muted'>{html.escape(tr('results_hidden'))}</p>"
+            self._clear()
+            return
+        self._notice.value = ""
+        self._draw(results)
+
+    def update_counts(self, results: Any = None) -> None:
+        """Redraw who has answered (from ``results``, else read now) and who is present."""
+        results = results if results is not None else self._load()
+        self._answered_html = self._counts_html(results)
+        self.update_present()
+
+    def update_present(self, present: int | None = None) -> None:
+        """Redraw who is present (pages open now) beside the answer counts last drawn; reads no results."""
+        if present is None:
+            present = self.wb.store.present_count(self.wb.session.id)
+        value = (
+            getattr(self, "_answered_html", "")
+            + f"<p class='vt-muted' data-vt-present='{present}'>{html.escape(self.wb.tr('present', n=present))}</p>"
+        )
+        if value != self._counts.value:
+            self._counts.value = value
+
+    @property
+    def respondents(self) -> int:
+        """The respondent count now shown."""
+        import re
+
+        match = re.search(r"data-vt-respondents='(\d+)'", self._counts.value)
+        return int(match.group(1)) if match else 0
+
+
+class BlocksConsole(ActivityConsole):
+    """Any kind drawn by its results' blocks, plus the kind's own tools for the facilitator
+    (``tools`` in its registration: e.g. edit a board's questions, merge a map's actors).
+
+    Attributes
+    ----------
+    tools
+        The kind's tools on a facilitator's console with the key (their ``widgets()`` sit below
+        the blocks, their ``update(results)`` runs on every draw), else None.
+    """
+
+    def _results_widgets(self) -> list[W.Widget]:
+        kind = kinds.for_activity(self.activity)
+        self._kind = kind.results_class(self.activity)
+        self._box = W.VBox()
+        self._box.add_class("vt-blocks")
+        self._block_widgets: dict[str, W.HTML] = {}
+        self._drawn: Any = None
+        tools = kind.tools_class() if self.controls else None
+        self.tools: Any = tools(self) if tools is not None else None
+        return [self._box, *(self.tools.widgets() if self.tools is not None else [])]
+
+    def _load(self) -> Any:
+        return self._kind.load(self.wb.store, self.wb.session, self.activity, self.wb.tr, self.state)
+
+    def _counts_html(self, results: Any) -> str:
+        return results.counts_html()
+
+    def _clear(self) -> None:
+        self._box.children = []
+        self._drawn = None
+
+    def _draw(self, results: Any) -> None:
+        # Other activities' answers change the session's revision too: draw only when this one changed.
+        key = results.key()
+        if key == self._drawn and self._box.children:
+            return
+        self._drawn = key
+        blocks = results.blocks(self.wb.view)
+        children = []
+        for name, body in blocks:
+            widget = self._block_widgets.get(name)
+            if widget is None:
+                widget = self._block_widgets[name] = W.HTML()
+                widget.add_class(f"vt-block-{name}")
+            if widget.value != body:
+                widget.value = body
+            children.append(widget)
+        if list(self._box.children) != children:
+            self._box.children = children
+        if self.tools is not None:
+            self.tools.update(results)

@@ -1,0 +1,498 @@
+"""The radar charts: one radar (:func:`radar_chart`) and a grid of small ones (:func:`group_radars`).
+
+Pure like every builder (:mod:`chart_base`): aggregated, translated frames in, an Altair
+chart out.
+
+Vega-Lite has no polar line mark, so the radar charts are drawn in plain
+Cartesian coordinates: axis ``i`` of ``n`` sits at angle ``2*pi*i/n``
+measured clockwise from 12 o'clock, i.e. at ``x = r*sin(angle)``,
+``y = r*cos(angle)`` where ``r = value - scale_min``.  Item 0 is therefore
+straight up (``x == 0``, ``y > 0``).  The x and y scales have fixed domains
+with equal pixels per unit: the circle is always ``size`` pixels across and
+the plotting area around it (room for the axis labels) depends only on the
+item labels and ``size``, never on the values.
+
+This module imports Altair at import time; import it only on pages that draw
+charts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from ...chart_base import (
+    LABEL_WRAP,
+    _MUTED,
+    _TEXT,
+    _check_items,
+    _palette_range,
+    _require_columns,
+    _series_domain,
+    _shape_range,
+    _title,
+    wrap_label,
+)
+
+__all__ = ["group_radars", "radar_chart"]
+
+
+_GRID = "#d0d0d0"
+_SPOKE = "#c4c4c4"
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def _radar_geometry(n: int, rmax: float, rings: Sequence[float]):
+    """Axis angles plus ring and spoke frames for an ``n``-axis radar."""
+    angles = [2 * math.pi * i / n for i in range(n)]
+    ring_rows = []
+    for r in rings:
+        for k in range(n + 1):  # n + 1: closed polygon
+            a = angles[k % n]
+            ring_rows.append(
+                {"ring": r, "order": k, "x": r * math.sin(a), "y": r * math.cos(a)}
+            )
+    spoke_rows = [
+        {
+            "axis": i,
+            "x": 0.0,
+            "y": 0.0,
+            "x2": rmax * math.sin(a),
+            "y2": rmax * math.cos(a),
+        }
+        for i, a in enumerate(angles)
+    ]
+    return angles, pd.DataFrame(ring_rows), pd.DataFrame(spoke_rows)
+
+
+def _radar_layers(
+    frame: pd.DataFrame,
+    *,
+    items: Sequence[Any],
+    series_order: Sequence[Any] | None,
+    scale_max: float,
+    scale_min: float,
+    size: int,
+    palette: Sequence[str] | None,
+    wrap: int,
+    label_font: int,
+    show_legend: bool,
+    center_legend: bool,
+    title: str | None,
+    title_font: int,
+    domain: Sequence[str] | None = None,
+) -> alt.LayerChart:
+    """The layered radar without top-level configuration (so it can be concatenated)."""
+    func = "radar_chart"
+    _require_columns(frame, ("item", "series", "value"), func)
+    items = _check_items(items, func, minimum=3)
+    if not scale_max > scale_min:
+        raise ValueError(f"{func}: scale_max must be greater than scale_min")
+    n = len(items)
+    rmax = float(scale_max - scale_min)
+
+    data = frame.loc[:, ["item", "series", "value"]].copy()
+    data = data[data["series"].notna()]
+    if domain is None:
+        domain = _series_domain(data["series"], series_order)
+    colour_scale = alt.Scale(domain=list(domain), range=_palette_range(domain, palette))
+    shape_scale = alt.Scale(domain=list(domain), range=_shape_range(domain))
+
+    # ---- the background: rings, spokes, ring values, axis labels ----------
+    first_ring = math.floor(scale_min) + 1
+    rings = [float(v - scale_min) for v in range(first_ring, math.floor(scale_max) + 1)]
+    if not rings or rings[-1] < rmax:
+        rings.append(rmax)
+    angles, ring_df, spoke_df = _radar_geometry(n, rmax, rings)
+
+    # Axis labels go just outside the outer ring, aligned away from the
+    # circle.  The plotting area is the circle (``size`` px across) plus
+    # symmetric margins wide enough for the wrapped labels, with the same
+    # pixels-per-unit on both axes, so the circle stays round and centred
+    # and the legend/title never collide with a label.  Everything here
+    # depends on `items` and `size` only, never on the values.
+    ppu = size / (2 * rmax)  # pixels per data unit
+    gap_px = max(8.0, size * 0.03)
+    line_height = round(label_font * 1.25)
+    char_px = label_font * 0.55  # average glyph width, slightly generous
+    half_w = half_h = size / 2 + 8  # room for points on the outer ring
+    label_rows = []
+    for i, (item, a) in enumerate(zip(items, angles)):
+        s, c = math.sin(a), math.cos(a)
+        lines = wrap_label(item, wrap)
+        k = len(lines)
+        align = "center" if abs(s) < 0.26 else ("left" if s > 0 else "right")
+        baseline = "bottom" if c > 0.26 else ("top" if c < -0.26 else "middle")
+        # Vega puts the *first* line at the anchor and stacks the rest
+        # downwards; lift bottom/middle blocks so they grow away from the ring.
+        lift = {"bottom": (k - 1) * line_height, "middle": (k - 1) * line_height / 2}
+        ax_px = (size / 2 + gap_px) * s
+        ay_px = (size / 2 + gap_px) * c + lift.get(baseline, 0.0)
+        w_px = max(len(line) for line in lines) * char_px
+        h_px = k * line_height
+        left = {"left": ax_px, "center": ax_px - w_px / 2, "right": ax_px - w_px}[align]
+        top = {
+            "bottom": ay_px + label_font,
+            "middle": ay_px + label_font / 2,
+            "top": ay_px,
+        }[baseline]
+        half_w = max(half_w, abs(left), abs(left + w_px))
+        half_h = max(half_h, abs(top), abs(top - h_px))
+        label_rows.append(
+            {
+                "axis": i,
+                "item": item,
+                "label": "\n".join(lines),
+                "x": ax_px / ppu,
+                "y": ay_px / ppu,
+                "align": align,
+                "baseline": baseline,
+            }
+        )
+    width_px = 2 * math.ceil(half_w + 4)
+    height_px = 2 * math.ceil(half_h + 4)
+    x_scale = alt.Scale(
+        domain=[-width_px / 2 / ppu, width_px / 2 / ppu], nice=False, zero=False
+    )
+    y_scale = alt.Scale(
+        domain=[-height_px / 2 / ppu, height_px / 2 / ppu], nice=False, zero=False
+    )
+    x_enc = alt.X("x:Q", scale=x_scale, axis=None, title=None)
+    y_enc = alt.Y("y:Q", scale=y_scale, axis=None, title=None)
+
+    ring_layer = (
+        alt.Chart(ring_df)
+        .mark_line(color=_GRID, strokeWidth=1, interpolate="linear", aria=False)
+        .encode(x=x_enc, y=y_enc, detail="ring:N", order=alt.Order("order:Q"))
+    )
+    spoke_layer = (
+        alt.Chart(spoke_df)
+        .mark_rule(color=_SPOKE, strokeWidth=1, aria=False)
+        .encode(x=x_enc, y=y_enc, x2="x2:Q", y2="y2:Q")
+    )
+
+    ring_value_font = max(12, round(label_font * 0.85))
+    ring_values = [scale_min] + [r + scale_min for r in rings]
+    value_df = pd.DataFrame(
+        {
+            "x": [0.0] * len(ring_values),
+            "y": [float(v - scale_min) for v in ring_values],
+            "text": [_fmt(v) for v in ring_values],
+        }
+    )
+    # Ring values sit just right of the first spoke, above the series lines
+    # but below the points, on a white halo (a wider white copy underneath)
+    # so a line crossing them never makes them unreadable.
+    value_base = alt.Chart(value_df).encode(x=x_enc, y=y_enc, text="text:N")
+    value_text = dict(
+        align="left", baseline="middle", dx=8, fontSize=ring_value_font, aria=False
+    )
+    value_halo = value_base.mark_text(
+        **value_text, color="white", stroke="white", strokeWidth=3, strokeJoin="round"
+    )
+    value_layer = value_base.mark_text(**value_text, color=_MUTED)
+
+    label_df = pd.DataFrame(label_rows)
+    label_layers = []
+    for (align, baseline), part in label_df.groupby(["align", "baseline"], sort=False):
+        label_layers.append(
+            alt.Chart(part.reset_index(drop=True))
+            .mark_text(
+                align=align,
+                baseline=baseline,
+                lineBreak="\n",
+                aria=False,  # plain <text>: read as its content
+                fontSize=label_font,
+                lineHeight=line_height,
+                color=_TEXT,
+            )
+            .encode(x=x_enc, y=y_enc, text="label:N")
+        )
+
+    # ---- the data: one closed polygon per series --------------------------
+    index = {item: i for i, item in enumerate(items)}
+    data["item"] = data["item"].astype(str)
+    data["series"] = data["series"].astype(str)
+    data["value"] = pd.to_numeric(data["value"], errors="coerce")
+    data = data[data["item"].isin(index) & data["value"].notna()]
+    # Duplicated (series, item) rows are averaged.
+    data = data.groupby(["series", "item"], as_index=False, sort=False)["value"].mean()
+    poly_rows = []
+    for series in domain:
+        part = data[data["series"] == series]
+        pts = sorted(
+            ((index[it], float(v)) for it, v in zip(part["item"], part["value"])),
+            key=lambda p: p[0],
+        )
+        rows = []
+        for k, (axis, value) in enumerate(pts):
+            r = min(max(value - scale_min, 0.0), rmax)
+            a = angles[axis]
+            rows.append(
+                {
+                    "series": series,
+                    "item": items[axis],
+                    "axis": axis,
+                    "value": value,
+                    "order": k,
+                    "x": r * math.sin(a),
+                    "y": r * math.cos(a),
+                    "closing": False,
+                }
+            )
+        if len(rows) >= 3:  # close the loop by repeating the first point
+            rows.append({**rows[0], "order": len(rows), "closing": True})
+        poly_rows.extend(rows)
+    poly_df = pd.DataFrame(
+        poly_rows,
+        columns=["series", "item", "axis", "value", "order", "x", "y", "closing"],
+    )
+
+    # The legend is centred under the circle: Vega-Lite can only anchor a
+    # bottom legend on the left, so it is placed explicitly, from an estimate
+    # of its width (symbol + gap + label per entry, plus column padding).
+    entry_px = [16 + 5 + len(str(name)) * char_px for name in domain]
+    legend_px = sum(entry_px) + 24 * max(0, len(entry_px) - 1)
+    placement = (
+        {
+            "orient": "none",
+            "legendX": round(max(0.0, (width_px - legend_px) / 2)),
+            "legendY": height_px + 8,
+        }
+        if center_legend
+        else {"orient": "bottom"}
+    )
+    legend = (
+        alt.Legend(
+            **placement,
+            direction="horizontal",
+            title=None,
+            labelFontSize=label_font,
+            labelColor=_TEXT,
+            symbolSize=140,
+            symbolStrokeWidth=2.5,
+            columnPadding=24,
+            labelLimit=0,
+        )
+        if show_legend
+        else None
+    )
+    colour = alt.Color("series:N", scale=colour_scale, legend=legend, title=None)
+    shape = alt.Shape("series:N", scale=shape_scale, legend=legend, title=None)
+
+    line_layer = (
+        alt.Chart(poly_df)
+        .mark_line(strokeWidth=3, interpolate="linear", strokeJoin="round", aria=False)
+        .encode(
+            x=x_enc,
+            y=y_enc,
+            color=colour,
+            detail="series:N",
+            order=alt.Order("order:Q"),
+        )
+    )
+    point_layer = (
+        alt.Chart(poly_df)
+        .transform_filter("!datum.closing")
+        .transform_calculate(
+            description="datum.series + ' – ' + datum.item + ': '"
+            " + format(datum.value, '.1f')"
+        )
+        .mark_point(filled=True, size=90, opacity=1, stroke="white", strokeWidth=1)
+        .encode(
+            x=x_enc,
+            y=y_enc,
+            color=colour,
+            shape=shape,
+            description="description:N",
+            tooltip=[
+                alt.Tooltip("series:N", title=" "),
+                alt.Tooltip("item:N", title="  "),
+                alt.Tooltip("value:Q", format=".1f", title="   "),
+            ],
+        )
+    )
+
+    return alt.layer(
+        ring_layer,
+        spoke_layer,
+        *label_layers,
+        line_layer,
+        value_halo,
+        value_layer,
+        point_layer,
+        width=width_px,
+        height=height_px,
+        **_title(title, title_font),
+    )
+
+
+def _label_font(size: int) -> int:
+    """Axis-label font size: 14 px at ``size=420``, never below 13 px."""
+    return max(13, round(size / 30))
+
+
+def radar_chart(
+    frame: pd.DataFrame,
+    *,
+    items: Sequence[Any],
+    series_order: Sequence[Any] | None = None,
+    scale_max: float = 5,
+    scale_min: float = 0,
+    title: str | None = None,
+    size: int = 420,
+    palette: Sequence[str] | None = None,
+) -> alt.LayerChart:
+    """Radar (spider) chart with one closed polygon per series.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Tidy data with columns ``item`` (axis label, already translated),
+        ``series`` (e.g. a time layer, a group or the whole room) and
+        ``value`` (float).  A missing/NaN value means "no data for that axis
+        in that series": the point is skipped, never drawn as 0.  Rows whose
+        item is not in `items` are ignored; duplicated ``(series, item)``
+        rows are averaged; values outside the scale are drawn at its edge
+        (the tooltip shows the true value).
+    items : sequence of str
+        Axis labels in drawing order (at least 3; 3..12 are laid out well).
+        Axis 0 is at 12 o'clock and the rest follow clockwise.  Labels are
+        wrapped at ``LABEL_WRAP`` characters.
+    series_order : sequence of str, optional
+        Order of the series in the colour legend and palette.  Series present
+        in `frame` but not listed are appended in order of appearance (or
+        category order for a categorical column).
+    scale_max, scale_min : float, default 5 and 0
+        Value at the outer ring and at the centre.  Grid rings are drawn at
+        every integer from ``scale_min + 1`` to ``scale_max``.
+    title : str, optional
+        Chart title, already translated.
+    size : int, default 420
+        Width and height in pixels of the square plotting area (the circle's
+        diameter).  Axis labels and the legend are drawn outside it, so the
+        whole image is larger.
+    palette : sequence of str, optional
+        Line colours, used in series order and cycled if short.  Defaults to
+        ``DEFAULT_PALETTE``.
+
+    Returns
+    -------
+    altair.LayerChart
+        The chart, with the view border removed.  Nothing is displayed.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing, fewer than 3 or duplicated items are given,
+        or ``scale_max <= scale_min``.
+    """
+    label_font = _label_font(size)
+    chart = _radar_layers(
+        frame,
+        items=items,
+        series_order=series_order,
+        scale_max=scale_max,
+        scale_min=scale_min,
+        size=size,
+        palette=palette,
+        wrap=LABEL_WRAP,
+        label_font=label_font,
+        show_legend=True,
+        center_legend=True,
+        title=title,
+        title_font=label_font + 4,
+    )
+    return chart.configure_view(stroke=None).properties(padding=12)
+
+
+def group_radars(
+    frame: pd.DataFrame,
+    *,
+    items: Sequence[Any],
+    columns: int = 3,
+    group_order: Sequence[Any] | None = None,
+    series_order: Sequence[Any] | None = None,
+    scale_max: float = 5,
+    scale_min: float = 0,
+    title: str | None = None,
+    size: int = 240,
+    palette: Sequence[str] | None = None,
+) -> alt.ConcatChart:
+    """Small multiples: one radar per group, laid out in a grid.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Tidy data with columns ``group``, ``item``, ``series`` and ``value``
+        (see :func:`radar_chart` for the last three).
+    items : sequence of str
+        Axis labels in drawing order, shared by all radars.
+    columns : int, default 3
+        Number of radars per row.
+    group_order : sequence of str, optional
+        Order of the radars.  Groups present but not listed are appended in
+        order of appearance (category order for a categorical column).
+    series_order : sequence of str, optional
+        Order of the series; colours are the same in every radar and there is
+        one shared legend.
+    scale_max, scale_min : float, default 5 and 0
+        As in :func:`radar_chart`.
+    title : str, optional
+        Title over the whole grid.
+    size : int, default 240
+        Diameter in pixels of each radar's plotting area.
+    palette : sequence of str, optional
+        As in :func:`radar_chart`.
+
+    Returns
+    -------
+    altair.ConcatChart
+        One layered radar per group, titled with the group name.
+
+    Raises
+    ------
+    ValueError
+        As :func:`radar_chart`, or if `columns` < 1.
+    """
+    _require_columns(frame, ("group", "item", "series", "value"), "group_radars")
+    if columns < 1:
+        raise ValueError("group_radars: columns must be at least 1")
+    data = frame[frame["group"].notna() & frame["series"].notna()]
+    groups = _series_domain(data["group"], group_order)
+    domain = _series_domain(data["series"], series_order)
+    label_font = _label_font(size)
+    group_key = data["group"].astype(str)
+
+    def _one(part: pd.DataFrame, name: str | None) -> alt.LayerChart:
+        return _radar_layers(
+            part,
+            items=items,
+            series_order=None,
+            scale_max=scale_max,
+            scale_min=scale_min,
+            size=size,
+            palette=palette,
+            wrap=LABEL_WRAP - 2,
+            label_font=label_font,
+            show_legend=True,
+            center_legend=False,
+            title=name,
+            title_font=label_font + 3,
+            domain=domain,
+        )
+
+    charts = [_one(data[group_key == g], g) for g in groups]
+    if not charts:  # keep the return type: one empty radar with no title
+        charts = [_one(data.iloc[0:0], None)]
+    grid = alt.concat(
+        *charts, columns=columns, spacing=28, **_title(title, label_font + 6)
+    )
+    return grid.configure_view(stroke=None).properties(padding=12)

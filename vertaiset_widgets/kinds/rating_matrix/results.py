@@ -1,0 +1,208 @@
+"""The rating matrix's results for the console, the screen and the report.
+
+Two pictures of the same answers: the 360's radar (:class:`RatingResults`, drawn by the
+kind's own console and report) and, for a matrix with columns, the heatmap with the
+column means (:class:`HeatmapResults`, drawn as blocks like most kinds).
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ... import aggregate
+from ...chart_render import to_svg
+from ...html_blocks import esc, svg_img
+from ...i18n import Translator
+from ...kind_charts import spread_chart
+from ...results import _Results, _table
+from ...store import ActivityState, SessionInfo, SessionStore
+from . import radar
+from .charts import heatmap_chart
+from .model import RatingMatrix
+
+__all__ = ["HeatmapResults", "RatingResults", "rating_results"]
+
+
+@dataclass(frozen=True)
+class RatingResults:
+    """Everything shown of one rating-matrix activity at one moment, labels translated."""
+
+    activity: RatingMatrix
+    summary: pd.DataFrame
+    groups: pd.DataFrame
+    respondents: int
+    participants: int
+    tr: Translator
+
+    @classmethod
+    def load(cls, store: SessionStore, session: SessionInfo, activity: RatingMatrix, tr: Translator,
+             state: ActivityState | None = None) -> "RatingResults":
+        """Read the answers that count and aggregate them."""
+        state = state or store.activity_state(session.id, activity.id)
+        frame = aggregate.answers_frame(store.answers(session.id, activity.id, round=state.round))
+        items = [i.id for i in activity.items]
+        layers = activity.layer_ids
+        return cls(
+            activity=activity,
+            summary=aggregate.rating_summary(frame, items, layers),
+            groups=aggregate.group_profiles(frame, items, layers),
+            respondents=aggregate.respondent_count(frame),
+            participants=len(store.participants(session.id)),
+            tr=tr,
+        )
+
+    # labels ---------------------------------------------------------------
+    @property
+    def item_labels(self) -> dict[str, str]:
+        return {i.id: self.tr.label(i, short=True) for i in self.activity.items}
+
+    @property
+    def layer_labels(self) -> dict[str, str]:
+        if not self.activity.layers:
+            return {"": self.tr("room")}
+        return {layer.id: self.tr.label(layer) for layer in self.activity.layers}
+
+    def _labelled(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(item=frame["item"].map(self.item_labels), series=frame["layer"].map(self.layer_labels))
+
+    # charts ---------------------------------------------------------------
+    def radar(self, *, size: int = 460) -> Any:
+        """The room's mean per item, one line per time layer."""
+        data = self._labelled(self.summary).rename(columns={"mean": "value"})[["item", "series", "value"]]
+        return radar.radar_chart(
+            data,
+            items=list(self.item_labels.values()),
+            series_order=list(self.layer_labels.values()),
+            scale_min=self.activity.scale.min,
+            scale_max=self.activity.scale.max,
+            size=size,
+        )
+
+    def spread(self) -> Any:
+        """Min–max, quartiles and mean per item and layer."""
+        data = self._labelled(self.summary)
+        data = data[data["n"] > 0]
+        return spread_chart(
+            data[["item", "series", "mean", "min", "max", "q1", "q3", "n"]],
+            items=list(self.item_labels.values()),
+            scale_min=self.activity.scale.min,
+            scale_max=self.activity.scale.max,
+        )
+
+    def group_radars(self) -> Any | None:
+        """One small radar per group, or None when nobody gave a group."""
+        if self.groups.empty:
+            return None
+        data = self._labelled(self.groups).rename(columns={"mean": "value"})[["group", "item", "series", "value"]]
+        return radar.group_radars(
+            data,
+            items=list(self.item_labels.values()),
+            series_order=list(self.layer_labels.values()),
+            scale_min=self.activity.scale.min,
+            scale_max=self.activity.scale.max,
+        )
+
+    def radar_alt(self) -> str:
+        """A text alternative for the radar."""
+        return self.tr("radar_alt", title=self.tr.text(self.activity.title), n=self.respondents)
+
+    # numbers --------------------------------------------------------------
+    def table_html(self) -> str:
+        """Mean (sd) and n per item and layer as an accessible HTML table."""
+        tr = self.tr
+        layers = self.layer_labels
+        head = "".join(f"<th scope='col'>{html.escape(label)}</th>" for label in layers.values())
+        rows = []
+        by_key = {(r.item, r.layer): r for r in self.summary.itertuples()}
+        for item in self.activity.items:
+            cells = []
+            for layer_id in layers:
+                r = by_key.get((item.id, layer_id))
+                if r is None or r.n == 0:
+                    cells.append("<td>–</td>")
+                else:
+                    cells.append(
+                        f"<td><span class='vt-mean'>{r.mean:.1f}</span> "
+                        f"<span class='vt-muted'>({tr('sd')} {r.std:.1f}, n={r.n})</span></td>"
+                    )
+            rows.append(f"<tr><th scope='row'>{html.escape(tr.label(item))}</th>{''.join(cells)}</tr>")
+        return (
+            f"<table class='vt-table'><caption>{html.escape(tr('table_caption'))}</caption>"
+            f"<thead><tr><th scope='col'>{html.escape(tr('dimension'))}</th>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+
+    def counts_html(self) -> str:
+        """Respondents out of participants."""
+        return (
+            f"<p class='vt-stat' data-vt-respondents='{self.respondents}'>"
+            f"{html.escape(self.tr('respondents_of', n=self.respondents, total=self.participants))}</p>"
+        )
+
+
+class HeatmapResults(_Results):
+    """A rating matrix with columns (knowing – trust – commitment): heatmap and column means."""
+
+    activity: RatingMatrix
+
+    @property
+    def respondents(self) -> int:
+        return aggregate.respondent_count(self.frame)
+
+    def summary(self) -> pd.DataFrame:
+        return aggregate.rating_summary(self.frame, [i.id for i in self.activity.items], self.activity.layer_ids)
+
+    def column_means(self) -> pd.DataFrame:
+        """``column, mean, n``: the mean of every rating given in the column."""
+        col_of = {i.id: i.column for i in self.activity.items}
+        f = self.frame[self.frame["value"].notna()]
+        g = f.assign(column=f["item"].map(col_of)).groupby("column")["value"]
+        out = pd.DataFrame({"mean": g.mean(), "n": g.count()}).reindex([c.id for c in self.activity.columns])
+        return out.reset_index().rename(columns={"index": "column"})
+
+    def heatmap_html(self, *, cell_width: int = 230) -> str:
+        summary = self.summary().groupby("item")["mean"].mean()
+        rows = []
+        for column, items in self.activity.column_items():
+            for row, item in enumerate(items, start=1):
+                rows.append({"column": self.tr.label(column), "row": row, "label": self.tr.label(item, short=True),
+                             "mean": summary.get(item.id)})
+        chart = heatmap_chart(
+            pd.DataFrame(rows), columns=[self.tr.label(c) for c in self.activity.columns],
+            scale_min=self.activity.scale.min, scale_max=self.activity.scale.max, cell_width=cell_width,
+        )
+        return svg_img(to_svg(chart), self.tr("heatmap_alt", title=self._title(), n=self.respondents))
+
+    def column_means_html(self) -> str:
+        means = self.column_means()
+        labels = {c.id: self.tr.label(c) for c in self.activity.columns}
+        cells = "".join(
+            f"<div class='vt-colmean'><span class='vt-colmean-label'>{esc(labels[r.column])}</span>"
+            f"<span class='vt-colmean-value'>{'–' if pd.isna(r.mean) else f'{r.mean:.1f}'}</span></div>"
+            for r in means.itertuples()
+        )
+        return f"<h4>{esc(self.tr('column_means'))}</h4><div class='vt-colmeans'>{cells}</div>"
+
+    def table_html(self) -> str:
+        summary = self.summary()
+        by_item = {r.item: r for r in summary.itertuples()}
+        rows = []
+        for column, items in self.activity.column_items():
+            for item in items:
+                r = by_item.get(item.id)
+                value = "–" if r is None or r.n == 0 else f"<span class='vt-mean'>{r.mean:.1f}</span> <span class='vt-muted'>({self.tr('sd')} {r.std:.1f}, n={r.n})</span>"
+                rows.append([esc(self.tr.label(item)), esc(self.tr.label(column)) if column else "", value])
+        return _table(self.tr("heatmap_caption"), [esc(self.tr("dimension")), esc(self.tr("column")), esc(self.tr("mean"))], rows)
+
+    def _blocks(self, role: str) -> list[tuple[str, str]]:
+        if role == "screen":
+            return [("heatmap", self.heatmap_html(cell_width=200)), ("columns", self.column_means_html())]
+        return [("heatmap", self.heatmap_html()), ("columns", self.column_means_html()), ("table", self.table_html())]
+
+
+def rating_results(activity: RatingMatrix) -> type[_Results] | None:
+    """A rating matrix drawn as a heatmap has blocks; the radar is drawn by its console."""
+    return HeatmapResults if activity.chart == "heatmap" else None
