@@ -95,7 +95,6 @@ from benchlib import HOST, ServeProcess, free_port  # noqa: E402
 ACTIVITY = "unelmaverkosto"
 PARTICIPANT_NB = "osallistu.ipynb"
 FACILITATOR_NB = "04_arviointi.ipynb"
-SECTION_RE = re.compile(r"^## A full room: \d+ participants\s*$")
 CULL_IDLE = 600
 CULL_INTERVAL = 60
 MIB = 1024 * 1024
@@ -1054,7 +1053,7 @@ class Room:
                         if self.code_start[0] != self.code_end[0] and self.code_start[1] == self.code_end[1] else ""))
         r["load_start"] = self.load_start
         r["load_end"] = self.load_end
-        r["serve_cmd"] = " ".join(shlex.quote(x) for x in self.server.cmd[3:])
+        r["serve_cmd"] = " ".join(shlex.quote(x) for x in self.server.cmd[3:]).replace(str(self.tmp), "TMP")
         r["kernel_errors"] = Counter(
             error_kind(text) for p in self.people if p.conn for _t, text in p.conn.stderr
         ) + Counter(error_kind(text) for _t, text in (self.fac.conn.stderr if self.fac.conn else []))
@@ -1211,7 +1210,7 @@ def write_section(args, rooms: list[Room], meta: dict) -> str:
         *meta["machine"],
         "- Load average (1, 5, 15 min): " + "; ".join(
             f"{r.label} start {', '.join(f'{x:.2f}' for x in r.result['load_start'])}, end {', '.join(f'{x:.2f}' for x in r.result['load_end'])}"
-            for r in rooms) + ". Other people's jobs (browser tests, other benchmarks) were free to run on the same 2 CPUs.",
+            for r in rooms) + ". The bench does not stop other jobs: the load average says what else the 2 CPUs had to do (a room's own kernels keep it high for a minute after a run).",
         "",
         "### Serve settings",
         "",
@@ -1456,12 +1455,12 @@ def reading(args, rooms: list[Room]) -> list[str]:
         )
     if base["posts_ok"]:
         out.append(
-            f"- Acks as a phone sees them: of {base['posts_ok']} posts only {base['post_signals'].get('status', 0)} "
-            f"got a status message, and of {base['votes_ok']} +1s only {base['vote_signals'].get('status', 0)}: "
-            "`show_status` sets the same text and kind as last time, and ipywidgets sends only traits that "
-            "changed, so from the second post (or +1) on the phone's status line does not change and a screen "
-            "reader announces nothing; the post form is emptied (`cleared`) and the wall changes, but there is "
-            "no new confirmation. Resetting the status first (or adding a counter to it) would fix that."
+            f"- Acks as the bench reads them: of {base['posts_ok']} posts {base['post_signals'].get('status', 0)} "
+            f"came with a new status text, and of {base['votes_ok']} +1s {base['vote_signals'].get('status', 0)}: "
+            "ipywidgets sends only traits that changed, so a second identical \"saved\" text is not sent again "
+            "and the bench then times the other change sent in the same handler (the form emptied, the item "
+            "shown +1'd). A phone hears every save: each one raises `status_seq` (the status line is announced "
+            "again) and carries the submission's own `ack` message with its id (static/saving.js)."
         )
     out.append(
         f"- Memory: peak {base['peak_total']:.0f} MiB RSS = server {base['peak_server']:.0f} MiB + "
@@ -1536,7 +1535,8 @@ def reading(args, rooms: list[Room]) -> list[str]:
 def replace_section(path: Path, section: str) -> None:
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if SECTION_RE.match(line)), None)
+    heading = section.splitlines()[0].strip()  # "## A full room: N participants": each room size has its own
+    start = next((i for i, line in enumerate(lines) if line.strip() == heading), None)
     if start is None:
         body = text.rstrip("\n")
         new = (body + "\n\n" if body else "") + section.rstrip("\n") + "\n"
@@ -1574,7 +1574,7 @@ def main(argv: list[str] | None = None) -> int:
                          "again with the runtime workaround for the shadowed ipywidgets message handler (see "
                          "WORKAROUND_STARTUP); no: never; only: only with the workaround")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    ap.add_argument("--out", help="replace (or add) the section '## A full room: N participants' in this file")
+    ap.add_argument("--out", help="replace (or add) the section '## A full room: N participants' (this N) in this file")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (server logs, databases)")
     args = ap.parse_args(argv)
     if args.participants < 2:
