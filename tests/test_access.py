@@ -20,6 +20,7 @@ import ipywidgets as W
 import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, VoilaServer, free_port, run_notebook_here
 
+from vertaiset_widgets import chart_render
 from vertaiset_widgets.config import DEMO_CODE
 from vertaiset_widgets.content import load_content
 from vertaiset_widgets.demo import seed_demo
@@ -319,7 +320,9 @@ def _checkin_blocks(store, session, query: dict[str, str]) -> list[str]:
 def test_revealed_checkin_without_key_is_exactly_the_screen(store, checked_in, query):
     """Without the key a revealed check-in shows exactly what the room's screen shows (names, not expectations)."""
     session, _key = checked_in
-    screen = _checkin_blocks(store, session, {"role": "screen"})
+    with pytest.MonkeyPatch.context() as mp:  # the projector draws its charts' text larger: compare the content
+        mp.setattr(chart_render, "PRESENTER_TEXT_SCALE", 1.0)
+        screen = _checkin_blocks(store, session, {"role": "screen"})
     assert "Sirkka Salo" in "".join(screen) and "Odotan" not in "".join(screen)
     assert _checkin_blocks(store, session, query) == screen
 

@@ -77,7 +77,7 @@ def expect_checked(page: Page, values: dict[tuple[str, str], int]) -> None:
 def submit_answers(page: Page) -> None:
     """Press "Lähetä vastaukset" and wait for the acknowledgement of all answers."""
     page.get_by_role("button", name="Lähetä vastaukset").click()
-    expect(rating_status(page)).to_contain_text(f"Kiitos! {TOTAL}/{TOTAL} vastausta tallennettu", timeout=WAIT_MS)
+    expect(rating_status(page)).to_contain_text(f"{TOTAL}/{TOTAL} vastausta", timeout=WAIT_MS)
 
 
 def rating_status(page: Page):
@@ -474,8 +474,10 @@ def test_screen_shows_code_and_radar_only_after_reveal(server, vt_store, session
                     submission_id="screen-test")
     screen = open_facilitator(contexts(PROJECTOR), server, info.code, role="screen")
     console = rating_console(screen)
-    expect(console.locator(".vt-joincode")).to_have_text(info.code)
-    expect(console.get_by_role("img", name=re.compile(r"^QR-koodi"))).to_be_visible()
+    banner = screen.locator(".vt-join-banner")
+    expect(banner.locator("[data-vt-code]")).to_have_text(info.code)
+    expect(banner.get_by_role("img", name=re.compile(r"^QR-koodi"))).to_be_visible()
+    expect(console.locator(".vt-presenter-title")).to_be_visible()
     expect(console.locator("img.vt-chart")).to_have_count(0)
     expect(screen.get_by_role("button")).to_have_count(0)
     shot(screen, "screen-before-reveal", full_page=False)
@@ -592,7 +594,7 @@ def test_nickname_is_shown_as_text(server, vt_store, session, contexts):
     page.get_by_label("Ryhmä").fill(payload)
     page.get_by_role("button", name="Tallenna tiedot").click()
     profile_status = page.locator("form.vt-form", has=page.get_by_label("Nimimerkki")).get_by_role("status")
-    expect(profile_status).to_have_text("Tiedot tallennettu.", timeout=WAIT_MS)
+    expect(profile_status).to_have_text(re.compile(r"^Tallennettu klo \d{1,2}\.\d{2}\.$"), timeout=WAIT_MS)
     stored = vt_store.find_participant(info.id, token_of(page, info.code))
     assert stored is not None and (stored.nickname, stored.group_name) == (payload, payload)
 

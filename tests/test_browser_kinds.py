@@ -144,7 +144,7 @@ def test_group_canvas_on_two_phones(server, vt_store, contexts, board_room):
         wait_joined(page)
         page.get_by_label("Ryhmä", exact=True).first.fill("Järjestöt")
         page.get_by_role("button", name="Tallenna tiedot").click()
-        expect(page.get_by_text("Tiedot tallennettu.")).to_be_visible(timeout=WAIT_MS)
+        expect(page.locator(".vt-profile").get_by_role("status")).to_contain_text("Tallennettu klo", timeout=WAIT_MS)
     card_a = _card(a, "Miksi? Kuka? Miten? Mitä? Millä resursseilla?")
     card_a.get_by_label("Miksi?").fill("Jotta kukaan ei putoa")
     card_a.get_by_role("button", name="Tallenna").click()

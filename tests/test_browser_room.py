@@ -36,7 +36,7 @@ async def _open_phone(browser, server: VoilaServer, code: str):
 async def _post(page, text: str) -> None:
     await page.get_by_label("Nosto", exact=True).fill(text)
     await page.get_by_role("button", name="Lähetä nosto").click()
-    await page.get_by_text("Nosto lähetetty").wait_for()
+    await page.get_by_text("Voit kirjoittaa seuraavan noston").wait_for()
     # the next post starts from an empty box
     await page.wait_for_function(
         "() => [...document.querySelectorAll('textarea')].every(t => t.value === '')", timeout=WAIT_MS

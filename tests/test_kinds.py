@@ -42,7 +42,7 @@ def _open(store, session, *activities):
 def _panel(page, activity):
     page.refresh()
     panel = page.kind_panels[activity]
-    assert panel in page._activities.children
+    assert panel in page.shown(activity)
     return panel
 
 
@@ -343,8 +343,7 @@ def test_every_kind_in_every_role(store, content, demo, lang):
             assert tr.label(activity.options[0]) in blocks, activity_id
         for alt in re.findall(r"alt='([^']*)'", blocks):
             assert alt.strip(), activity_id
-        widgets, shown = page._drawn.get(activity_id, ([], False))
-        assert shown and all(w in page._activities.children for w in widgets), activity_id
+        assert page.kind_panels[activity_id] in page.shown(activity_id), activity_id
 
 
 def test_map_shapes_follow_the_template_in_every_language(store, content, demo):

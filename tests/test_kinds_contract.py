@@ -150,9 +150,7 @@ def _phone(store: SessionStore, content, code: str, token: str) -> ParticipantPa
 def _shown(page: ParticipantPage, activity_id: str) -> list[W.Widget]:
     """The widgets the page shows for one activity, after looking at the store."""
     page.refresh()
-    widgets, _counts = page._drawn.get(activity_id, ([], False))
-    assert all(w in page._activities.children for w in widgets)
-    return widgets
+    return page.shown(activity_id)
 
 
 def _forms(widgets: list[W.Widget]) -> list[Any]:

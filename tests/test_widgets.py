@@ -217,21 +217,31 @@ def test_header_shows_join_code_and_qr(store, content, room):
     """The facilitator's header carries the join code, the participant link and a QR image with alt text."""
     session, key = room
     wb = Workbook(PageParams(session=session.code, role="facilitator", key=key), content=content, store=store)
-    header = wb.header().children[0]
+    header = next(c for c in wb.header().children if "vt-header" in c._dom_classes)
     assert session.code in header.value and "osallistu.ipynb?session=" in header.value
     assert "class='vt-qr' alt='QR-koodi" in header.value
     assert "role=screen" in header.value  # the facilitator gets the screen's link
 
 
-def test_screen_puts_join_box_beside_results(store, content, room):
-    """The room's screen shows the join code and QR next to the activity's results."""
+def test_screen_is_a_presenter_with_a_join_banner(store, content, room):
+    """The room's screen is a presenter view: a join banner with the code and QR, the large join card
+    while nothing runs, and the activity's title and question in place of any state word."""
     session, _ = room
     wb = Workbook(PageParams(session=session.code, role="screen"), content=content, store=store)
+    presenter = wb.header()
     console = wb.activity(ACT)
-    (row,) = console.children
-    side, main = row.children
-    assert session.code in side.children[0].value and "vt-qr" in side.children[0].value
-    assert main.children == (console._radar,)
+    assert "vt-presenter" in presenter._dom_classes
+    banner, card = presenter._banner.value, presenter._card.value
+    assert f"data-vt-code='{session.code}'" in banner and "class='vt-qr'" in banner and "vt-join-banner" in banner
+    assert f"data-vt-code='{session.code}'" in card and "vt-join-card" in card
+    assert presenter.shown is None and presenter._card.layout.display is None  # nothing runs: the join card
+    store.set_activity_state(session.id, ACT, is_open=True)
+    wb.refresh()
+    assert presenter.shown is console and console.layout.display is None and presenter._card.layout.display == "none"
+    words = console.children[0].children[0].value
+    assert "vt-presenter-title" in words and "vt-presenter-question" in words
+    assert "Vastaa nyt puhelimella" in console._state_line.value
+    assert "Tila" not in console._state_line.value and "avoinna" not in console._state_line.value.lower()
 
 
 def test_unknown_session_in_workbook_is_a_message(store, content):
@@ -263,7 +273,7 @@ def test_agenda_shows_now_and_next(store, content, room):
     store.set_activity_state(session.id, ACT, is_open=True)
     html = wb.agenda_html()
     assert html.index("data-vt-agenda='now'") < html.index("Unelmiemme verkosto")
-    assert "data-vt-agenda='next'>10.00" in html and f"key={key}" in html
+    assert "data-vt-agenda='next'>10.00" in html and "href='#activity-unelmaverkosto'" in html  # same workbook: an anchor
 
 
 def test_facilitator_closes_the_session(store, content, room):
@@ -275,6 +285,11 @@ def test_facilitator_closes_the_session(store, content, room):
     wb = Workbook(PageParams(session=session.code, role="facilitator", key=key), content=content, store=store)
     wb.header()
     wb.session_button.click()
+    assert store.get_session(session.code).is_open  # it asks first
+    wb.session_close.cancel.click()
+    assert store.get_session(session.code).is_open
+    wb.session_button.click()
+    wb.session_close.confirm.click()
     assert not store.get_session(session.code).is_open
     page.refresh()
     assert "suljettu" in page.message and _forms(page) == []
@@ -287,7 +302,49 @@ def test_screen_shows_only_what_runs_now(store, content, room):
     session, _ = room
     wb = Workbook(PageParams(session=session.code, role="screen"), content=content, store=store)
     rating, wall = wb.activity(ACT), wb.activity("unelmaverkosto")
-    assert rating.layout.display is None and wall.layout.display == "none"  # nothing runs: the first
+    assert rating.layout.display == "none" and wall.layout.display == "none"  # nothing runs: the join card
     store.set_activity_state(session.id, "unelmaverkosto", is_open=True)
     wb.refresh()
     assert rating.layout.display == "none" and wall.layout.display is None
+    wb.presenter.step(-1)  # the screen's own choice: the activity before, the store untouched
+    assert rating.layout.display is None and wall.layout.display == "none"
+    assert not store.activity_state(session.id, ACT).is_open
+    store.set_activity_state(session.id, ACT, is_revealed=True)
+    wb.refresh()  # the room changed: the screen follows it again (the open one first)
+    assert wall.layout.display is None and rating.layout.display == "none"
+
+
+def test_agenda_marks_now_only_while_open_and_links_anchors(store, content, room):
+    """The agenda says "nyt" only while an activity is open; within the workbook it links to the activity's anchor."""
+    session, key = room
+    store.set_agenda(session.id, [("04_arviointi.ipynb", ACT, "9.15"), ("01_tilannekuva.ipynb", "kuulumiset", "10.00")])
+    wb = Workbook(PageParams(session=session.code, role="facilitator", key=key), content=content, store=store)
+    store.set_activity_state(session.id, ACT, is_open=True)
+    store.set_activity_state(session.id, ACT, is_open=False)
+    html = wb.agenda_html()
+    assert "data-vt-agenda='now'" not in html and "data-vt-agenda='next'>10.00" in html
+    assert f"href='#activity-{ACT}'" in html and "#activity-kuulumiset'" in html
+    assert f"01_tilannekuva.ipynb?session={session.code}&amp;key={key}#activity-kuulumiset" in html
+
+
+def test_now_bar_follows_the_open_activity_and_acts_on_it(store, content, room):
+    """The now bar moves to what opens, its buttons act on that activity, and a jump makes another current."""
+    session, key = room
+    wb = Workbook(PageParams(session=session.code, role="facilitator", key=key), content=content, store=store)
+    wb.header()
+    rating, wall = wb.activity(ACT), wb.activity("unelmaverkosto")
+    bar = wb.now_bar
+    assert bar.current == ACT and "vt-now-bar" in bar._dom_classes
+    assert rating.fold.expanded and rating.body.layout.display is None  # the current one is unfolded...
+    assert not wall.fold.expanded and wall.body.layout.display == "none"  # ...the others folded to their titles
+    store.set_activity_state(session.id, "unelmaverkosto", is_open=True)
+    wb.refresh()
+    assert bar.current == "unelmaverkosto" and "Avoinna" in bar._title.value
+    assert wall.fold.badge == "Avoinna" and rating.fold.badge == "Ei vielä avattu"
+    bar.buttons["reveal"].click()
+    assert store.activity_state(session.id, "unelmaverkosto").is_revealed
+    bar.set_current(ACT)
+    bar.buttons["open"].click()
+    assert store.activity_state(session.id, ACT).is_open
+    assert "href='#activity-unelmaverkosto'" in bar._steps.value  # next within the workbook: an anchor
+

@@ -5,16 +5,54 @@ This module imports Altair at import time; import it only on pages that draw cha
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import contextvars
+from typing import Any, Iterator
 
 import altair as alt
 
 from .chart_base import DEFAULT_PALETTE, _FONT, _TEXT
 
-__all__ = ["THEME_NAME", "register_theme", "to_svg"]
+__all__ = ["PRESENTER_TEXT_SCALE", "THEME_NAME", "presenting", "register_theme", "to_svg"]
 
 #: Name under which :func:`register_theme` registers the theme.
 THEME_NAME = "vertaiset"
+
+
+#: How much larger a chart's text is on the room's projector: read from across the room, and the
+#: image is scaled down to fit the screen (at 1280×720 its labels stay at 24 px or more).
+PRESENTER_TEXT_SCALE = 2.0
+
+_text_scale: contextvars.ContextVar[float] = contextvars.ContextVar("vertaiset_chart_text_scale", default=1.0)
+
+#: The spec's keys that size text; each is scaled by :func:`presenting`.
+_FONT_KEYS = frozenset({"fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize", "size"})
+
+
+@contextlib.contextmanager
+def presenting(scale: float | None = None) -> Iterator[None]:
+    """Within the block, :func:`to_svg` draws every text ``scale`` times larger (the projector's
+    charts; by default :data:`PRESENTER_TEXT_SCALE`)."""
+    token = _text_scale.set(PRESENTER_TEXT_SCALE if scale is None else scale)
+    try:
+        yield
+    finally:
+        _text_scale.reset(token)
+
+
+def _scale_text(node: Any, scale: float, parent: str = "") -> Any:
+    """The spec with every font size multiplied by ``scale`` (``size`` only where it is a text mark's)."""
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key in _FONT_KEYS and isinstance(value, (int, float)) and not isinstance(value, bool):
+                if key != "size" or parent == "text":
+                    value = round(value * scale, 1)
+            out[key] = _scale_text(value, scale, key)
+        return out
+    if isinstance(node, list):
+        return [_scale_text(v, scale, parent) for v in node]
+    return node
 
 
 def _vl_version() -> str | None:
@@ -53,8 +91,12 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     # vl-convert parses text as XML to measure it and panics on a character XML forbids,
     # which aborts the kernel (no exception to catch): every string of the spec, the data's
     # labels included, is cleaned here, so that no stored row can take a page down.
+    spec = clean_tree(chart.to_dict(validate=False))
+    scale = _text_scale.get()
+    if scale != 1.0:
+        spec = _scale_text(spec, scale)
     return vlc.vegalite_to_svg(
-        clean_tree(chart.to_dict(validate=False)),
+        spec,
         vl_version=_vl_version(),
         allowed_base_urls=[],
     )

@@ -13,6 +13,7 @@ import ipywidgets as W
 
 from . import kinds
 from .forms import Countdown
+from .room_widgets import Fold
 
 if TYPE_CHECKING:
     from .workbook import Workbook
@@ -54,6 +55,7 @@ class ActivityConsole(W.VBox):
         self._notice = W.HTML()
         self.countdown = Countdown(label=tr("timer_left"), done_label=tr("timer_done"))
         self.buttons: dict[str, W.Button] = {}
+        self.fold: Fold | None = None
         parts: list[W.Widget] = [self._state_line]
         if controls:
             actions = [
@@ -80,18 +82,49 @@ class ActivityConsole(W.VBox):
             timers = W.HBox([self.buttons[f"timer_{m}"] for m in self.TIMER_MINUTES] + [stop])
             timers.add_class("vt-toolbar")
             parts += [toolbar, timers]
-        parts += [self.countdown, self._counts, self._notice]
-        if workbook.role == "facilitator":
-            self.children = parts + self._results_widgets()
-        else:
-            # the room's screen: join box and counts on the left, the results on the right
-            join = W.HTML(workbook.join_html())
-            side = W.VBox([join, *parts], layout=W.Layout(flex="0 1 30%", min_width="300px"))
-            main = W.VBox(self._results_widgets(), layout=W.Layout(flex="1 1 60%", min_width="0"))
-            screen = W.Box([side, main], layout=W.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"))
-            screen.add_class("vt-results")
-            self.children = [screen]
+        self._counts.add_class("vt-presenter-count" if workbook.role == "screen" else "vt-counts")
+        if workbook.role == "screen":
+            self.countdown.add_class("vt-presenter-timer")
+            self.children = self._presenter_parts()
+        elif controls:
+            # the console's catalogue: folded to its title, but for what runs now
+            self.body = W.VBox(parts + [self.countdown, self._counts, self._notice] + self._results_widgets())
+            self.body.add_class("vt-activity-body")
+            self.fold = Fold(anchor=f"activity-{activity.id}", title=tr.text(activity.title), expanded=self.state.is_open)
+            self.body.layout.display = None if self.fold.expanded else "none"
+            self.fold.observe(self._on_fold_change, names="expanded")
+            self.children = [self.fold, self.body]
+        else:  # a page without the key shows what is revealed, as it is
+            self.children = parts + [self.countdown, self._counts, self._notice] + self._results_widgets()
         self._draw_soon()
+
+    def _presenter_parts(self) -> list[W.Widget]:
+        """The projector's view of the activity: title and question large with the timer beside
+        them, the cue to answer and the answer count below, then the results filling the rest."""
+        tr = self.wb.tr
+        words = W.HTML(
+            f"<h2 class='vt-presenter-title'>{html.escape(tr.text(self.activity.title))}</h2>"
+            f"<p class='vt-presenter-question'>{html.escape(tr.text(self.activity.prompt))}</p>"
+        )
+        words.add_class("vt-presenter-words")
+        head = W.HBox([words, self.countdown])
+        head.add_class("vt-presenter-head")
+        info = W.HBox([self._state_line, self._counts])
+        info.add_class("vt-presenter-info")
+        main = self._results_widgets()
+        for widget in main:
+            widget.add_class("vt-presenter-main")
+        results = W.VBox([self._notice, *main])
+        results.add_class("vt-presenter-results")
+        return [head, info, results]
+
+    def _on_fold_change(self, change: dict) -> None:
+        self.body.layout.display = None if change["new"] else "none"
+
+    def unfold(self) -> None:
+        """Open the catalogue entry (the console's page)."""
+        if self.fold is not None:
+            self.fold.expanded = True
 
     # what a kind of activity adds ---------------------------------------------------
     def _results_widgets(self) -> list[W.Widget]:
@@ -144,10 +177,15 @@ class ActivityConsole(W.VBox):
         self.state = self.wb.store.activity_state(self.wb.session.id, self.activity.id)
         results = self._load()
         round_note = f" · {tr('round', n=self.state.round)}" if self.state.round > 1 else ""
-        self._state_line.value = (
-            f"<p class='vt-state' data-vt-activity='{self.activity.id}' data-vt-state='{self.state.name}' data-vt-round='{self.state.round}'>"
-            f"{html.escape(tr('state_' + self.state.name) + round_note)}</p>"
-        )
+        attrs = f"data-vt-activity='{self.activity.id}' data-vt-state='{self.state.name}' data-vt-round='{self.state.round}'"
+        if self.wb.role == "screen":
+            # the room sees what to do, never the state's name
+            cue = html.escape(tr("presenter_answer_now")) if self.state.is_open else ""
+            self._state_line.value = f"<p class='vt-state vt-presenter-cue' {attrs}>{cue}</p>"
+        else:
+            self._state_line.value = (
+                f"<p class='vt-state' {attrs}>{html.escape(tr('state_' + self.state.name) + round_note)}</p>"
+            )
         if self.buttons:
             self.buttons["open"].disabled = self.state.is_open
             self.buttons["close"].disabled = not self.state.is_open
@@ -157,6 +195,11 @@ class ActivityConsole(W.VBox):
         if seconds != self.countdown.seconds or seconds:
             self.countdown.set_seconds(seconds)
         self.update_counts(results)
+        if self.fold is not None:
+            badge = self.badge_state
+            with self.fold.hold_sync():
+                self.fold.badge = tr(f"badge_{badge}")
+                self.fold.state = badge
         if not with_charts:
             return
         show = self.wb.trusted or self.state.is_revealed
@@ -165,7 +208,14 @@ class ActivityConsole(W.VBox):
             self._clear()
             return
         self._notice.value = ""
-        self._draw(results)
+        if self.wb.role == "screen":
+            from .chart_render import presenting
+
+            kind = getattr(self, "_kind", None)
+            with presenting(getattr(kind, "PRESENTER_TEXT_SCALE", None)):  # read from across the room
+                self._draw(results)
+        else:
+            self._draw(results)
 
     def update_counts(self, results: Any = None) -> None:
         """Redraw who has answered (from ``results``, else read now) and who is present."""
@@ -183,6 +233,13 @@ class ActivityConsole(W.VBox):
         )
         if value != self._counts.value:
             self._counts.value = value
+
+    @property
+    def badge_state(self) -> str:
+        """The catalogue's word for the activity: ``open``, ``revealed``, ``closed`` or ``waiting`` (nobody answered yet)."""
+        if self.state.is_open or self.state.is_revealed:
+            return self.state.name
+        return "closed" if self.respondents or self.state.round > 1 else "waiting"
 
     @property
     def respondents(self) -> int:

@@ -54,10 +54,21 @@ class ConnectionGuard(anywidget.AnyWidget):
     _esm = _STATIC / "connection.js"
     _css = _STATIC / "forms.css"
     texts = traitlets.Dict().tag(sync=True)
+    #: read out to screen readers (a polite live region) each time ``announce_seq`` grows
+    announcement = traitlets.Unicode("").tag(sync=True)
+    announce_seq = traitlets.Int(0).tag(sync=True)
+    #: the joined session's code: the browser puts it in the page's address (a reload comes back)
+    session_code = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
         self.on_msg(self._on_ping)
+
+    def announce(self, text: str) -> None:
+        """Have screen readers read ``text`` out, without moving the focus."""
+        with self.hold_sync():
+            self.announcement = text
+            self.announce_seq += 1
 
     def _on_ping(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "ping" and isinstance(content.get("n"), int):

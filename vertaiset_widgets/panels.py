@@ -16,6 +16,7 @@ import ipywidgets as W
 
 from .errors import VertaisetActivityClosedError, VertaisetInputError, VertaisetSessionClosedError
 from .i18n import Translator
+from .phone import scrolling_tables
 from .store import ActivityState, AnswerInput, Participant, SessionStore
 
 __all__ = ["ActivityPanel", "panel_for", "save_or_say_why"]
@@ -57,6 +58,8 @@ class ActivityPanel(W.VBox):
     live = False
     #: the session's code: the browser keeps unsent text per session, activity and form ("": not kept)
     draft_scope = ""
+    #: the page shows the activity's title above the panel (the phone's slot): the form's own is hidden
+    title_outside = False
 
     def __init__(self, store: SessionStore, participant: Participant, activity: Any, tr: Translator,
                  on_participant: Callable[[Participant], None] | None = None):
@@ -71,6 +74,7 @@ class ActivityPanel(W.VBox):
         self.state: ActivityState | None = None
         self.forms: dict[int, Any] = {}
         self._results = W.HTML()
+        self._results.add_class("vt-results-html")
 
     # -- what a kind adds
     def _make_form(self, state: ActivityState) -> Any:
@@ -93,6 +97,15 @@ class ActivityPanel(W.VBox):
     def participant_changed(self) -> None:
         """The participant gave a new nickname or group (the page has set :attr:`participant`)."""
 
+    def holds_form(self, state: ActivityState) -> bool:
+        """True when the activity is closed but its form stays in view (what was typed in it
+        is kept until the task opens again): the page then keeps it with the open tasks."""
+        return not state.is_open and not state.is_revealed and self.forms.get(state.round) is not None
+
+    def _title_outside(self, form: Any) -> None:
+        if self.title_outside and form is not None and form.texts.get("title"):
+            form.texts = {**form.texts, "title_hidden": True}
+
     def _draft_key(self, state: ActivityState, form: str = "form") -> str:
         """Where the browser keeps a form's unsent text: session, activity, round and form."""
         return f"{self.draft_scope}:{self.activity.id}:{state.round}:{form}" if self.draft_scope else ""
@@ -106,15 +119,18 @@ class ActivityPanel(W.VBox):
             if form is None:
                 form = self.forms[state.round] = self._make_form(state)
                 form.draft_key = self._draft_key(state)
+                self._title_outside(form)
                 saved = self._saved(state)
                 if saved:
                     form.value = saved
+                # said only when answers came back (a group's name alone is not one)
+                if any(v not in ("", None) for k, v in saved.items() if not str(k).startswith("_")):
                     form.show_status(self.tr("answers_restored"), "ok")
             form.disabled = False
             self.children = [form, *self._after_update(state)]
             return True
         if state.is_revealed:
-            self._results.value = self._results_html(state)
+            self._results.value = scrolling_tables(self._results_html(state), self.tr("phone_table_scroll"))
             self.children = [self._results]
             return True
         if form is not None:  # just closed: what they answered stays in view, the button off

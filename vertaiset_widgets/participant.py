@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import logging
 import time
+from datetime import datetime
 from typing import Any
 
 import ipywidgets as W
@@ -22,6 +23,7 @@ from .i18n import Translator
 from .live import ChangeFeed, Poller
 from . import revisions
 from .notice import notice_html
+from .phone import ActivitySlot, PhoneHeader
 from .store import PEOPLE_KEY, SESSION_KEY, ActivityState, Participant, SessionInfo, SessionStore
 
 __all__ = ["ParticipantPage", "participant_page"]
@@ -67,31 +69,45 @@ class ParticipantPage(W.VBox):
         self.states: dict[str, ActivityState] = {}
         self.kind_panels: dict[str, ActivityPanel] = {}
         self._last_seen = time.monotonic()
-        self.timers: dict[str, Countdown] = {}
+        #: the header's countdown: the open task's timer that ends first
+        self.timer = Countdown(label=self.tr("timer_left"), done_label=self.tr("timer_done"))
+        self._timer_key: tuple[str, Any] | None = None
         self._rendered = False
         self.token_widget: BrowserToken | None = None
         self._joined_token: str | None = None  # one page is one participant: the first token that joined
         self.profile_form: FieldsForm | None = None
-        self._title = W.HTML(f"<h1>{html.escape(self.tr('participant_title'))}</h1>")
-        self._title.add_class("vt-title")
+        self._header = PhoneHeader(f"<h1>{html.escape(self.tr('participant_title'))}</h1>", self.timer)
+        self._title = self._header.heading
         self._message = W.HTML()
         self._profile_box = W.VBox()
+        self._profile_box.add_class("vt-profile")
         self._activities = W.VBox()
         self._activities.add_class("vt-activities")
+        # the open tasks on top, the revealed results below: each activity has one slot for the
+        # page's life, which moves between the two and never holds other widgets
+        self._now = W.VBox()
+        self._now.add_class("vt-now")
+        self._results_box = W.VBox()
+        self._results_box.add_class("vt-results")
+        self._results_heading = W.HTML(f"<h2 class='vt-results-heading'>{html.escape(self.tr('phone_results_heading'))}</h2>")
+        self._slots: dict[str, ActivitySlot] = {}
+        self._places: dict[str, str] = {}  # activity -> "now", "results" (absent: not shown)
+        self._order: dict[str, int] = {}  # activity -> when it came to its place (newest first)
+        self._revealed: dict[str, int] = {}  # activity -> when the page saw it revealed
+        self._seq = 0
         self._poller = Poller(self._read_revision, self._refresh, interval=poll_interval)
         self._changes: ChangeFeed | None = None  # what changed since the last look, once joined
         #: per activity, the widgets it last put on the page and whether they count as shown
-        self._drawn: dict[str, tuple[list[W.Widget], bool]] = {}
-        self._timer_ends: dict[str, Any] = {}
-        self._waiting: W.HTML | None = None
+        self._waiting = W.HTML(f"<p class='vt-waiting'>{html.escape(self.tr('waiting'))}</p>")
+        self._waiting.add_class("vt-card")
         # the privacy notice (filled in by the organisation) and, once joined, one's own number:
         # what a participant gives the facilitator to have their data erased
         self._footer = W.HTML(self._footer_html())
         self._footer.add_class("vt-footer")
         # notices a lost kernel or server, and gives the forms their words for saving
         self.guard = ConnectionGuard(texts={k: self.tr(k) for k in (
-            "connection_lost", "saving", "not_saved", "not_saved_offline", "draft_restored")})
-        self.children = [self.guard, self._title, self._message, self._profile_box, self._activities, self._footer]
+            "connection_lost", "saving", "not_saved", "not_saved_offline", "draft_restored", "not_sent_closed")})
+        self.children = [self.guard, self._header, self._message, self._activities, self._profile_box, self._footer]
         if params.session:
             self._open_session(params.session)
         else:
@@ -181,6 +197,7 @@ class ParticipantPage(W.VBox):
             self._activities.children = [self.token_widget]
             return
         self._joined_token = token
+        self.guard.session_code = self.session.code  # the address keeps the code: a reload comes back
         self._build_profile()
         self._footer.value = self._footer_html()
         self._changes = ChangeFeed(self.store, self.session.id)
@@ -230,7 +247,7 @@ class ParticipantPage(W.VBox):
             form.show_status(self.tr("save_failed"), "error")
             return
         self._set_participant(self.participant)
-        form.show_status(self.tr("profile_saved"), "ok")
+        form.show_status(self.tr("saved_at", time=datetime.now().strftime("%H.%M")), "ok")
 
     def _set_participant(self, participant: Participant) -> None:
         """A new nickname or group: the profile form and every panel use it from now on."""
@@ -291,68 +308,106 @@ class ParticipantPage(W.VBox):
 
     def _render_activities(self, redraw: set[str] | None = None) -> None:
         """Put the activities on the page; redraw those in ``redraw`` (default: every one) and
-        keep what the others showed."""
+        keep what the others showed. Open tasks go on top (the newest first), revealed results
+        below (the latest revealed first); a slot moves between the two, its widgets stay."""
         assert self.session is not None and self.participant is not None
+        first = not self._rendered
         self._rendered = True
-        children: list[W.Widget] = [self.token_widget] if self.token_widget else []
+        base: list[W.Widget] = [self.token_widget] if self.token_widget else []
         if not self.session.is_open:
             self._show_message(self.tr("session_closed"), "error")
-            self._activities.children = children
-            self._drawn.clear()
+            self._activities.children = base
+            self._places.clear()
+            self._update_timer()
             return
-        shown = 0
         for activity in self.content.activities.values():
             state = self.states.get(activity.id)
             if state is None:
-                self._drawn.pop(activity.id, None)
+                self._places.pop(activity.id, None)
+                self._revealed.pop(activity.id, None)
                 continue
-            drawn = self._drawn.get(activity.id)
-            if drawn is None or redraw is None or activity.id in redraw:
-                drawn = self._drawn[activity.id] = self._activity_widgets(activity, state)
-            children += drawn[0]
-            shown += drawn[1]
-        if not shown:
-            if self._waiting is None:
-                self._waiting = W.HTML(f"<p class='vt-waiting'>{html.escape(self.tr('waiting'))}</p>")
-                self._waiting.add_class("vt-card")
-            children.append(self._waiting)
-        if tuple(children) != self._activities.children:
+            if activity.id in self._places and redraw is not None and activity.id not in redraw:
+                continue
+            self._place(activity, state, announce=not first)
+        now = sorted((a for a, p in self._places.items() if p == "now"), key=lambda a: -self._order[a])
+        results = sorted((a for a, p in self._places.items() if p == "results"), key=lambda a: -self._revealed.get(a, 0))
+        now_children = tuple(self._slots[a] for a in now)
+        if now_children != self._now.children:
+            self._now.children = now_children
+        result_children = (self._results_heading, *(self._slots[a] for a in results)) if results else ()
+        if result_children != self._results_box.children:
+            self._results_box.children = result_children
+        self._waiting.layout.display = "none" if now else None
+        children = (*base, self._now, self._waiting, self._results_box)
+        if children != self._activities.children:
             self._activities.children = children
+        self._update_timer()
 
-    def _activity_widgets(self, activity: Any, state: ActivityState) -> tuple[list[W.Widget], bool]:
-        """Draw one activity for its state: its widgets, and whether it counts as shown."""
+    def _place(self, activity: Any, state: ActivityState, *, announce: bool) -> None:
+        """Redraw one activity for its state and say where its slot goes: ``now`` (open, or
+        closed with what was typed still in view), ``results`` (revealed), or nowhere."""
         assert self.session is not None and self.participant is not None
-        children: list[W.Widget] = []
+        if state.is_revealed and activity.id not in self._revealed:
+            self._seq += 1
+            self._revealed[activity.id] = self._seq
+        elif not state.is_revealed:
+            self._revealed.pop(activity.id, None)
         panel = self.kind_panels.get(activity.id)
         if panel is None:
             panel = panel_for(self.store, self.participant, activity, self.tr, on_participant=self._set_participant)
             if panel is None:
-                return [], False
+                return
             panel.draft_scope = self.session.code  # unsent text is kept in the browser per session
+            panel.title_outside = True  # the slot shows the title
             self.kind_panels[activity.id] = panel
+        before = self._places.get(activity.id)
         if not panel.update(state):
-            return [], False
-        if not (state.is_open or state.is_revealed):
-            return [panel], False
-        timer = self._timer_for(activity.id, state)
-        if timer is not None:
-            children.append(timer)
-        return [*children, panel], True
+            self._places.pop(activity.id, None)
+            return
+        results = state.is_revealed and not state.is_open and not panel.holds_form(state)
+        place = "results" if results else "now"
+        slot = self._slots.get(activity.id)
+        if slot is None:
+            slot = self._slots[activity.id] = ActivitySlot(activity.id, self.tr.text(activity.title), panel)
+        slot.set_mode(place if place == "now" else "result")
+        if place == "now" and before != "now":
+            self._seq += 1
+            self._order[activity.id] = self._seq
+            if announce and state.is_open:
+                self.guard.announce(self.tr("phone_new_task", title=self.tr.text(activity.title)))
+        self._places[activity.id] = place
 
-    def _timer_for(self, activity_id: str, state: ActivityState) -> Countdown | None:
-        seconds = state.seconds_left()
-        countdown = self.timers.get(activity_id)
-        if seconds is None or not state.is_open:
-            if countdown is not None and countdown.seconds is not None:
-                countdown.set_seconds(None)
-            return None
-        if countdown is None:
-            countdown = self.timers[activity_id] = Countdown(label=self.tr("timer_left"), done_label=self.tr("timer_done"))
+    def _update_timer(self) -> None:
+        """The header's countdown follows the open task whose timer ends first (hidden without one)."""
+        running = sorted(
+            (state.timer_ends_at, activity_id) for activity_id, state in self.states.items()
+            if state.is_open and state.timer_ends_at is not None and self._places.get(activity_id) == "now"
+        ) if self.session is not None and self.session.is_open else []
+        if not running:
+            if self.timer.seconds is not None:
+                self.timer.set_seconds(None)
+            self._timer_key = None
+            return
+        ends, activity_id = running[0]
         # the browser counts down on its own: restarted only for a new timer (a redraw sends nothing)
-        if countdown.seconds is None or self._timer_ends.get(activity_id) != state.timer_ends_at:
-            countdown.set_seconds(seconds)
-            self._timer_ends[activity_id] = state.timer_ends_at
-        return countdown
+        if self._timer_key != (activity_id, ends) or self.timer.seconds is None:
+            self.timer.set_seconds(self.states[activity_id].seconds_left())
+            self._timer_key = (activity_id, ends)
+
+    @property
+    def timers(self) -> dict[str, Countdown]:
+        """The countdown of each open task: the header's one, which counts down the timer that ends first."""
+        return {a: self.timer for a, p in self._places.items() if p == "now" and self.states[a].is_open}
+
+    def shown(self, activity_id: str) -> list[W.Widget]:
+        """What the page shows of one activity: its slot's title and panel ([] when not shown)."""
+        slot = self._slots.get(activity_id)
+        place = self._places.get(activity_id)
+        if slot is None or place is None:
+            return []
+        area = self._now if place == "now" else self._results_box
+        shown = slot in area.children and area in self._activities.children
+        return list(slot.children) if shown else []
 
     # ------------------------------------------------------------------ messages
     def _show_message(self, text: str, kind: str = "") -> None:

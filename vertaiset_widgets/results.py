@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -40,6 +40,9 @@ class _Results:
     frame: pd.DataFrame
     participants: int
     extra: dict[str, Any] = field(default_factory=dict)
+    #: How much larger the projector draws the charts' text (None: ``chart_render.PRESENTER_TEXT_SCALE``);
+    #: a kind whose chart places its labels by hand keeps it lower, so that they do not overlap.
+    PRESENTER_TEXT_SCALE: ClassVar[float | None] = None
 
     @classmethod
     def load(cls, store: SessionStore, session: SessionInfo, activity: Any, tr: Translator,

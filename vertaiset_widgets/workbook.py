@@ -23,6 +23,8 @@ from .errors import unavailable_message
 from .i18n import Translator
 from .links import SessionLinks, qr_svg_data_uri
 from .live import ChangeFeed, Poller
+from .nowbar import NowBar, SessionClose
+from .presenter import Presenter
 from .store import PEOPLE_KEY, SESSION_KEY, SessionInfo, SessionStore
 
 __all__ = ["UnavailableWorkbook", "Workbook"]
@@ -73,6 +75,9 @@ class Workbook:
         self._changes: ChangeFeed | None = None
         self._agenda: W.HTML | None = None
         self.session_button: W.Button | None = None
+        self.session_close: SessionClose | None = None
+        self.now_bar: NowBar | None = None
+        self.presenter: Presenter | None = None
         chart_render.register_theme()
 
     @classmethod
@@ -132,8 +137,12 @@ class Workbook:
         if self.problem:
             parts.append(f"<p class='vt-error' role='alert'>{html.escape(self.problem)}</p>")
         links = SessionLinks(s.code, lang=self.tr.lang, workbook=self.notebook)
-        if self.role != "screen":  # the screen shows the join box beside its results
-            parts.append(self.join_html())
+        if self.role == "screen":
+            # the projector: a presenter view over the whole viewport (its own join banner and card)
+            self.presenter = Presenter(self)
+            self._ensure_polling()
+            return self.presenter
+        parts.append(self.join_html())
         if self.role == "facilitator" and self.has_key:
             screen = html.escape(links.screen, quote=True)
             parts.append(
@@ -142,19 +151,17 @@ class Workbook:
             )
         box = W.HTML("".join(parts))
         box.add_class("vt-header")
-        box.add_class("vt-screen" if self.role == "screen" else "vt-compact")
+        box.add_class("vt-compact")
         if not (self.role == "facilitator" and self.has_key):
             return box
         self._agenda = W.HTML(self.agenda_html())
         self._agenda.add_class("vt-agenda")
-        self.session_button = W.Button()
-        self.session_button.on_click(lambda _b: self.set_session_open(not self.session.is_open))
-        self._session_state = W.HTML()
-        self._draw_session_state()
-        controls = W.HBox([self.session_button, self._session_state])
-        controls.add_class("vt-toolbar")
+        self.session_close = SessionClose(self)
+        self.session_button = self.session_close.button
+        self.now_bar = NowBar(self)
+        catalogue = W.HTML(f"<h2 class='vt-catalogue-title'>{html.escape(tr('catalogue_title'))}</h2>")
         self._ensure_polling()
-        return W.VBox([box, self._agenda, controls])
+        return W.VBox([self.now_bar, box, self._agenda, self.session_close, catalogue])
 
     def set_session_open(self, is_open: bool) -> None:
         """Open or close the whole workshop to participants (facilitator only)."""
@@ -165,12 +172,8 @@ class Workbook:
         self._draw_session_state()
 
     def _draw_session_state(self) -> None:
-        if self.session_button is None or self.session is None:
-            return
-        tr = self.tr
-        self.session_button.description = tr("session_close") if self.session.is_open else tr("session_reopen")
-        state = tr("session_is_open") if self.session.is_open else tr("session_is_closed")
-        self._session_state.value = f"<p class='vt-muted' data-vt-session-open='{int(self.session.is_open)}'>{html.escape(state)}</p>"
+        if self.session_close is not None:
+            self.session_close.draw()
 
     def agenda_html(self) -> str:
         """The day's plan with what runs now and what is next, linked to their workbooks."""
@@ -181,10 +184,10 @@ class Workbook:
             return ""
         tr = self.tr
         states = self.store.activity_states(self.session.id)
+        # "now" only while something is open; else "next" follows the last item touched
         current = next((i for i, (_w, a, _t) in enumerate(plan) if states.get(a) and states[a].is_open), None)
-        if current is None:
-            touched = [i for i, (_w, a, _t) in enumerate(plan) if a in states]
-            current = touched[-1] if touched else -1
+        touched = [i for i, (_w, a, _t) in enumerate(plan) if a in states]
+        after = current if current is not None else touched[-1] if touched else -1
         rows = []
         for i, (workbook, activity_id, when) in enumerate(plan):
             try:
@@ -192,10 +195,13 @@ class Workbook:
             except KeyError:
                 title = activity_id
             query = urlencode({"session": self.session.code, "key": self.params.key, **({"lang": tr.lang} if tr.lang != "fi" else {})})
-            mark = tr("agenda_now") if i == current else tr("agenda_next") if i == current + 1 else ""
+            state = "now" if i == current else "next" if i == after + 1 else ""
+            mark = tr(f"agenda_{state}") if state else ""
+            # within this workbook a jump to the activity's anchor, without reloading the page
+            href = f"#activity-{activity_id}" if workbook == self.notebook else f"{workbook}?{query}#activity-{activity_id}"
             rows.append(
-                f"<li data-vt-agenda='{'now' if i == current else 'next' if i == current + 1 else ''}'>"
-                f"{html.escape(when or '')} <a href='{html.escape(workbook, quote=True)}?{html.escape(query, quote=True)}'>"
+                f"<li data-vt-agenda='{state}'>"
+                f"{html.escape(when or '')} <a href='{html.escape(href, quote=True)}'>"
                 f"{html.escape(title)}</a>{' – <strong>' + html.escape(mark) + '</strong>' if mark else ''}</li>"
             )
         return f"<h2 class='vt-agenda-title'>{html.escape(tr('agenda'))}</h2><ol class='vt-agenda-list'>{''.join(rows)}</ol>"
@@ -233,6 +239,9 @@ class Workbook:
         if self.role == "screen":
             console.add_class("vt-screen")
         self._consoles.append(console)
+        if self.now_bar is not None and console.fold is not None:
+            console.fold.on_current(lambda: self.now_bar.set_current(activity.id))
+            self.now_bar.refresh()
         self._focus_screen()
         return console
 
@@ -285,15 +294,17 @@ class Workbook:
             for console in self._consoles:
                 if changed is None or PEOPLE_KEY in changed or console.activity.id in changed:
                     console.redraw()
+            if self.now_bar is not None:
+                self.now_bar.refresh()
             self._focus_screen()
 
     def _focus_screen(self) -> None:
-        """On the room's screen show only the activities that run now (or the first one)."""
+        """On the room's screen show only what runs now (see :class:`presenter.Presenter`)."""
         if self.role != "screen" or not self._consoles:
             return
-        active = [c for c in self._consoles if c.state.is_open or c.state.is_revealed] or self._consoles[:1]
-        for console in self._consoles:
-            console.layout.display = None if console in active else "none"
+        if self.presenter is None:  # a page without the header still shows one activity at a time
+            self.presenter = Presenter(self)
+        self.presenter.update()
 
     def refresh(self) -> None:
         """Check the store now instead of waiting for the next poll."""

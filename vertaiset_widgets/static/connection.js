@@ -187,6 +187,32 @@ function createGuard(model) {
   return { attach };
 }
 
+// What the page tells screen readers without moving the focus ("Uusi tehtävä: …"): one
+// polite live region, in the page from the start so that its changes are read out.
+function announcer() {
+  let region = document.getElementById("vt-announcer");
+  if (!region) {
+    region = document.createElement("div");
+    region.id = "vt-announcer";
+    region.className = "vt-visually-hidden";
+    region.setAttribute("aria-live", "polite");
+    region.setAttribute("role", "status");
+    document.body.append(region);
+  }
+  return region;
+}
+
+// A phone that joined with a typed code keeps it in its address: a reload comes back.
+function keepCode(code) {
+  if (!code) return;
+  try {
+    const url = new URL(window.location.href);
+    if (url.searchParams.get("session") === code) return;
+    url.searchParams.set("session", code);
+    window.history.replaceState(window.history.state, "", url.toString());
+  } catch (e) { /* an address that cannot change: the code is asked again after a reload */ }
+}
+
 export default {
   render({ model, el }) {
     el.hidden = true;
@@ -194,5 +220,17 @@ export default {
     window.dispatchEvent(new Event("vertaiset:ui"));
     if (!window.vertaisetGuard) window.vertaisetGuard = createGuard(model);
     window.vertaisetGuard.attach(model);
+    const region = announcer();
+    let said = model.get("announce_seq") || 0;
+    const say = () => {
+      const seq = model.get("announce_seq") || 0;
+      if (seq <= said) return;
+      said = seq;
+      region.textContent = "";
+      window.setTimeout(() => { region.textContent = model.get("announcement") || ""; }, 100);
+    };
+    model.on("change:announce_seq", say);
+    model.on("change:session_code", () => keepCode(model.get("session_code")));
+    keepCode(model.get("session_code"));
   },
 };

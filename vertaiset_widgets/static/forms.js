@@ -23,36 +23,10 @@ function uid(prefix) {
   return `${prefix}-${Date.now().toString(36)}-${counter}`;
 }
 
-// The end every answer form shares: the submit button and status line, inputs that follow
-// the model's value and "disabled", and a submit that sends what the form holds (the
-// button rests while the submit waits for its acknowledgement).
-function finishForm({ model, el, form, texts, inputs, sync, read }) {
-  const button = h("button", { type: "submit", class: "vt-submit", text: texts.submit });
-  const line = statusLine(model);
-  form.append(button, line.el);
-  let busy = false;
-  const setDisabled = () => {
-    const disabled = model.get("disabled");
-    button.disabled = disabled || busy;
-    for (const input of inputs()) input.disabled = disabled;
-  };
-  const sending = saver(model, line, { setBusy: (on) => { busy = on; setDisabled(); } });
-  model.on("change:value", sync);
-  model.on("change:disabled", setDisabled);
-  sync();
-  setDisabled();
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    sending.send({ type: "submit", value: read() });
-  });
-  el.append(form);
-  return () => sending.dispose();
-}
-
 function renderFields({ model, el }) {
   const texts = model.get("texts");
   const form = h("form", { class: "vt-form", novalidate: true });
-  if (texts.title) form.append(h("h2", { class: "vt-form-title", text: texts.title }));
+  if (texts.title) form.append(h("h2", { class: "vt-form-title", text: texts.title, hidden: Boolean(texts.title_hidden) }));
   if (texts.help) form.append(h("p", { class: "vt-help", text: texts.help }));
   const box = h("div", { class: "vt-fields" });
   form.append(box);
@@ -136,11 +110,18 @@ function renderFields({ model, el }) {
   const button = h("button", { type: "submit", class: "vt-submit", text: texts.submit });
   form.append(button);
   form.append(line.el);
+  // typed and not sent: a field the participant changed that differs from what the kernel holds
+  const unsent = () => {
+    const value = model.get("value") || {};
+    return Object.entries(inputs).some(([name, input]) => dirty.has(name) && input.tagName !== "SELECT" && input.value.trim() !== "" && input.value !== (value[name] || ""));
+  };
+  const closing = keepUnsent({ model, form, key, unsent, resend: () => submit() });
   const sending = saver(model, line, {
     setBusy: (on) => { busy = on; setDisabled(); },
     // saved: a field still holding what was sent follows the model again
     onSaved: (sent) => {
       for (const [name, text] of Object.entries(sent.values)) if (inputs[name] && inputs[name].value === text) dirty.delete(name);
+      closing.sent();
     },
   });
   model.on("change:value", () => {
@@ -160,21 +141,25 @@ function renderFields({ model, el }) {
     dirty.clear();
   });
   model.on("change:fields", build);
-  model.on("change:draft_key", restoreDrafts);
+  model.on("change:draft_key", () => { restoreDrafts(); closing.follow(); });
   function setDisabled() {
     const disabled = model.get("disabled");
     button.disabled = disabled || busy;
-    for (const input of Object.values(inputs)) input.disabled = disabled;
+    for (const input of Object.values(inputs)) lock(input, disabled);
   }
-  model.on("change:disabled", setDisabled);
+  model.on("change:disabled", () => { setDisabled(); closing.follow(); });
   build();
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
+  function submit() {
     const value = {};
     for (const [name, input] of Object.entries(inputs)) value[name] = input.value;
     sending.send({ type: "submit", value }, { key: key(), values: value });
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit();
   });
   el.append(form);
+  closing.follow();
   return () => sending.dispose();
 }
 
@@ -196,7 +181,7 @@ function renderChoice({ model, el }) {
   const layers = model.get("layers").length ? model.get("layers") : [{ id: "", label: "" }];
   const budget = mode === "allocation" ? model.get("total") : mode === "dots" ? model.get("dots") : 0;
   const form = h("form", { class: "vt-form vt-choice", novalidate: true });
-  if (texts.title) form.append(h("h2", { class: "vt-form-title", text: texts.title }));
+  if (texts.title) form.append(h("h2", { class: "vt-form-title", text: texts.title, hidden: Boolean(texts.title_hidden) }));
   if (texts.prompt) form.append(h("p", { class: "vt-help", text: texts.prompt }));
   const multiLayer = layers.length > 1;
   if (multiLayer) {
@@ -259,27 +244,47 @@ function renderChoice({ model, el }) {
     for (const layer of layers) {
       const sum = sums[layer.id];
       if (!sum) continue;
-      let used = 0;
-      for (const o of options) used += Number(value[`${layer.id}|${o.id}`] || 0);
-      sum.textContent = (texts.sum || "{used}/{total}").replace("{used}", used).replace("{total}", budget).replace("{left}", budget - used);
+      const used = usedIn(value, layer);
+      // never "-20 left": over the budget says how many too many
+      const words = used > budget && texts.sum_over ? texts.sum_over : texts.sum || "{used}/{total}";
+      sum.textContent = words.replace("{used}", used).replace("{total}", budget)
+        .replace("{left}", Math.max(0, budget - used)).replace("{over}", used - budget);
       sum.dataset.over = used > budget ? "true" : "false";
     }
   }
-  function sync() {
-    const value = model.get("value") || {};
+  function usedIn(value, layer) {
+    let used = 0;
+    for (const o of options) used += Number(value[`${layer.id}|${o.id}`] || 0);
+    return used;
+  }
+  // more than the budget is never sent: the kernel would refuse it anyway
+  function check() {
+    if (!budget) return "";
+    const value = read();
+    for (const layer of layers) {
+      const used = usedIn(value, layer);
+      if (used > budget) {
+        return (texts.over || "").replace("{layer}", layer.label || texts.title || "").replace("{used}", used)
+          .replace("{total}", budget).replace("{over}", used - budget).replace("{dots}", budget);
+      }
+    }
+    return "";
+  }
+  function apply(value) {
     for (const [key, input] of Object.entries(controls)) {
       if (input.type === "number") input.value = key in value ? String(value[key]) : "";
       else input.checked = Number(value[key] || 0) > 0;
     }
     update();
   }
-  return finishForm({ model, el, form, texts, inputs: () => Object.values(controls), sync, read });
+  const sync = () => apply(model.get("value") || {});
+  return finishForm({ model, el, form, texts, inputs: () => Object.values(controls), sync, read, apply, check });
 }
 
 function renderRating({ model, el }) {
   const texts = model.get("texts");
   const form = h("form", { class: "vt-form vt-rating", novalidate: true });
-  if (texts.title) form.append(h("h2", { class: "vt-form-title", text: texts.title }));
+  if (texts.title) form.append(h("h2", { class: "vt-form-title", text: texts.title, hidden: Boolean(texts.title_hidden) }));
   if (texts.prompt) form.append(h("p", { class: "vt-help", text: texts.prompt }));
   if (texts.scale) form.append(h("p", { class: "vt-hint", text: texts.scale }));
   const points = model.get("points");
@@ -311,8 +316,7 @@ function renderRating({ model, el }) {
         input.addEventListener("change", () => {
           const value = { ...(model.get("value") || {}) };
           value[key] = p;
-          model.set("value", value);
-          model.save_changes();
+          setLocal(value);
         });
         radios[key].push(input);
         row.append(h("label", { for: id, class: "vt-point" }, input, h("span", { text: String(p) })));
@@ -327,6 +331,17 @@ function renderRating({ model, el }) {
     }
     form.append(fieldset);
   });
+  // the choice goes to the kernel's model at once (a new view of the form shows it), as the form's own change
+  function setLocal(value) {
+    model.vtLocal = true;
+    model.vtLastLocal = norm(value);
+    try {
+      model.set("value", value);
+      model.save_changes();
+    } finally {
+      model.vtLocal = false;
+    }
+  }
   const sync = () => {
     const value = model.get("value") || {};
     for (const [key, inputs] of Object.entries(radios)) {
@@ -337,6 +352,8 @@ function renderRating({ model, el }) {
     model, el, form, texts, sync,
     inputs: () => Object.values(radios).flat(),
     read: () => model.get("value") || {},
+    apply: (value) => { setLocal(value); sync(); },
+    local: true,
   });
 }
 

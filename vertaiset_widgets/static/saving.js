@@ -1,4 +1,5 @@
-// Saving, as the participant sees it: read in front of forms.js (one ES module).
+// Saving, as the participant sees it: read in front of forms.js (one ES module). Below
+// the saver, the end every answer form shares (finishForm) and the close that keeps a draft.
 //
 // Every submit carries a submission id (sid) and says "saving…" until the kernel
 // acknowledges that sid, which it does only after the store has committed the write.
@@ -198,4 +199,151 @@ function saver(model, line, { setBusy = () => {}, onSaved = () => {} } = {}) {
       window.removeEventListener("vertaiset:connection", onConnection);
     },
   };
+}
+
+// ---- what the answer forms share (forms.js): kept drafts, a close that keeps what was typed
+
+// A closed task turns its form off without taking what was typed: words stay readable and
+// can be copied (read-only, not disabled), choices stay in view.
+function lock(input, off) {
+  const typed = input.tagName === "TEXTAREA" || (input.tagName === "INPUT" && ["text", "number"].includes(input.type));
+  if (typed) {
+    input.disabled = false;
+    input.readOnly = off;
+    if (off) input.setAttribute("aria-readonly", "true");
+    else input.removeAttribute("aria-readonly");
+  } else input.disabled = off;
+}
+
+// What was typed and not sent when the task closed stays in view, marked "not sent", and is
+// sent by itself when the task opens again (after a reload too: the mark is kept with the drafts).
+function keepUnsent({ model, form, key, unsent, resend }) {
+  const note = h("p", { class: "vt-unsent", role: "status", "aria-live": "polite", hidden: true });
+  form.append(note);
+  let closedWithText = drafts.read(key(), "_closed") === "1";
+  return {
+    follow() {
+      if (model.get("disabled")) {
+        if (!unsent()) return;
+        closedWithText = true;
+        drafts.write(key(), "_closed", "1");
+        note.hidden = false;
+        whenUi(() => { note.textContent = ui("not_sent_closed"); });
+        return;
+      }
+      note.hidden = true;
+      note.textContent = "";
+      if (!closedWithText) return;
+      closedWithText = false;
+      drafts.drop(key(), "_closed");
+      if (unsent()) resend();
+    },
+    sent() {
+      closedWithText = false;
+      drafts.drop(key(), "_closed");
+    },
+  };
+}
+
+// draft key -> what a form that puts each choice into its model (a rating) last had saved: a new
+// view of the form (the page moved it) still knows what is not sent. This page only: after a
+// reload the kernel's value is what was saved.
+const savedValues = new Map();
+
+// A form's value as one comparable string (keys sorted, numbers as numbers).
+function norm(value) {
+  return JSON.stringify(Object.keys(value || {}).sort().map((k) => [k, Number(value[k])]));
+}
+
+// The end every answer form shares: the submit button and status line, inputs that follow
+// the model's value and "disabled", and a submit that sends what the form holds (the
+// button rests while the submit waits for its acknowledgement). What is chosen and not sent
+// is kept as a draft (a reload or a new view of the form gets it back) and survives a close.
+// apply(value) puts a kept value into the inputs; check() says why the form cannot be sent.
+// local: the form puts each choice into the model at once (a rating), so what was last saved
+// is kept beside the drafts rather than read from the model.
+function finishForm({ model, el, form, texts, inputs, sync, read, apply, check = () => "", local = false }) {
+  const button = h("button", { type: "submit", class: "vt-submit", text: texts.submit });
+  const line = statusLine(model);
+  form.append(button, line.el);
+  const key = () => model.get("draft_key") || "";
+  let baseline = (local && savedValues.get(key())) || norm(model.get("value"));
+  const settled = (value) => {
+    baseline = value;
+    if (local && key()) savedValues.set(key(), value);
+  };
+  if (local && !savedValues.has(key())) settled(baseline);
+  const unsent = () => {
+    const value = read();
+    return Object.keys(value).length > 0 && norm(value) !== baseline;
+  };
+  const keep = () => {
+    if (unsent()) drafts.write(key(), "_value", norm(read()));
+    else drafts.drop(key(), "_value");
+  };
+  let busy = false;
+  const closing = keepUnsent({ model, form, key, unsent, resend: () => submit() });
+  const setDisabled = () => {
+    const disabled = model.get("disabled");
+    button.disabled = disabled || busy;
+    for (const input of inputs()) lock(input, disabled);
+  };
+  const sending = saver(model, line, {
+    setBusy: (on) => { busy = on; setDisabled(); },
+    onSaved: (sent) => {
+      if (sent.values && typeof sent.values._value === "string") settled(sent.values._value);
+      closing.sent();
+    },
+  });
+  let told = false;
+  function restore() {
+    const draft = drafts.read(key(), "_value");
+    if (draft === null) return;
+    if (draft === norm(read()) && draft !== baseline) return; // in view already (a rating's model holds it)
+    if (draft === baseline) {
+      drafts.drop(key(), "_value");
+      return;
+    }
+    let value;
+    try {
+      value = Object.fromEntries(JSON.parse(draft));
+    } catch (e) {
+      return;
+    }
+    apply(value);
+    if (!told) {
+      told = true;
+      whenUi(() => line.show(ui("draft_restored"), "draft"));
+    }
+  }
+  model.on("change:value", () => {
+    // the form's own change (a rating's click) and the kernel's echo of it are not the kernel's words
+    if (model.vtLocal || (model.vtLastLocal && norm(model.get("value")) === model.vtLastLocal)) return;
+    const typing = unsent();
+    settled(norm(model.get("value")));
+    if (!typing) sync();
+  });
+  model.on("change:disabled", () => { setDisabled(); closing.follow(); });
+  model.on("change:draft_key", () => { restore(); closing.follow(); });
+  form.addEventListener("input", keep);
+  form.addEventListener("change", keep);
+  sync();
+  restore();
+  setDisabled();
+  function submit() {
+    const problem = check();
+    if (problem) {
+      line.show(problem, "error");
+      return;
+    }
+    const value = read();
+    sending.send({ type: "submit", value }, { key: key(), values: { _value: norm(value) } });
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit();
+  });
+  el.append(form);
+  closing.follow();
+  return () => sending.dispose();
 }

@@ -23,13 +23,17 @@ class ChoicePanel(ActivityPanel):
         mode = self._mode()
         tr = self.tr
         sum_text = {"allocation": tr("allocation_sum"), "dots": tr("dots_sum")}.get(mode, "")
+        # over the budget the sum says how many too many, and the form is not sent
+        over = {"allocation": (tr("allocation_over_sum"), tr("allocation_over")),
+                "dots": (tr("dots_over_sum"), tr("dots_over"))}.get(mode, ("", ""))
         form = ChoiceForm(
             mode=mode,
             options=[{"id": o.id, "label": tr.label(o), "hint": tr.text(o.hint) if o.hint else ""} for o in act.options],
             layers=self._layers(),
             dots=getattr(act, "dots", 3),
             total=getattr(act, "total", 100),
-            texts={"title": tr.text(act.title), "prompt": tr.text(act.prompt), "submit": tr("submit"), "sum": sum_text},
+            texts={"title": tr.text(act.title), "prompt": tr.text(act.prompt), "submit": tr("submit"), "sum": sum_text,
+                   "sum_over": over[0], "over": over[1]},
         )
         form.on_submit(self._submit)
         return form
@@ -50,6 +54,10 @@ class ChoicePanel(ActivityPanel):
             if mode == "allocation":
                 if not numbers:
                     continue
+                if used > act.total:
+                    form.show_status(self.tr("allocation_over", layer=self._layer_label(layer), used=used, total=act.total,
+                                             over=used - act.total), "error")
+                    return
                 if used != act.total:
                     form.show_status(self.tr("allocation_wrong", layer=self._layer_label(layer), used=used, total=act.total), "error")
                     return

@@ -5,6 +5,7 @@ Light like the rest of the participant's path: no pandas, no altair.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from dataclasses import replace
 from typing import Any, Callable
 
@@ -39,6 +40,7 @@ class HighlightsPanel(ActivityPanel):
         self.wall = WallView(mode="participant", texts=wall_texts(tr, activity, tr("wall_title")), votes_shown=activity.votes)
         self.wall.on_action(self._handle_action)
         self._shown: list[Highlight] = []  # what the wall last drew: the +1s are counted onto these
+        self._posting = False  # the post form has been shown on this page (it then stays)
 
     def _build_forms(self) -> None:
         """The post form and one's own list, made once the page knows where drafts are kept."""
@@ -66,29 +68,38 @@ class HighlightsPanel(ActivityPanel):
         self.mine.on_action(self._handle_action)
 
     def update(self, state: ActivityState) -> bool:
-        """Show what the state allows: posting while open, the wall once revealed."""
+        """Show what the state allows: posting while open, the wall once revealed. A post form
+        once shown stays (turned off when closed), so what was being written is never dropped."""
         self.state = state
         if self.post_form is None:
             self._build_forms()
+            self._title_outside(self.post_form)
         assert self.post_form is not None and self.mine is not None
-        if not (state.is_open or state.is_revealed):
+        self._posting = self._posting or state.is_open
+        if not (self._posting or state.is_revealed):
             self.children = []
             return False
         highlights = read_wall(self.store, self.participant.session_id, self.activity.id, round=state.round)
         mine = [h for h in highlights if h.participant_id == self.participant.id and not h.withdrawn]
         self.mine.items = wall_items(mine, self.activity, self.tr, viewer=self.participant.id, include_hidden=True)
-        self.mine.disabled = not state.is_open
-        self.post_form.disabled = not state.is_open
-        children: list[W.Widget] = []
-        if state.is_open:
-            children += [self.post_form, self.mine]
+        if self._posting and self.post_form.disabled == state.is_open:
+            self.mine.disabled = not state.is_open
+            self.post_form.disabled = not state.is_open
+            if not state.is_open:
+                self.post_form.show_status(self.tr("activity_closed"), "")
+        children: list[W.Widget] = [self.post_form, self.mine] if self._posting else []
         if state.is_revealed:
             self._shown = highlights
             self.wall.items = wall_items(highlights, self.activity, self.tr, viewer=self.participant.id)
             self.wall.disabled = not state.is_open  # +1s count only while the wall is open and revealed
             children.append(self.wall)
-        self.children = children
+        if tuple(children) != self.children:
+            self.children = children
         return True
+
+    def holds_form(self, state: ActivityState) -> bool:
+        """Closed after it was open on this page: the post form (and what is in it) stays in view."""
+        return self._posting and not state.is_open
 
     def update_part(self, part: str) -> bool:
         """Only +1s changed: count them onto the highlights the wall shows, and send the counts."""
@@ -127,7 +138,7 @@ class HighlightsPanel(ActivityPanel):
             form.show_status(self._problem(exc), "error")
             return
         form.clear()
-        form.show_status(self.tr("highlight_saved"), "ok")
+        form.show_status(self.tr("highlight_saved_at", time=datetime.now().strftime("%H.%M")), "ok")
         self._refresh()
 
     def _tag(self, tag: Any) -> str | None:
@@ -150,7 +161,8 @@ class HighlightsPanel(ActivityPanel):
         except Exception as exc:
             view.show_status(self._problem(exc), "error")
             return
-        view.show_status(self.tr(f"wall_done_{action['type']}"), "ok")
+        done = self._saved_text() if action["type"] == "edit" else self.tr(f"wall_done_{action['type']}")
+        view.show_status(done, "ok")
         if action["type"] == "vote" and self.update_part(VOTES):
             return
         self._refresh()

@@ -22,6 +22,8 @@ __all__ = ["NetworkResults"]
 class NetworkResults(_Results):
     """The merged network map: drawn, counted by sector and role, missing links listed."""
 
+    PRESENTER_TEXT_SCALE = 1.25  # labels placed in the map / the cells: larger ones would overlap
+
     activity: NetworkMap
 
     def _more(self, store: SessionStore, session: SessionInfo, state: ActivityState) -> None:

@@ -64,7 +64,7 @@ class RatingPanel(ActivityPanel):
             layer, _, item = key.partition("|")
             answers.append(AnswerInput(item=item, layer=layer, value_num=float(point)))
         total = len(self.activity.items) * len(self.activity.layer_ids)
-        done = self.tr("answers_saved", time=datetime.now().strftime("%H.%M"), done=len(answers), total=total)
+        done = self.tr("answers_saved_at", time=datetime.now().strftime("%H.%M"), done=len(answers), total=total)
         self._store(form, answers, done)
 
     def _results_html(self, state: ActivityState) -> str:

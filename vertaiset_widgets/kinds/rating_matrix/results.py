@@ -146,6 +146,8 @@ class RatingResults:
 class HeatmapResults(_Results):
     """A rating matrix with columns (knowing – trust – commitment): heatmap and column means."""
 
+    PRESENTER_TEXT_SCALE = 1.4  # labels placed in the map / the cells: larger ones would overlap
+
     activity: RatingMatrix
 
     @property

@@ -1,0 +1,253 @@
+"""The facilitator console's "now" bar and the workshop's close with its confirmation.
+
+The bar stays at the top of the console: the activity that runs now (or the one the
+facilitator jumped to), its open, close, reveal and timer controls, and links to the previous
+and next item of the day's plan — within this workbook an anchor on the page, into another
+workbook that workbook's console at the activity.
+"""
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+import ipywidgets as W
+
+from .room_widgets import BarHeight
+
+if TYPE_CHECKING:
+    from .consoles import ActivityConsole
+    from .workbook import Workbook
+
+__all__ = ["NowBar", "SessionClose"]
+
+#: The bar's controls: (button name, the console's state change).
+_ACTIONS = (
+    ("open", {"is_open": True}),
+    ("close", {"is_open": False}),
+    ("reveal", {"is_revealed": True}),
+    ("hide", {"is_revealed": False}),
+)
+#: The bar's timers, in minutes.
+_TIMERS = (3, 5)
+
+
+class NowBar(W.VBox):
+    """The sticky bar at the top of a keyed console (class ``vt-now-bar``).
+
+    Attributes
+    ----------
+    current : str or None
+        The id of the activity the bar's controls act on.
+    buttons : dict[str, ipywidgets.Button]
+        ``open``, ``close``, ``reveal``, ``hide``, ``timer_<minutes>`` and ``timer_stop``.
+    """
+
+    def __init__(self, workbook: "Workbook"):
+        super().__init__()
+        self.add_class("vt-now-bar")
+        self.wb = workbook
+        tr = workbook.tr
+        self.current: str | None = None
+        self._unfolded: "ActivityConsole | None" = None  # the console the bar unfolded last
+        self._open_ids: tuple[str, ...] | None = None
+        self._title = W.HTML()
+        self._title.add_class("vt-now-title")
+        self.buttons: dict[str, W.Button] = {}
+        for name, change in _ACTIONS:
+            button = W.Button(description=tr(f"action_{name}"), tooltip=tr(f"action_{name}_help"))
+            button.on_click(lambda _b, c=change: self._act(**c))
+            self.buttons[name] = button
+        self.buttons["open"].add_class("vt-primary")
+        for minutes in _TIMERS:
+            button = W.Button(description=tr("timer_start", minutes=minutes), tooltip=tr("timer_start_help"))
+            button.on_click(lambda _b, m=minutes: self._act(timer_seconds=60 * m))
+            self.buttons[f"timer_{minutes}"] = button
+        self.buttons["timer_stop"] = W.Button(description=tr("timer_stop"))
+        self.buttons["timer_stop"].on_click(lambda _b: self._act(timer_seconds=0))
+        controls = W.HBox(list(self.buttons.values()))
+        controls.add_class("vt-toolbar")
+        self._steps = W.HTML()
+        self._steps.add_class("vt-now-steps")
+        top = W.HBox([self._title, self._steps])
+        top.add_class("vt-now-top")
+        self.children = [top, controls, BarHeight()]
+        self.refresh()
+
+    # ------------------------------------------------------------------ which activity
+    def _console(self) -> "ActivityConsole | None":
+        return next((c for c in self.wb._consoles if c.activity.id == self.current), None)
+
+    def set_current(self, activity_id: str) -> None:
+        """Make ``activity_id`` (an activity of this workbook) the one the bar acts on."""
+        console = next((c for c in self.wb._consoles if c.activity.id == activity_id), None)
+        if console is not None:
+            self.current = activity_id
+            self._unfold(console)
+            self.refresh()
+
+    def _unfold(self, console: "ActivityConsole") -> None:
+        """Open ``console`` in the catalogue, and fold back the one the bar opened before (unless it is open)."""
+        previous = self._unfolded
+        if previous is not None and previous is not console and previous.fold is not None and not previous.state.is_open:
+            previous.fold.expanded = False
+        console.unfold()
+        self._unfolded = console
+
+    def _follow_the_room(self) -> None:
+        """When what is open changes, the bar moves to the first open activity."""
+        consoles = self.wb._consoles
+        open_ids = tuple(c.activity.id for c in consoles if c.state.is_open)
+        if open_ids != self._open_ids:
+            self._open_ids = open_ids
+            if open_ids:
+                self.current = open_ids[0]
+        if self.current is None and consoles:
+            self.current = self._planned_next() or consoles[0].activity.id
+
+    def _planned_next(self) -> str | None:
+        """The first item of the day's plan in this workbook that nobody has answered yet."""
+        ours = {c.activity.id: c for c in self.wb._consoles}
+        for workbook, activity_id, _when in self._plan():
+            if workbook == self.wb.notebook and activity_id in ours and ours[activity_id].badge_state == "waiting":
+                return activity_id
+        return None
+
+    # ------------------------------------------------------------------ the plan
+    def _plan(self) -> list[tuple[str, str]]:
+        """The day's plan as (workbook, activity id, time); this workbook's activities without one."""
+        session = self.wb.session
+        plan = [tuple(row) for row in self.wb.store.agenda(session.id)] if session is not None else []
+        return plan or [(self.wb.notebook, c.activity.id, "") for c in self.wb._consoles]
+
+    def href(self, workbook: str, activity_id: str) -> str:
+        """The link to an activity: an anchor on this page, or the other workbook's console at it."""
+        anchor = f"#activity-{activity_id}"
+        if workbook == self.wb.notebook:
+            return anchor
+        tr = self.wb.tr
+        query = urlencode({"session": self.wb.session.code, "key": self.wb.params.key,
+                           **({"lang": tr.lang} if tr.lang != "fi" else {})})
+        return f"{workbook}?{query}{anchor}"
+
+    def _neighbours(self) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+        plan = [(w, a) for w, a, _t in self._plan()]
+        here = (self.wb.notebook, self.current)
+        if here not in plan:
+            plan = [(self.wb.notebook, c.activity.id) for c in self.wb._consoles]
+        if here not in plan:
+            return None, None
+        i = plan.index(here)
+        return (plan[i - 1] if i > 0 else None), (plan[i + 1] if i + 1 < len(plan) else None)
+
+    def _title_of(self, activity_id: str) -> str:
+        try:
+            return self.wb.tr.text(self.wb.content.activity(activity_id).title)
+        except KeyError:
+            return activity_id
+
+    # ------------------------------------------------------------------ drawing
+    def refresh(self) -> None:
+        """Redraw the bar from the consoles' states (after a change in the store or a jump)."""
+        tr = self.wb.tr
+        before = self.current
+        self._follow_the_room()
+        console = self._console()
+        if console is not None and (self.current != before or self._unfolded is None):
+            self._unfold(console)
+        if console is None:
+            title = f"<p><span class='vt-now-label'>{html.escape(tr('now_title'))}</span> {html.escape(tr('now_nothing'))}</p>"
+        else:
+            state = console.badge_state
+            title = (
+                f"<p><span class='vt-now-label'>{html.escape(tr('now_title'))}</span> "
+                f"<a class='vt-now-name' href='#activity-{console.activity.id}'>{html.escape(tr.text(console.activity.title))}</a> "
+                f"<span class='vt-badge' data-state='{state}'>{html.escape(tr('badge_' + state))}</span></p>"
+            )
+        if title != self._title.value:
+            self._title.value = title
+        for name, button in self.buttons.items():
+            button.disabled = console is None
+        if console is not None:
+            self.buttons["open"].disabled = console.state.is_open
+            self.buttons["close"].disabled = not console.state.is_open
+            self.buttons["reveal"].disabled = console.state.is_revealed
+            self.buttons["hide"].disabled = not console.state.is_revealed
+        before, after = self._neighbours() if console is not None else (None, None)
+        links = []
+        for target, word, rel in ((before, "now_previous", "prev"), (after, "now_next", "next")):
+            if target is None:
+                continue
+            name = html.escape(self._title_of(target[1]), quote=True)
+            links.append(
+                f"<a class='vt-now-step' rel='{rel}' data-vt-step='{rel}' href='{html.escape(self.href(*target), quote=True)}' "
+                f"title='{name}' aria-label='{html.escape(tr(word), quote=True)}: {name}'>{html.escape(tr(word))}</a>"
+            )
+        steps = "".join(links)
+        if steps != self._steps.value:
+            self._steps.value = steps
+
+    def _act(self, **change: Any) -> None:
+        console = self._console()
+        if console is not None:
+            console.set_state(**change)
+            self.refresh()
+
+
+class SessionClose(W.VBox):
+    """Closing the whole workshop asks first, in the page; reopening takes one click.
+
+    Attributes
+    ----------
+    button : ipywidgets.Button
+        "Sulje työpaja" (or "Avaa työpaja uudelleen" once closed).
+    confirm, cancel : ipywidgets.Button
+        The second step, shown after ``button`` while the workshop is open.
+    """
+
+    def __init__(self, workbook: "Workbook"):
+        super().__init__()
+        self.add_class("vt-session-close")
+        self.wb = workbook
+        tr = workbook.tr
+        self.button = W.Button()
+        self.button.on_click(self._on_button)
+        self.confirm = W.Button(description=tr("session_close_confirm"))
+        self.confirm.add_class("vt-danger")
+        self.confirm.on_click(lambda _b: self._close())
+        self.cancel = W.Button(description=tr("session_close_cancel"))
+        self.cancel.on_click(lambda _b: self._ask(False))
+        self._question = W.HTML(f"<p class='vt-confirm-question' role='alert'>{html.escape(tr('session_close_ask'))}</p>")
+        self._ask_row = W.HBox([self._question, self.confirm, self.cancel])
+        self._ask_row.add_class("vt-toolbar")
+        self._ask_row.add_class("vt-confirm")
+        self._state = W.HTML()
+        row = W.HBox([self.button, self._state])
+        row.add_class("vt-toolbar")
+        self.children = [row, self._ask_row]
+        self._ask(False)
+        self.draw()
+
+    def _on_button(self, _b: Any) -> None:
+        if self.wb.session is not None and self.wb.session.is_open:
+            self._ask(True)
+        else:
+            self.wb.set_session_open(True)
+
+    def _ask(self, asking: bool) -> None:
+        self._ask_row.layout.display = None if asking else "none"
+        self.button.disabled = asking
+
+    def _close(self) -> None:
+        self._ask(False)
+        self.wb.set_session_open(False)
+
+    def draw(self) -> None:
+        """Redraw the button's word and the workshop's state."""
+        session = self.wb.session
+        if session is None:
+            return
+        tr = self.wb.tr
+        self.button.description = tr("session_close") if session.is_open else tr("session_reopen")
+        state = tr("session_is_open") if session.is_open else tr("session_is_closed")
+        self._state.value = f"<p class='vt-muted' data-vt-session-open='{int(session.is_open)}'>{html.escape(state)}</p>"

@@ -1,0 +1,97 @@
+"""The parts of the phone's page that keep it steady: the slim header with the session's
+name and the timer, and one slot per activity whose children never change.
+
+A slot holds the activity's title and its panel, in that order, for as long as the page
+lives: a timer, a reveal or a close changes what the slot shows, never which widgets it
+holds, so the browser never draws a form again and what a participant is typing stays.
+The slot's title is a plain heading while the task is open ("now"), and a disclosure
+button that folds the revealed results to their title below.
+"""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import ipywidgets as W
+import traitlets
+
+from .forms import Countdown
+
+__all__ = ["ActivitySlot", "ActivityTitle", "PhoneHeader", "scrolling_tables"]
+
+_STATIC = Path(__file__).resolve().parent / "static"
+
+
+class ActivityTitle(anywidget.AnyWidget):
+    """An activity's title on the phone: a heading while it is open (``mode="now"``), a
+    disclosure button over its folded results once revealed (``mode="result"``)."""
+
+    _esm = _STATIC / "title.js"
+    title = traitlets.Unicode("").tag(sync=True)
+    activity_id = traitlets.Unicode("").tag(sync=True)
+    mode = traitlets.Enum(["now", "result"], "now").tag(sync=True)
+
+
+class ActivitySlot(W.VBox):
+    """One activity on the phone: its title and its panel, never reordered or replaced."""
+
+    def __init__(self, activity_id: str, title: str, panel: W.Widget):
+        super().__init__()
+        self.activity_id = activity_id
+        self.panel = panel
+        self.title = ActivityTitle(title=title, activity_id=activity_id)
+        if "vt-card" in panel._dom_classes:  # the slot is the card: its title belongs to it
+            panel.remove_class("vt-card")
+        panel.add_class("vt-slot-body")
+        self.add_class("vt-card")
+        self.add_class("vt-slot")
+        self.add_class("vt-slot-now")
+        self.mode = "now"
+        self.children = [self.title, panel]
+
+    def set_mode(self, mode: str) -> None:
+        """``now`` (the open task, at the top) or ``result`` (folded to its title below)."""
+        if mode == self.mode:
+            return
+        self.remove_class(f"vt-slot-{self.mode}")
+        self.add_class(f"vt-slot-{mode}")
+        self.mode = mode
+        self.title.mode = mode
+
+
+class PhoneHeader(W.VBox):
+    """The slim header that stays on top while the participant scrolls: the session's name
+    and code, and the countdown of the open task's timer."""
+
+    def __init__(self, title_html: str, timer: Countdown):
+        super().__init__()
+        self.add_class("vt-phone-header")
+        self.heading = W.HTML(title_html)
+        self.heading.add_class("vt-title")
+        self.timer = timer
+        self.children = [self.heading, timer]
+
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+#: a caption as :func:`html_blocks.table` writes it: escaped text, so it may stand in an attribute
+_CAPTION = re.compile(r"<caption>([^<]*)</caption>")
+
+
+def scrolling_tables(markup: str, hint: str) -> str:
+    """Put every table of ``markup`` in a box of its own that scrolls sideways, so a narrow
+    phone scrolls the table rather than clipping it; a table of three columns or more says
+    so under it (``hint``)."""
+
+    def box(match: Any) -> str:
+        table = match.group(0)
+        caption = _CAPTION.search(table)
+        label = f" role='region' aria-label='{caption.group(1)}'" if caption else ""
+        wide = table.split("</thead>")[0].count("<th") >= 3
+        note = f"<p class='vt-scroll-hint'>{html.escape(hint)}</p>" if wide and hint else ""
+        # focusable: a keyboard scrolls it too
+        return f"<div class='vt-table-scroll' tabindex='0'{label}>{table}</div>{note}"
+
+    return _TABLE.sub(box, markup)

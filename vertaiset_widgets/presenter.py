@@ -1,0 +1,148 @@
+"""The room's projector as a presenter view (``role=screen``).
+
+The screen shows one thing at a time, sized to the viewport: the activity that runs now (its
+title and question, the count of answers, the timer, the results once revealed) under a slim
+join banner; with nothing running, a large join card. ← and → (a clicker's PageUp / PageDown)
+step through the workbook's activities as a choice of this screen only: the store is not
+touched, and the screen follows the room again as soon as what is open or revealed changes.
+
+The activities' views stay in their own cells (the notebook displays each); this widget picks
+which one shows, and the template's stylesheet lays the chosen one out under the banner.
+"""
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as W
+
+from .links import SessionLinks, qr_svg_data_uri
+from .room_widgets import RoomKeys
+
+if TYPE_CHECKING:
+    from .consoles import ActivityConsole
+    from .workbook import Workbook
+
+__all__ = ["Presenter"]
+
+
+class Presenter(W.VBox):
+    """The projector's frame: the join banner or the large join card, and the keys.
+
+    Parameters
+    ----------
+    workbook : Workbook
+        The screen's workbook (its session, translator and consoles).
+
+    Attributes
+    ----------
+    shown : ActivityConsole or None
+        The activity the screen shows now; None shows the join card.
+    """
+
+    def __init__(self, workbook: "Workbook"):
+        super().__init__()
+        self.add_class("vt-presenter")
+        self.wb = workbook
+        tr = workbook.tr
+        assert workbook.session is not None
+        links = SessionLinks(workbook.session.code, lang=tr.lang)
+        code = html.escape(workbook.session.code)
+        qr = qr_svg_data_uri(links.participant)
+        alt = html.escape(tr("qr_alt", url=links.participant), quote=True)
+        address = html.escape(links.participant)
+        self._banner = W.HTML(
+            f"<div class='vt-join-banner'>"
+            f"<img class='vt-qr' alt='{alt}' src='{qr}'>"
+            f"<p class='vt-join-banner-text'><span>{html.escape(tr('presenter_join'))}</span> "
+            f"<span class='vt-link'>{address}</span></p>"
+            f"<p class='vt-join-banner-code'><span>{html.escape(tr('presenter_code'))}</span> "
+            f"<strong class='vt-joincode' data-vt-code='{code}'>{code}</strong></p>"
+            f"<p class='vt-presenter-more' hidden></p>"
+            "</div>"
+        )
+        self._banner.add_class("vt-presenter-banner")
+        self._card = W.HTML(
+            "<div class='vt-join-card'>"
+            f"<h1 class='vt-join-card-title'>{html.escape(workbook.session.title)}</h1>"
+            f"<img class='vt-qr' alt='{alt}' src='{qr}'>"
+            "<div class='vt-join-card-text'>"
+            f"<p>{html.escape(tr('join_at'))}</p>"
+            f"<p class='vt-link'>{address}</p>"
+            f"<p>{html.escape(tr('session_code'))}</p>"
+            f"<p class='vt-joincode' data-vt-code='{code}'>{code}</p>"
+            "</div></div>"
+        )
+        self._card.add_class("vt-presenter-card")
+        self.room_keys = RoomKeys(hint=tr("presenter_keys"))
+        self.room_keys.on_step(self.step)
+        self.shown: "ActivityConsole | None" = None
+        self._chosen: "ActivityConsole | None" = None  # a step's choice, until the room changes
+        self._chose_card = False
+        self._room: tuple = ()
+        self._revealed_order: list[str] = []
+        self.children = [self._banner, self._card, self.room_keys]
+
+    # ------------------------------------------------------------------ what runs now
+    @property
+    def consoles(self) -> list["ActivityConsole"]:
+        return list(self.wb._consoles)
+
+    def _running(self) -> tuple[list["ActivityConsole"], "ActivityConsole | None"]:
+        """The open activities, and the most recently revealed one (as this screen saw them)."""
+        consoles = self.consoles
+        opened = [c for c in consoles if c.state.is_open]
+        revealed = [c for c in consoles if c.state.is_revealed]
+        ids = [c.activity.id for c in revealed]
+        self._revealed_order = [i for i in self._revealed_order if i in ids]
+        self._revealed_order += [i for i in ids if i not in self._revealed_order]
+        latest = self._revealed_order[-1] if self._revealed_order else None
+        return opened, next((c for c in revealed if c.activity.id == latest), None)
+
+    def update(self) -> None:
+        """Show what runs now, or what a step chose while the room has not changed since."""
+        opened, revealed = self._running()
+        room = tuple((c.activity.id, c.state.is_open, c.state.is_revealed) for c in self.consoles)
+        if room != self._room:
+            self._room = room
+            self._chosen, self._chose_card = None, False
+        if self._chose_card:
+            self._show(None)
+        elif self._chosen is not None:
+            self._show(self._chosen)
+        else:
+            self._show(opened[0] if opened else revealed, more=max(0, len(opened) - 1))
+
+    def step(self, by: int) -> None:
+        """Show the previous (-1) or next (+1) activity of the workbook; before the first is the join card."""
+        consoles = self.consoles
+        if not consoles:
+            return
+        index = consoles.index(self.shown) if self.shown in consoles else -1
+        index = max(-1, min(len(consoles) - 1, index + by))
+        self._chosen = consoles[index] if index >= 0 else None
+        self._chose_card = index < 0
+        self._show(self._chosen)
+
+    # ------------------------------------------------------------------ drawing
+    def _show(self, console: "ActivityConsole | None", *, more: int = 0) -> None:
+        self.shown = console
+        for c in self.consoles:
+            c.layout.display = None if c is console else "none"
+        self._card.layout.display = None if console is None else "none"
+        self._banner.layout.display = "none" if console is None else None
+        tr = self.wb.tr
+        marker = "<p class='vt-presenter-more' hidden></p>"
+        value = self._banner.value
+        start = value.index("<p class='vt-presenter-more'")
+        end = value.index("</p>", start) + len("</p>")
+        if more:
+            label = html.escape(tr("presenter_more", n=more), quote=True)
+            marker = f"<p class='vt-presenter-more' title='{label}' aria-label='{label}'>+{more}</p>"
+        value = value[:start] + marker + value[end:]
+        if value != self._banner.value:
+            self._banner.value = value
+
+    def summary(self) -> dict[str, Any]:
+        """What the screen shows now (for tests and logs): the activity's id or ``join``."""
+        return {"shown": self.shown.activity.id if self.shown is not None else "join"}

@@ -1,0 +1,78 @@
+"""The room's small browser-side widgets (anywidget, ``static/room.js``): the projector's keys,
+a catalogue entry's fold on the console, and the now bar's height keeper.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import anywidget
+import traitlets
+
+__all__ = ["BarHeight", "Fold", "RoomKeys"]
+
+_ROOM_JS = Path(__file__).resolve().parent / "static" / "room.js"
+
+
+class _RoomPart(anywidget.AnyWidget):
+    _esm = _ROOM_JS
+    part = traitlets.Unicode("").tag(sync=True)
+
+
+class RoomKeys(_RoomPart):
+    """The projector's keyboard: ← / → (PageUp / PageDown) step the view, F toggles full screen.
+
+    ``on_step(callback)`` gets -1 or +1 for each step the browser asks for.
+    """
+
+    hint = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(part="keys", **kwargs)
+        self._step_handlers: list[Callable[[int], None]] = []
+        self.on_msg(self._on_message)
+
+    def on_step(self, callback: Callable[[int], None]) -> None:
+        """Call ``callback(by)`` when the browser asks for the previous (-1) or next (+1) view."""
+        self._step_handlers.append(callback)
+
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "step" and content.get("by") in (-1, 1):
+            for handler in self._step_handlers:
+                handler(content["by"])
+
+
+class Fold(_RoomPart):
+    """A catalogue entry's heading: a disclosure button with the title and a status badge.
+
+    ``expanded`` is the disclosure's state (the browser sets it); the anchor (``activity-<id>``) is
+    the element's id, and an address naming it opens the fold and calls ``on_current``'s callback.
+    """
+
+    anchor = traitlets.Unicode("").tag(sync=True)
+    controls = traitlets.Unicode("").tag(sync=True)
+    title = traitlets.Unicode("").tag(sync=True)
+    badge = traitlets.Unicode("").tag(sync=True)
+    state = traitlets.Unicode("").tag(sync=True)
+    expanded = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(part="fold", **kwargs)
+        self._current_handlers: list[Callable[[], None]] = []
+        self.on_msg(self._on_message)
+
+    def on_current(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` when the page's address jumps to this entry."""
+        self._current_handlers.append(callback)
+
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "current":
+            for handler in self._current_handlers:
+                handler()
+
+
+class BarHeight(_RoomPart):
+    """Invisible: keeps the page's ``--vt-now-h`` at the now bar's height."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(part="bar", **kwargs)
