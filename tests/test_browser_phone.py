@@ -193,3 +193,31 @@ def test_typed_code_stays_in_the_address(server, vt_store, contexts):
     wait_joined(page)
     expect(page.get_by_role("heading", name="Osoitteessa", exact=True)).to_be_visible()
     assert len(vt_store.participants(info.id)) == 1
+
+
+@pytest.mark.parametrize("size", [{"width": 360, "height": 640}, PHONE], ids=["360x640", "390x844"])
+def test_open_task_is_in_the_first_view_and_announced(server, vt_store, contexts, size):
+    """On a small and a common phone the open task's title is inside the first view, with results
+    revealed before it; the header (with the timer) stays in view when scrolled to the bottom; a
+    task opened later comes to the top and is announced to screen readers."""
+    info, _key = vt_store.create_session("Ensimmäinen näkymä", network="N")
+    for revealed in (CHOICE, POSITION, RATING):
+        vt_store.set_activity_state(info.id, revealed, is_revealed=True)
+    vt_store.set_activity_state(info.id, ALLOCATION, is_open=True, timer_seconds=300)
+    page = open_participant(contexts(size), server, info.code)
+    wait_joined(page)
+    title = page.locator(f".vt-now [data-vt-now-title='{ALLOCATION}']")
+    expect(title).to_be_visible(timeout=LOAD_MS)
+    box = title.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= size["height"], box
+    shot(page, f"phone-first-view-{size['width']}x{size['height']}")
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.mouse.wheel(0, 20000)
+    header = page.locator(".vt-phone-header")
+    expect(header).to_contain_text("Ensimmäinen näkymä")
+    top = header.bounding_box()
+    assert top is not None and -1 <= top["y"] <= size["height"] / 4, top
+    vt_store.set_activity_state(info.id, LATER, is_open=True)
+    expect(page.locator(".vt-now [data-vt-now-title]").first).to_have_attribute(
+        "data-vt-now-title", LATER, timeout=WAIT_MS)
+    expect(page.locator("#vt-announcer")).to_contain_text(_title(LATER), timeout=WAIT_MS)
