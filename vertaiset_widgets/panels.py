@@ -19,7 +19,7 @@ from .i18n import Translator
 from .phone import scrolling_tables
 from .store import ActivityState, AnswerInput, Participant, SessionStore
 
-__all__ = ["ActivityPanel", "panel_for", "save_or_say_why"]
+__all__ = ["ActivityPanel", "PointsPanel", "panel_for", "save_or_say_why"]
 
 log = logging.getLogger("vertaiset")
 
@@ -146,10 +146,6 @@ class ActivityPanel(W.VBox):
             participant_id=self.participant.id if mine else None,
         )
 
-    def _saved_numbers(self, state: ActivityState) -> dict[str, int]:
-        """One's own numeric answers as a form takes them back: ``{"layer|item": points}``."""
-        return {f"{a.layer}|{a.item}": int(a.value_num) for a in self._answers(state, mine=True) if a.value_num is not None}
-
     def _store(self, form: Any, answers: list[AnswerInput], done_text: str) -> bool:
         """Submit; show the outcome in the form's status line. True when stored."""
         submit = lambda: self.store.submit(self.participant, self.activity.id, answers, submission_id=form.submission_id)  # noqa: E731
@@ -178,3 +174,22 @@ def panel_for(store: SessionStore, participant: Participant, activity: Any, tr: 
 
     kind = kinds.for_activity(activity).panel_class()
     return kind(store, participant, activity, tr, on_participant) if kind else None
+
+
+class PointsPanel(ActivityPanel):
+    """A panel whose form sends points per layer and item (``{"layer|item": points}``): the
+    rating matrix, the position line."""
+
+    def _saved(self, state: ActivityState) -> dict:
+        return {f"{a.layer}|{a.item}": int(a.value_num) for a in self._answers(state, mine=True) if a.value_num is not None}
+
+    def _points(self, form: Any, value: dict) -> list[AnswerInput] | None:
+        """The answers in ``value``; None (and a word in the form's status line) when nothing was chosen."""
+        if not value:
+            form.show_status(self.tr("nothing_chosen"), "error")
+            return None
+        answers = []
+        for key, point in sorted(value.items()):
+            layer, _, item = key.partition("|")
+            answers.append(AnswerInput(item=item, layer=layer, value_num=float(point)))
+        return answers

@@ -154,13 +154,7 @@ function renderFields({ model, el }) {
     for (const [name, input] of Object.entries(inputs)) value[name] = input.value;
     sending.send({ type: "submit", value }, { key: key(), values: value });
   }
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    submit();
-  });
-  el.append(form);
-  closing.follow();
-  return () => sending.dispose();
+  return mountForm(el, form, submit, closing, sending);
 }
 
 // Descriptions of the options, once, above the per-layer controls.

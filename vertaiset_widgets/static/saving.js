@@ -339,6 +339,13 @@ function finishForm({ model, el, form, texts, inputs, sync, read, apply, check =
     const value = read();
     sending.send({ type: "submit", value }, { key: key(), values: { _value: norm(value) } });
   }
+  return mountForm(el, form, submit, closing, sending);
+}
+
+
+// The last steps of every form: submit on Enter or the button, show it, follow the task's
+// closing; the returned function is the view's clean-up.
+function mountForm(el, form, submit, closing, sending) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     submit();

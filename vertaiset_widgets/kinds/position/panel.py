@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from ...forms import RatingForm
 from ...html_blocks import esc, table as _table
-from ...panels import ActivityPanel
-from ...store import ActivityState, AnswerInput
+from ...panels import PointsPanel
+from ...store import ActivityState
 from .model import Position
 
 __all__ = ["PositionPanel"]
 
 
-class PositionPanel(ActivityPanel):
+class PositionPanel(PointsPanel):
     """A place between two poles, per layer: radio steps 1..points."""
 
     def _make_form(self, state: ActivityState) -> RatingForm:
@@ -32,15 +32,10 @@ class PositionPanel(ActivityPanel):
         form.on_submit(self._submit)
         return form
 
-    def _saved(self, state: ActivityState) -> dict:
-        return self._saved_numbers(state)
-
     def _submit(self, form: RatingForm, value: dict) -> None:
-        if not value:
-            form.show_status(self.tr("nothing_chosen"), "error")
-            return
-        answers = [AnswerInput(item=k.partition("|")[2], layer=k.partition("|")[0], value_num=float(v)) for k, v in sorted(value.items())]
-        self._store(form, answers, self._saved_text())
+        answers = self._points(form, value)
+        if answers is not None:
+            self._store(form, answers, self._saved_text())
 
     def _results_html(self, state: ActivityState) -> str:
         act: Position = self.activity

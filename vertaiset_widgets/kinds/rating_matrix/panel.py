@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from ...forms import RatingForm
-from ...panels import ActivityPanel
-from ...store import ActivityState, AnswerInput
+from ...panels import PointsPanel
+from ...store import ActivityState
 from .model import RatingMatrix
 
 __all__ = ["RatingPanel", "rating_means"]
@@ -26,7 +26,7 @@ def rating_means(answers: list[Any], activity: RatingMatrix) -> dict[tuple[str, 
     return {k: (sum(v) / len(v), len(v)) for k, v in sums.items()}
 
 
-class RatingPanel(ActivityPanel):
+class RatingPanel(PointsPanel):
     """Items rated on a scale: one radio group per item and time layer, grouped by column."""
 
     def _make_form(self, state: ActivityState) -> RatingForm:
@@ -52,17 +52,10 @@ class RatingPanel(ActivityPanel):
         form.on_submit(self._submit)
         return form
 
-    def _saved(self, state: ActivityState) -> dict:
-        return self._saved_numbers(state)
-
     def _submit(self, form: RatingForm, value: dict) -> None:
-        if not value:
-            form.show_status(self.tr("nothing_chosen"), "error")
+        answers = self._points(form, value)
+        if answers is None:
             return
-        answers = []
-        for key, point in sorted(value.items()):
-            layer, _, item = key.partition("|")
-            answers.append(AnswerInput(item=item, layer=layer, value_num=float(point)))
         total = len(self.activity.items) * len(self.activity.layer_ids)
         done = self.tr("answers_saved_at", time=datetime.now().strftime("%H.%M"), done=len(answers), total=total)
         self._store(form, answers, done)
