@@ -185,16 +185,29 @@ def _pg_workshop(content):
     return store, session, x
 
 
-def _reader_holding_a_snapshot(store, seconds: float, *, writes: bool = False):
+def _reader_holding_a_snapshot(store, seconds: float, *, writes: bool = False, elsewhere: bool = False):
     """Another connection that began before the erasure and stays open for ``seconds``: it holds
-    a snapshot, or (``writes``) has written a row of its own and not committed it."""
+    a snapshot, or (``writes``) has written a row of its own and not committed it; ``elsewhere``:
+    a transaction with an id of its own in another database of the same server (a rewrite's own
+    snapshot counts every transaction still running on the server as possibly seeing old rows)."""
     import threading
 
-    conn = store.engine.connect()
-    if writes:
+    if elsewhere:
+        other = store.engine.url.set(database=f"{store.engine.url.database}_elsewhere")
+        admin = sa.create_engine(store.engine.url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            if not c.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %(n)s", {"n": other.database}).scalar():
+                c.exec_driver_sql(f'CREATE DATABASE "{other.database}"')
+        admin.dispose()
+        conn = sa.create_engine(other, poolclass=sa.pool.NullPool).connect()
+        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("SELECT pg_current_xact_id()").scalar()  # as a write would: the transaction gets an id
+    elif writes:
+        conn = store.engine.connect()
         conn.exec_driver_sql("BEGIN")
         conn.exec_driver_sql("INSERT INTO attempts (scope, subject, created_at) VALUES ('x', 'y', now())")
     else:
+        conn = store.engine.connect()
         conn.exec_driver_sql("BEGIN ISOLATION LEVEL REPEATABLE READ")
         conn.exec_driver_sql("SELECT count(*) FROM sessions").scalar()  # no lock on the tables it rewrites
 
@@ -208,12 +221,14 @@ def _reader_holding_a_snapshot(store, seconds: float, *, writes: bool = False):
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("writes", [False, True], ids=["reading", "writing"])
-def test_forget_waits_for_a_transaction_that_began_before_it(content, writes):
-    """A transaction that still sees the old rows (reading, or having written and not ended) does
-    not keep their words in the rewritten files."""
+@pytest.mark.parametrize(
+    "writes, elsewhere", [(False, False), (True, False), (True, True)], ids=["reading", "writing", "elsewhere"]
+)
+def test_forget_waits_for_a_transaction_that_began_before_it(content, writes, elsewhere):
+    """A transaction that still sees the old rows (reading, or having written and not ended, in this
+    database or another one on the server) does not keep their words in the rewritten files."""
     store, session, x = _pg_workshop(content)
-    reader = _reader_holding_a_snapshot(store, 1.5, writes=writes)
+    reader = _reader_holding_a_snapshot(store, 1.5, writes=writes, elsewhere=elsewhere)
     done = forget_participant(store, session.code, str(x.id), content=content)
     reader.join()
     assert done.compacted

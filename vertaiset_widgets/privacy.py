@@ -20,8 +20,8 @@ Deleted text must not stay in the database's files either. SQLite connections ru
 ``secure_delete`` (freed space is zeroed); after an erasure the write-ahead log is
 checkpointed and truncated and the file vacuumed. PostgreSQL keeps deleted and overwritten
 rows in its data files until they are vacuumed, and the planner's statistics keep sample
-values of text columns: once every transaction that began before the erasure has ended (a
-rewrite keeps the rows such a transaction could still read), the tables an erasure touched get
+values of text columns: once every transaction that began before the erasure has ended (in
+any database of the server: a rewrite keeps the rows such a transaction could still read), the tables an erasure touched get
 ``VACUUM (FULL, ANALYZE)``, which rewrites them (it locks each table for the moment it takes), and ``pg_statistic`` is rewritten
 too when the database user may (a superuser or the database's owner). What the database
 server itself keeps beyond that (PostgreSQL's write-ahead log segments until they are recycled,
@@ -301,27 +301,30 @@ SNAPSHOT_WAIT = 30.0
 
 
 def _older_snapshots_gone(conn, timeout: float) -> bool:
-    """Wait until no other backend of this database still sees the rows as they were before now.
+    """Wait until no transaction that might still see the rows as they were before now is open.
 
-    ``VACUUM FULL`` copies a dead row when some open transaction (a long report query, an
-    autovacuum ``ANALYZE`` of another table, a transaction that wrote and has not ended) might
-    still read it, so the erased text would survive the rewrite. False when such a transaction
-    is still open after ``timeout`` seconds.
+    ``VACUUM FULL`` copies a dead row when some open transaction might still read it, so the
+    erased text would survive the rewrite. Such a transaction is one of this database holding
+    a snapshot from before now (a long report query, an autovacuum ``ANALYZE``), or any
+    transaction of the server, in any database, that got its id before now and has not ended
+    (one that wrote, a prepared one): the rewrite's own snapshot counts those as running, and
+    keeps every row they might see. False when such a transaction is still open after
+    ``timeout`` seconds.
     """
     import time
 
-    mark = conn.exec_driver_sql("SELECT txid_current()::text::xid").scalar()
-    # a transaction holds old rows by the snapshot it reads with (xmin) or by its own writes (xid);
-    # a prepared transaction too, with no backend at all
+    # this transaction's id, in full (xid8) and as the 32 bits pg_stat_activity shows
+    mark, mark32 = conn.exec_driver_sql("SELECT pg_current_xact_id()::text, xid(pg_current_xact_id())::text").one()
     older = (
-        "SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-        "AND pid <> pg_backend_pid() AND ((backend_xmin IS NOT NULL AND age(backend_xmin) >= age(%(mark)s::xid)) "
-        "OR (backend_xid IS NOT NULL AND age(backend_xid) >= age(%(mark)s::xid)))) "
-        "+ (SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database() "
-        "AND age(transaction) >= age(%(mark)s::xid))"
+        # the oldest transaction still running on the server, in any database, began after now
+        "SELECT pg_snapshot_xmin(pg_current_snapshot()) <= %(mark)s::xid8 "
+        # and no other session of this database reads with a snapshot from before now
+        "OR EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL "
+        "AND age(backend_xmin) >= age(%(mark32)s::xid))"
     )
     end = time.monotonic() + timeout
-    while conn.exec_driver_sql(older, {"mark": str(mark)}).scalar():
+    while conn.exec_driver_sql(older, {"mark": mark, "mark32": mark32}).scalar():
         if time.monotonic() >= end:
             return False
         time.sleep(0.1)
@@ -335,7 +338,8 @@ def compact(store: SessionStore, tables: Sequence[sa.Table], *, wait: float = SN
     (rebuilds the file, leaving no free pages with old data), then truncate the log again.
     False when another process kept the log from being truncated (a page reading right
     then); the next erasure or ``vertaiset purge`` cleans it. PostgreSQL: wait (up to ``wait``
-    seconds) for transactions that began before the erasure to end, ``VACUUM (FULL, ANALYZE)``
+    seconds) for transactions that began before the erasure to end (in any database of the
+    server), ``VACUUM (FULL, ANALYZE)``
     the tables, wait again, then rewrite ``pg_statistic``; False when an older transaction was
     still open, or the user may not rewrite ``pg_statistic`` (neither a superuser nor the
     database's owner). Other databases: nothing, False.
