@@ -142,7 +142,7 @@ def test_group_canvas_on_two_phones(server, vt_store, contexts, board_room):
     b = open_participant(contexts(PHONE), server, info.code)
     for page in (a, b):
         wait_joined(page)
-        page.get_by_label("Ryhmä", exact=True).first.fill("Järjestöt")
+        page.locator(".vt-profile").get_by_label("Ryhmä", exact=True).fill("Järjestöt")
         page.get_by_role("button", name="Tallenna tiedot").click()
         expect(page.locator(".vt-profile").get_by_role("status")).to_contain_text("Tallennettu klo", timeout=WAIT_MS)
     card_a = _card(a, "Miksi? Kuka? Miten? Mitä? Millä resursseilla?")

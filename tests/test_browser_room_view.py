@@ -18,6 +18,7 @@ pytest.importorskip("playwright.sync_api", reason="browser tests need the playwr
 from playwright.sync_api import Page, expect  # noqa: E402
 
 from vertaiset_widgets.content import load_content  # noqa: E402
+from vertaiset_widgets.demo import seed_demo  # noqa: E402
 from vertaiset_widgets.store import AnswerInput  # noqa: E402
 
 WORKBOOK = "01_tilannekuva.ipynb"
@@ -78,6 +79,28 @@ def _smallest_chart_text(page: Page) -> float:
     return min(sizes) * scale
 
 
+def _svg_texts_px(page: Page) -> list[tuple[float, str]]:
+    """Every text of the visible charts as drawn on the screen: (px, text), the SVG's size times the image's scale."""
+    found = page.evaluate(
+        """() => [...document.querySelectorAll('img.vt-chart')].filter(i => i.offsetParent !== null).map(img =>
+            [img.src, Math.min(img.clientWidth / img.naturalWidth, img.clientHeight / img.naturalHeight)])"""
+    )
+    assert found, "no chart on the screen"
+    out = []
+    for src, scale in found:
+        svg = base64.b64decode(src.split(",", 1)[1]).decode("utf-8")
+        for size, text in re.findall(r'<text[^>]*font-size="([\d.]+)(?:px)?"[^>]*>(.*?)</text>', svg, flags=re.S):
+            out.append((float(size) * scale, re.sub(r"<[^>]+>", "", text)))
+    assert out, "the charts have no text"
+    return out
+
+
+def _show_only(store, session_id: int, activity: str) -> None:
+    """Reveal one activity of the demo day and close and hide every other."""
+    for other in CONTENT.activities:
+        store.set_activity_state(session_id, other, is_open=False, is_revealed=other == activity)
+
+
 def _answer_choice(store, session_id: int, n: int) -> None:
     options = [o.id for o in CONTENT.activity(CHOICE).options]
     for i in range(n):
@@ -88,9 +111,9 @@ def _answer_choice(store, session_id: int, n: int) -> None:
                      submission_id=f"room-view-{i}")
 
 
-def _open_screen(contexts, server, code: str, size: tuple[int, int]) -> Page:
+def _open_screen(contexts, server, code: str, size: tuple[int, int], workbook: str = WORKBOOK) -> Page:
     page = contexts({"width": size[0], "height": size[1]}).new_page()
-    page.goto(server.url(WORKBOOK, session=code, role="screen"), timeout=LOAD_MS)
+    page.goto(server.url(workbook, session=code, role="screen"), timeout=LOAD_MS)
     page.locator(".vt-presenter").wait_for(timeout=LOAD_MS)
     return page
 
@@ -140,6 +163,93 @@ def test_presenter_fits_every_projector(server, vt_store, contexts, tmp_path):
                              ".vt-presenter-timer .vt-countdown", ".vt-join-banner [data-vt-code]"):
                 assert _font_px(screen, f"{selector}") >= 24, selector
             assert _smallest_chart_text(screen) >= 24
+
+
+@pytest.mark.parametrize("activity", ["kuulumiset", "verkostokartta", "tunteminen_luottamus_sitoutuminen", "arviointi_360"])
+def test_chart_labels_read_from_across_the_room(server, vt_store, contexts, tmp_path, activity):
+    """The check-in's bars, the network map, the heatmap and the 360's radar on the projector: every
+    text of the chart 24 px or more at 1280×720, and the chart and the page inside the viewport."""
+    info, _key = seed_demo(vt_store)
+    _show_only(vt_store, info.id, activity)
+    workbook = "04_arviointi.ipynb" if activity == "arviointi_360" else WORKBOOK
+    screen = _open_screen(contexts, server, info.code, (1280, 720), workbook)
+    expect(screen.locator(".vt-presenter-title").filter(visible=True)).to_have_text(TITLE.get(activity) or CONTENT.activity(activity).title["fi"])
+    expect(screen.locator("img.vt-chart").filter(visible=True).first).to_be_visible(timeout=WAIT_MS)
+    screen.wait_for_timeout(500)
+    _shot(screen, tmp_path, f"screen-chart-{activity}-1280x720")
+    small = [(round(px, 1), text) for px, text in _svg_texts_px(screen) if px < 24]
+    assert not small, small
+    assert screen.evaluate("""() => [...document.querySelectorAll('img.vt-chart')].filter(i => i.offsetParent !== null)
+        .every(i => { const r = i.getBoundingClientRect(); return r.top >= 0 && r.left >= 0 && r.right <= innerWidth + 0.5 && r.bottom <= innerHeight + 0.5; })""")
+    # what the radar's numbers stand for is listed beside it, in the screen's text size
+    key = screen.locator(".vt-radar-key li").filter(visible=True)
+    for i in range(key.count()):
+        box = key.nth(i).bounding_box()
+        assert box and box["y"] + box["height"] <= 720 + 0.5, (i, box)
+        assert key.nth(i).evaluate("li => parseFloat(getComputedStyle(li).fontSize)") >= 24
+    scroll, viewport = _no_scroll(screen)
+    assert scroll <= viewport + 1, (activity, scroll)
+
+
+def test_a_long_wall_is_paged(server, vt_store, contexts, tmp_path):
+    """A wall longer than the screen at 1024×768 shows a page at a time with "Sivu 1/N"; → turns the
+    pages (every highlight shown whole on one of them), and past the last page steps to the next item."""
+    info, _key = seed_demo(vt_store)
+    wall = "verkostot_nyt"
+    _show_only(vt_store, info.id, wall)
+    screen = _open_screen(contexts, server, info.code, (1024, 768))
+    items = screen.locator(".vt-wall-item").filter(visible=True)
+    expect(items.first).to_be_visible(timeout=WAIT_MS)
+    indicator = screen.locator(".vt-presenter-page")
+    expect(indicator).to_have_text(re.compile(r"^Sivu 1/\d+$"))
+    pages = int(indicator.inner_text().split("/")[1])
+    assert pages >= 2
+    whole = """() => { const out = []; const vh = innerHeight;
+        for (const li of document.querySelectorAll('.vt-wall-item')) { if (li.offsetParent === null) continue;
+          const r = li.getBoundingClientRect(); const box = li.closest('.vt-presenter-main').getBoundingClientRect();
+          const clip = getComputedStyle(li.closest('.vt-presenter-main')).clipPath;
+          const m = /inset\\(0px 0px ([\\d.]+)px/.exec(clip); const bottom = box.bottom - (m ? parseFloat(m[1]) : 0);
+          if (r.top >= box.top - 0.5 && r.bottom <= Math.min(bottom, vh) + 0.5) out.push(li.innerText); }
+        return out; }"""
+    total = items.count()  # before the last key steps on to the next item and the wall goes
+    seen: set[str] = set()
+    for page_no in range(1, pages + 1):
+        expect(indicator).to_have_text(f"Sivu {page_no}/{pages}")
+        screen.wait_for_timeout(200)
+        _shot(screen, tmp_path, f"screen-wall-page{page_no}-1024x768")
+        shown = screen.evaluate(whole)
+        assert shown, page_no
+        seen.update(shown)
+        scroll, viewport = _no_scroll(screen)
+        assert scroll <= viewport + 1
+        screen.keyboard.press("ArrowRight" if page_no % 2 else "PageDown")
+    assert len(seen) == total  # every highlight was shown whole on some page
+    # past the last page the screen steps on to the day's next item
+    expect(screen.locator(".vt-presenter-title").filter(visible=True)).not_to_have_text(CONTENT.activity(wall).title["fi"])
+    screen.keyboard.press("ArrowLeft")
+    expect(screen.locator(".vt-presenter-title").filter(visible=True)).to_have_text(CONTENT.activity(wall).title["fi"])
+
+
+def test_keys_follow_the_agenda_across_workbooks(server, vt_store, contexts):
+    """With an agenda, → and ← step along it; an item in another workbook opens that workbook's screen at it."""
+    info, _key = vt_store.create_session("Agenda", network="N")
+    vt_store.set_agenda(info.id, [(WORKBOOK, CHOICE, "9.00"), (WORKBOOK, "kuulumiset", "9.30"),
+                                  ("02_tavoitteet.ipynb", "tavoitekanvaasi", "10.00")])
+    vt_store.set_activity_state(info.id, CHOICE, is_open=True)
+    screen = _open_screen(contexts, server, info.code, (1280, 720))
+    visible_title = screen.locator(".vt-presenter-title").filter(visible=True)
+    expect(visible_title).to_have_text(TITLE[CHOICE], timeout=LOAD_MS)
+    screen.wait_for_timeout(500)
+    screen.keyboard.press("ArrowRight")  # the agenda's order, not the workbook's
+    expect(visible_title).to_have_text(TITLE["kuulumiset"])
+    screen.keyboard.press("PageDown")
+    screen.wait_for_url(re.compile(r"02_tavoitteet\.ipynb\?.*role=screen.*#activity-tavoitekanvaasi$"), timeout=WAIT_MS)
+    expect(screen.locator(".vt-presenter-title").filter(visible=True)).to_have_text(
+        CONTENT.activity("tavoitekanvaasi").title["fi"], timeout=LOAD_MS)
+    screen.wait_for_timeout(500)
+    screen.keyboard.press("ArrowLeft")
+    screen.wait_for_url(re.compile(r"01_tilannekuva\.ipynb\?.*#activity-kuulumiset$"), timeout=WAIT_MS)
+    expect(screen.locator(".vt-presenter-title").filter(visible=True)).to_have_text(TITLE["kuulumiset"], timeout=LOAD_MS)
 
 
 def test_arrow_keys_step_the_screen(server, vt_store, contexts):

@@ -101,7 +101,8 @@ def test_example_loads_and_a_broken_one_names_file_activity_and_field(kind, tmp_
 def templates(tmp_path_factory) -> Iterator[Path]:
     """The shipped templates, plus the EXAMPLE of each kind that ships no activity; every page here uses them."""
     root = _copy_templates(tmp_path_factory.mktemp("contract") / "templates")
-    shipped = {a.kind for a in load_content(root).activities.values()}
+    # read from the shipped folder: loading the copy now would cache it without the examples added below
+    shipped = {a.kind for a in load_content(templates_dir()).activities.values()}
     extra = [demo.EXAMPLE for k in KINDS if k.name not in shipped and (demo := k.demo_module()) is not None]
     if extra:
         _write_activities(root, "99_contract.yaml", extra)
@@ -408,6 +409,10 @@ def _parse(text: str, suffix: str) -> Any:
         return nx.read_graphml(io.BytesIO(text.encode("utf-8")))
     if suffix.endswith("json"):
         return json.loads(text)
+    if suffix.endswith("ics"):
+        import icalendar
+
+        return icalendar.Calendar.from_ical(text)
     raise AssertionError(f"the contract test does not know how to read {suffix!r}: teach _parse")
 
 

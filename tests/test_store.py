@@ -306,3 +306,25 @@ def test_timer_counts_down(store):
     state = store.set_activity_state(session.id, ACT, is_open=True, timer_seconds=60)
     assert 55 <= state.seconds_left() <= 60
     assert store.set_activity_state(session.id, ACT, timer_seconds=0).seconds_left() is None
+
+
+def test_reveal_time_is_kept_until_the_results_are_hidden(store):
+    """A reveal stores when it happened; other changes keep that time, hiding and a new round clear it."""
+    session, _ = store.create_session("Paja")
+    assert store.set_activity_state(session.id, ACT, is_open=True).revealed_at is None
+    revealed = store.set_activity_state(session.id, ACT, is_open=False, is_revealed=True).revealed_at
+    assert revealed is not None
+    assert store.set_activity_state(session.id, ACT, timer_seconds=60).revealed_at == revealed
+    assert store.set_activity_state(session.id, ACT, is_revealed=True).revealed_at == revealed
+    assert store.set_activity_state(session.id, ACT, is_revealed=False).revealed_at is None
+    store.set_activity_state(session.id, ACT, is_revealed=True)
+    assert store.set_activity_state(session.id, ACT, new_round=True).revealed_at is None
+
+
+def test_later_reveal_has_the_later_time(store):
+    """Two activities revealed one after the other: the second reveal's time is the later one."""
+    session, _ = store.create_session("Paja")
+    store.set_activity_state(session.id, "arviointi_360", is_revealed=True)
+    store.set_activity_state(session.id, "unelmaverkosto", is_revealed=True)
+    states = store.activity_states(session.id)
+    assert states["unelmaverkosto"].revealed_at > states["arviointi_360"].revealed_at

@@ -56,47 +56,66 @@ class ActivityConsole(W.VBox):
         self.countdown = Countdown(label=tr("timer_left"), done_label=tr("timer_done"))
         self.buttons: dict[str, W.Button] = {}
         self.fold: Fold | None = None
+        self.controls_row: W.HBox | None = None
+        self.make_current: W.Button | None = None
         parts: list[W.Widget] = [self._state_line]
         if controls:
-            actions = [
-                ("open", lambda _b: self.set_state(is_open=True)),
-                ("close", lambda _b: self.set_state(is_open=False)),
-                ("reveal", lambda _b: self.set_state(is_revealed=True)),
-                ("hide", lambda _b: self.set_state(is_revealed=False)),
-                ("reset", lambda _b: self.set_state(new_round=True)),
-            ]
-            for name, handler in actions:
-                button = W.Button(description=tr(f"action_{name}"), tooltip=tr(f"action_{name}_help"))
-                button.on_click(handler)
-                self.buttons[name] = button
-            self.buttons["open"].add_class("vt-primary")
-            toolbar = W.HBox(list(self.buttons.values()))
-            toolbar.add_class("vt-toolbar")
-            for minutes in self.TIMER_MINUTES:
-                button = W.Button(description=tr("timer_start", minutes=minutes), tooltip=tr("timer_start_help"))
-                button.on_click(lambda _b, m=minutes: self.set_state(timer_seconds=60 * m))
-                self.buttons[f"timer_{minutes}"] = button
-            stop = W.Button(description=tr("timer_stop"))
-            stop.on_click(lambda _b: self.set_state(timer_seconds=0))
-            self.buttons["timer_stop"] = stop
-            timers = W.HBox([self.buttons[f"timer_{m}"] for m in self.TIMER_MINUTES] + [stop])
-            timers.add_class("vt-toolbar")
-            parts += [toolbar, timers]
+            self.controls_row = self._controls()
         self._counts.add_class("vt-presenter-count" if workbook.role == "screen" else "vt-counts")
         if workbook.role == "screen":
             self.countdown.add_class("vt-presenter-timer")
             self.children = self._presenter_parts()
-        elif controls:
-            # the console's catalogue: folded to its title, but for what runs now
-            self.body = W.VBox(parts + [self.countdown, self._counts, self._notice] + self._results_widgets())
+        elif controls and workbook.now_bar is not None:
+            # the console's catalogue: folded to its title, but for what runs now. The state
+            # controls are shown once, in the now bar, for the current activity; an entry has
+            # its method, its results and tools, and the one action that makes it current.
+            self.make_current = W.Button(description=tr("make_current"), tooltip=tr("make_current_help"))
+            self.make_current.add_class("vt-console-make-current")
+            self.make_current.on_click(lambda _b: workbook.now_bar.set_current(activity.id))
+            method = workbook.method_html(activity.id)
+            head = [W.HTML(method)] if method else []
+            self.body = W.VBox(head + parts + [self.make_current, self._counts, self._notice] + self._results_widgets())
             self.body.add_class("vt-activity-body")
             self.fold = Fold(anchor=f"activity-{activity.id}", title=tr.text(activity.title), expanded=self.state.is_open)
             self.body.layout.display = None if self.fold.expanded else "none"
             self.fold.observe(self._on_fold_change, names="expanded")
             self.children = [self.fold, self.body]
+        elif controls:  # a console without the page's header (and its now bar): the controls on it
+            self.children = parts + [self.controls_row, self._counts, self._notice] + self._results_widgets()
         else:  # a page without the key shows what is revealed, as it is
             self.children = parts + [self.countdown, self._counts, self._notice] + self._results_widgets()
         self._draw_soon()
+
+    def _controls(self) -> W.HBox:
+        """Open / close, reveal / hide, a new round, the timers and the countdown: one row, shown
+        once (in the now bar while the activity is current, else on a console without a bar)."""
+        tr = self.wb.tr
+        actions = [
+            ("open", {"is_open": True}),
+            ("close", {"is_open": False}),
+            ("reveal", {"is_revealed": True}),
+            ("hide", {"is_revealed": False}),
+            ("reset", {"new_round": True}),
+        ]
+        for name, change in actions:
+            button = W.Button(description=tr(f"action_{name}"), tooltip=tr(f"action_{name}_help"))
+            button.on_click(lambda _b, c=change: self.set_state(**c))
+            self.buttons[name] = button
+        self.buttons["open"].add_class("vt-primary")
+        toolbar = W.HBox(list(self.buttons.values()))
+        toolbar.add_class("vt-toolbar")
+        for minutes in self.TIMER_MINUTES:
+            button = W.Button(description=tr("timer_start", minutes=minutes), tooltip=tr("timer_start_help"))
+            button.on_click(lambda _b, m=minutes: self.set_state(timer_seconds=60 * m))
+            self.buttons[f"timer_{minutes}"] = button
+        stop = W.Button(description=tr("timer_stop"))
+        stop.on_click(lambda _b: self.set_state(timer_seconds=0))
+        self.buttons["timer_stop"] = stop
+        timers = W.HBox([self.buttons[f"timer_{m}"] for m in self.TIMER_MINUTES] + [stop, self.countdown])
+        timers.add_class("vt-toolbar")
+        row = W.HBox([toolbar, timers])
+        row.add_class("vt-console-controls")
+        return row
 
     def _presenter_parts(self) -> list[W.Widget]:
         """The projector's view of the activity: title and question large with the timer beside
@@ -170,6 +189,8 @@ class ActivityConsole(W.VBox):
             return
         self.state = self.wb.store.set_activity_state(self.wb.session.id, self.activity.id, **change)
         self.redraw()
+        if self.wb.now_bar is not None:
+            self.wb.now_bar.refresh()
 
     def redraw(self, *, with_charts: bool = True) -> None:
         """Re-read the store and redraw the state and counts, and the results unless told not to."""

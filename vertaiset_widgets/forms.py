@@ -24,10 +24,14 @@ log = logging.getLogger("vertaiset")
 _SID = re.compile(r"[0-9A-Za-z_-]{8,64}")
 
 
+#: one ES module, as anywidget loads a single module per widget class: dom.js (building
+#: elements, ids), saving.js (acknowledgements, drafts, the status line), the answer forms,
+#: the highlights wall
+_FORMS_JS = ("dom.js", "saving.js", "forms.js", "wall.js")
+
+
 def _forms_esm() -> str:
-    # saving.js (acknowledgements, drafts, the status line) is read in front of forms.js:
-    # one ES module, as anywidget loads a single module per widget class
-    return (_STATIC / "saving.js").read_text(encoding="utf-8") + "\n" + (_STATIC / "forms.js").read_text(encoding="utf-8")
+    return "\n".join((_STATIC / name).read_text(encoding="utf-8") for name in _FORMS_JS)
 
 
 class BrowserToken(anywidget.AnyWidget):

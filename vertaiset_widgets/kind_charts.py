@@ -31,9 +31,22 @@ def _wrapped(labels: Sequence[str], width: int = 28) -> dict[str, str]:
     return {label: "\n".join(wrap_label(label, width)) for label in labels}
 
 
+def _text_scale() -> float:
+    """How much larger the text is drawn now (2 on the projector, see ``chart_render.presenting``)."""
+    from .chart_render import _text_scale as scale
+
+    return scale.get()
+
+
+def _px(width: float) -> int:
+    """A width in pixels that holds text: it grows with the text, else a label of the projector's
+    larger type would be cut off with an ellipsis."""
+    return round(width * _text_scale())
+
+
 def _label_axis(**extra: Any) -> alt.Axis:
     return alt.Axis(
-        labelExpr="split(datum.label, '\\n')", labelFontSize=15, labelColor=_TEXT, labelLimit=320,
+        labelExpr="split(datum.label, '\\n')", labelFontSize=15, labelColor=_TEXT, labelLimit=_px(320),
         ticks=False, domain=False, labelPadding=8, **extra,
     )
 
@@ -169,8 +182,8 @@ def spread_chart(
             labelExpr="split(datum.label, '\\n')",
             labelFontSize=font,
             labelColor=_TEXT,
-            labelLimit=320,
-            labelLineHeight=18,
+            labelLimit=_px(320),
+            labelLineHeight=_px(18),
             labelPadding=8,
             ticks=False,
             domain=False,

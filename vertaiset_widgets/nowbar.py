@@ -21,58 +21,59 @@ if TYPE_CHECKING:
 
 __all__ = ["NowBar", "SessionClose"]
 
-#: The bar's controls: (button name, the console's state change).
-_ACTIONS = (
-    ("open", {"is_open": True}),
-    ("close", {"is_open": False}),
-    ("reveal", {"is_revealed": True}),
-    ("hide", {"is_revealed": False}),
-)
-#: The bar's timers, in minutes.
-_TIMERS = (3, 5)
-
 
 class NowBar(W.VBox):
     """The sticky bar at the top of a keyed console (class ``vt-now-bar``).
+
+    The bar shows the current activity's own controls (its console's ``controls_row``: open,
+    close, reveal, hide, new round, timers), so each control exists once on the page. The bar
+    itself sits in the current activity's catalogue entry, pinned to the top of the viewport by
+    the stylesheet: in the page's order it comes where that activity is.
 
     Attributes
     ----------
     current : str or None
         The id of the activity the bar's controls act on.
-    buttons : dict[str, ipywidgets.Button]
-        ``open``, ``close``, ``reveal``, ``hide``, ``timer_<minutes>`` and ``timer_stop``.
     """
 
     def __init__(self, workbook: "Workbook"):
         super().__init__()
         self.add_class("vt-now-bar")
         self.wb = workbook
-        tr = workbook.tr
         self.current: str | None = None
         self._unfolded: "ActivityConsole | None" = None  # the console the bar unfolded last
         self._open_ids: tuple[str, ...] | None = None
+        self._host: W.Box | None = None  # the box the bar sits in: the page's header, then the current entry
         self._title = W.HTML()
         self._title.add_class("vt-now-title")
-        self.buttons: dict[str, W.Button] = {}
-        for name, change in _ACTIONS:
-            button = W.Button(description=tr(f"action_{name}"), tooltip=tr(f"action_{name}_help"))
-            button.on_click(lambda _b, c=change: self._act(**c))
-            self.buttons[name] = button
-        self.buttons["open"].add_class("vt-primary")
-        for minutes in _TIMERS:
-            button = W.Button(description=tr("timer_start", minutes=minutes), tooltip=tr("timer_start_help"))
-            button.on_click(lambda _b, m=minutes: self._act(timer_seconds=60 * m))
-            self.buttons[f"timer_{minutes}"] = button
-        self.buttons["timer_stop"] = W.Button(description=tr("timer_stop"))
-        self.buttons["timer_stop"].on_click(lambda _b: self._act(timer_seconds=0))
-        controls = W.HBox(list(self.buttons.values()))
-        controls.add_class("vt-toolbar")
+        self._controls = W.Box()
+        self._controls.add_class("vt-now-controls")
         self._steps = W.HTML()
         self._steps.add_class("vt-now-steps")
         top = W.HBox([self._title, self._steps])
         top.add_class("vt-now-top")
-        self.children = [top, controls, BarHeight()]
+        self.children = [top, self._controls, BarHeight()]
         self.refresh()
+
+    @property
+    def buttons(self) -> dict[str, W.Button]:
+        """The current activity's controls by name (``open``, ``close``, ``reveal``, ``hide``,
+        ``reset``, ``timer_<minutes>``, ``timer_stop``); empty with nothing current."""
+        console = self._console()
+        return console.buttons if console is not None else {}
+
+    def dock(self, box: W.Box) -> None:
+        """Note the box the bar was first shown in (the page's header)."""
+        self._host = box
+
+    def _sit_in(self, console: "ActivityConsole") -> None:
+        """Move the bar into ``console``'s entry: the page order follows what the bar acts on."""
+        if self._host is console:
+            return
+        if self._host is not None:
+            self._host.children = tuple(c for c in self._host.children if c is not self)
+        console.children = (self, *(c for c in console.children if c is not self))
+        self._host = console
 
     # ------------------------------------------------------------------ which activity
     def _console(self) -> "ActivityConsole | None":
@@ -166,13 +167,14 @@ class NowBar(W.VBox):
             )
         if title != self._title.value:
             self._title.value = title
-        for name, button in self.buttons.items():
-            button.disabled = console is None
-        if console is not None:
-            self.buttons["open"].disabled = console.state.is_open
-            self.buttons["close"].disabled = not console.state.is_open
-            self.buttons["reveal"].disabled = console.state.is_revealed
-            self.buttons["hide"].disabled = not console.state.is_revealed
+        controls = (console.controls_row,) if console is not None and console.controls_row is not None else ()
+        if tuple(self._controls.children) != controls:
+            self._controls.children = controls
+        for other in self.wb._consoles:
+            if other.make_current is not None:
+                other.make_current.layout.display = "none" if other is console else None
+        if console is not None and console.fold is not None:
+            self._sit_in(console)
         before, after = self._neighbours() if console is not None else (None, None)
         links = []
         for target, word, rel in ((before, "now_previous", "prev"), (after, "now_next", "next")):
@@ -186,12 +188,6 @@ class NowBar(W.VBox):
         steps = "".join(links)
         if steps != self._steps.value:
             self._steps.value = steps
-
-    def _act(self, **change: Any) -> None:
-        console = self._console()
-        if console is not None:
-            console.set_state(**change)
-            self.refresh()
 
 
 class SessionClose(W.VBox):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import ipywidgets as W
@@ -330,7 +330,7 @@ class ParticipantPage(W.VBox):
                 continue
             self._place(activity, state, announce=not first)
         now = sorted((a for a, p in self._places.items() if p == "now"), key=lambda a: -self._order[a])
-        results = sorted((a for a, p in self._places.items() if p == "results"), key=lambda a: -self._revealed.get(a, 0))
+        results = sorted((a for a, p in self._places.items() if p == "results"), key=self._reveal_order, reverse=True)
         now_children = tuple(self._slots[a] for a in now)
         if now_children != self._now.children:
             self._now.children = now_children
@@ -342,6 +342,14 @@ class ParticipantPage(W.VBox):
         if children != self._activities.children:
             self._activities.children = children
         self._update_timer()
+
+    def _reveal_order(self, activity_id: str) -> tuple[float, int]:
+        """When the activity's results were revealed (the store's time, so a reload keeps the
+        order), then when this page saw it: sorted in reverse, the newest reveal comes first."""
+        state = self.states.get(activity_id)
+        at = state.revealed_at if state is not None else None
+        stamp = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).timestamp() if at is not None else 0.0
+        return stamp, self._revealed.get(activity_id, 0)
 
     def _place(self, activity: Any, state: ActivityState, *, announce: bool) -> None:
         """Redraw one activity for its state and say where its slot goes: ``now`` (open, or

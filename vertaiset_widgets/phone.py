@@ -82,16 +82,21 @@ _CAPTION = re.compile(r"<caption>([^<]*)</caption>")
 
 def scrolling_tables(markup: str, hint: str) -> str:
     """Put every table of ``markup`` in a box of its own that scrolls sideways, so a narrow
-    phone scrolls the table rather than clipping it; a table of three columns or more says
-    so under it (``hint``)."""
+    phone scrolls the table rather than clipping it, with ``hint`` under it. The hint shows
+    only while the table is wider than its box (title.js marks the box, forms.css shows it)."""
 
     def box(match: Any) -> str:
         table = match.group(0)
         caption = _CAPTION.search(table)
         label = f" role='region' aria-label='{caption.group(1)}'" if caption else ""
-        wide = table.split("</thead>")[0].count("<th") >= 3
-        note = f"<p class='vt-scroll-hint'>{html.escape(hint)}</p>" if wide and hint else ""
+        note = f"<p class='vt-scroll-hint'>{html.escape(hint)}</p>" if hint else ""
+        title = ""
+        if caption:
+            # the caption is as wide as the table and would scroll out of view: it is shown above
+            # the box, wrapped to the phone's width, and read out once (as the table's caption)
+            title = f"<p class='vt-table-caption' aria-hidden='true'>{caption.group(1)}</p>"
+            table = table.replace("<caption>", "<caption class='vt-visually-hidden'>", 1)
         # focusable: a keyboard scrolls it too
-        return f"<div class='vt-table-scroll' tabindex='0'{label}>{table}</div>{note}"
+        return f"{title}<div class='vt-table-scroll' tabindex='0'{label}>{table}</div>{note}"
 
     return _TABLE.sub(box, markup)

@@ -3,8 +3,11 @@
 The screen shows one thing at a time, sized to the viewport: the activity that runs now (its
 title and question, the count of answers, the timer, the results once revealed) under a slim
 join banner; with nothing running, a large join card. ← and → (a clicker's PageUp / PageDown)
-step through the workbook's activities as a choice of this screen only: the store is not
-touched, and the screen follows the room again as soon as what is open or revealed changes.
+step through the day's agenda (the same plan the console's now bar follows; without one, the
+workbook's activities) as a choice of this screen only: the store is not touched, and the screen
+follows the room again as soon as what is open or revealed changes. A step to an item of another
+workbook opens that workbook's screen at the item (``#activity-<id>``). Results longer than the
+screen are paged in the browser (``static/room.js``): the same keys turn the pages first.
 
 The activities' views stay in their own cells (the notebook displays each); this widget picks
 which one shows, and the template's stylesheet lays the chosen one out under the banner.
@@ -13,10 +16,12 @@ from __future__ import annotations
 
 import html
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import ipywidgets as W
 
 from .links import SessionLinks, qr_svg_data_uri
+from .nowbar import NowBar
 from .room_widgets import RoomKeys
 
 if TYPE_CHECKING:
@@ -74,13 +79,15 @@ class Presenter(W.VBox):
             "</div></div>"
         )
         self._card.add_class("vt-presenter-card")
-        self.room_keys = RoomKeys(hint=tr("presenter_keys"))
+        self.room_keys = RoomKeys(hint=tr("presenter_keys"), page_label=tr("presenter_page"))
         self.room_keys.on_step(self.step)
+        self.room_keys.on_show(self.show)
         self.shown: "ActivityConsole | None" = None
         self._chosen: "ActivityConsole | None" = None  # a step's choice, until the room changes
         self._chose_card = False
         self._room: tuple = ()
         self._revealed_order: list[str] = []
+        self._wanted: str | None = None
         self.children = [self._banner, self._card, self.room_keys]
 
     # ------------------------------------------------------------------ what runs now
@@ -106,6 +113,10 @@ class Presenter(W.VBox):
         if room != self._room:
             self._room = room
             self._chosen, self._chose_card = None, False
+        wanted = next((c for c in self.consoles if c.activity.id == self._wanted), None)
+        if wanted is not None:  # an address's choice, made before the activities were drawn
+            self._wanted = None
+            self._chosen, self._chose_card = wanted, False
         if self._chose_card:
             self._show(None)
         elif self._chosen is not None:
@@ -113,16 +124,53 @@ class Presenter(W.VBox):
         else:
             self._show(opened[0] if opened else revealed, more=max(0, len(opened) - 1))
 
+    def _plan(self) -> list[tuple[str, str]]:
+        """The day's agenda as (workbook, activity id); without one, this workbook's activities."""
+        # the console's now bar reads the same plan: one source for "previous" and "next"
+        plan = [(w, a) for w, a, _t in NowBar._plan(self)]
+        ours = [(self.wb.notebook, c.activity.id) for c in self.consoles]
+        return plan if any(item in plan for item in ours) else ours
+
     def step(self, by: int) -> None:
-        """Show the previous (-1) or next (+1) activity of the workbook; before the first is the join card."""
-        consoles = self.consoles
-        if not consoles:
+        """Show the previous (-1) or next (+1) item of the agenda (or of the workbook); before the
+        first is the join card. An item of another workbook opens that workbook's screen."""
+        plan = self._plan()
+        if not plan:
             return
-        index = consoles.index(self.shown) if self.shown in consoles else -1
-        index = max(-1, min(len(consoles) - 1, index + by))
-        self._chosen = consoles[index] if index >= 0 else None
-        self._chose_card = index < 0
-        self._show(self._chosen)
+        here = (self.wb.notebook, self.shown.activity.id) if self.shown is not None else None
+        if here in plan:
+            index = plan.index(here) + by
+        elif by > 0:  # from the join card (or an activity off the plan): this workbook's first item
+            index = next((i for i, (w, _a) in enumerate(plan) if w == self.wb.notebook), 0)
+        else:
+            index = -1
+        if index >= len(plan):
+            return
+        if index < 0:
+            self._chosen, self._chose_card = None, True
+            self._show(None)
+            return
+        workbook, activity_id = plan[index]
+        if workbook != self.wb.notebook:
+            self.room_keys.go(self.href(workbook, activity_id))
+            return
+        self.show(activity_id)
+
+    def show(self, activity_id: str) -> None:
+        """Show one activity of this workbook (a step's or an address's choice) until the room changes."""
+        console = next((c for c in self.consoles if c.activity.id == activity_id), None)
+        if console is None:  # not drawn yet: chosen as soon as it is
+            self._wanted = activity_id
+            return
+        self.update()  # take in the room's latest change first, so the choice is not undone by it
+        self._chosen, self._chose_card = console, False
+        self._show(console)
+
+    def href(self, workbook: str, activity_id: str) -> str:
+        """The other workbook's screen, showing ``activity_id`` (relative to this page)."""
+        tr = self.wb.tr
+        query = urlencode({"session": self.wb.session.code, "role": "screen", **({"lang": tr.lang} if tr.lang != "fi" else {})})
+        return f"{workbook}?{query}#activity-{activity_id}"
 
     # ------------------------------------------------------------------ drawing
     def _show(self, console: "ActivityConsole | None", *, more: int = 0) -> None:

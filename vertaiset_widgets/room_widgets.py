@@ -20,26 +20,45 @@ class _RoomPart(anywidget.AnyWidget):
 
 
 class RoomKeys(_RoomPart):
-    """The projector's keyboard: ← / → (PageUp / PageDown) step the view, F toggles full screen.
+    """The projector's keyboard and pages: ← / → (PageUp / PageDown) turn the results' pages where
+    they are longer than the screen, else step the view; F toggles full screen.
 
-    ``on_step(callback)`` gets -1 or +1 for each step the browser asks for.
+    ``on_step(callback)`` gets -1 or +1 for each step the browser asks for; ``on_show(callback)``
+    gets the activity id the page's address names (``#activity-<id>``); :meth:`go` opens another
+    address (another workbook's screen). ``page_label`` is the page indicator's text, with
+    ``{page}`` and ``{pages}`` in it.
     """
 
     hint = traitlets.Unicode("").tag(sync=True)
+    page_label = traitlets.Unicode("{page}/{pages}").tag(sync=True)
 
     def __init__(self, **kwargs: Any):
         super().__init__(part="keys", **kwargs)
         self._step_handlers: list[Callable[[int], None]] = []
+        self._show_handlers: list[Callable[[str], None]] = []
         self.on_msg(self._on_message)
 
     def on_step(self, callback: Callable[[int], None]) -> None:
         """Call ``callback(by)`` when the browser asks for the previous (-1) or next (+1) view."""
         self._step_handlers.append(callback)
 
+    def on_show(self, callback: Callable[[str], None]) -> None:
+        """Call ``callback(activity_id)`` when the page's address names an activity."""
+        self._show_handlers.append(callback)
+
+    def go(self, href: str) -> None:
+        """Ask the browser to open ``href`` (relative to the page)."""
+        self.send({"type": "go", "href": href})
+
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "step" and content.get("by") in (-1, 1):
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "step" and content.get("by") in (-1, 1):
             for handler in self._step_handlers:
                 handler(content["by"])
+        elif content.get("type") == "show" and isinstance(content.get("activity"), str):
+            for handler in self._show_handlers:
+                handler(content["activity"])
 
 
 class Fold(_RoomPart):

@@ -24,7 +24,7 @@ __all__ = [
 
 #: The newest migration. The store compares it with the database's ``alembic_version``
 #: on open, and runs Alembic only when they differ (importing Alembic costs start-up time).
-SCHEMA_REVISION = "0007_activity_revisions"
+SCHEMA_REVISION = "0008_revealed_at"
 
 metadata = sa.MetaData()
 
@@ -84,6 +84,8 @@ activity_states = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     # a countdown the screen and the participants' pages show; None: no timer
     sa.Column("timer_ends_at", sa.DateTime(timezone=True), nullable=True),
+    # when the results were last revealed (None while hidden): phones list results newest first
+    sa.Column("revealed_at", sa.DateTime(timezone=True), nullable=True),
 )
 
 answers = sa.Table(

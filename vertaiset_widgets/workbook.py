@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import time
+from pathlib import Path
 from urllib.parse import urlencode
 from typing import Any
 
 import ipywidgets as W
 from IPython.display import HTML, display
 
-from . import chart_render, kinds, revisions
+from . import chart_render, kinds, revisions, roots
 from .config import DEMO_CODE, PageParams
 from .consoles import ActivityConsole
 from .content import Content, load_content
@@ -28,6 +30,9 @@ from .presenter import Presenter
 from .store import PEOPLE_KEY, SESSION_KEY, SessionInfo, SessionStore
 
 __all__ = ["UnavailableWorkbook", "Workbook"]
+
+#: A workbook's code cell that shows an activity: ``wb.activity("id")``.
+_ACTIVITY_CALL = re.compile(r"""wb\.activity\(["']([^"']+)["']\)""")
 
 log = logging.getLogger("vertaiset")
 
@@ -78,6 +83,7 @@ class Workbook:
         self.session_close: SessionClose | None = None
         self.now_bar: NowBar | None = None
         self.presenter: Presenter | None = None
+        self._methods: dict[str, str] | None = None
         chart_render.register_theme()
 
     @classmethod
@@ -159,9 +165,66 @@ class Workbook:
         self.session_close = SessionClose(self)
         self.session_button = self.session_close.button
         self.now_bar = NowBar(self)
-        catalogue = W.HTML(f"<h2 class='vt-catalogue-title'>{html.escape(tr('catalogue_title'))}</h2>")
+        catalogue = W.HTML(f"<h2 class='vt-catalogue-title'>{html.escape(tr('catalogue_title'))}</h2>"
+                           + self.method_html(""))
+        if self._read_methods():
+            # the method text moves into the catalogue's entries: the notebook's own markdown
+            # cells are hidden on this page (see vertaiset.css), so the folded catalogue is short
+            catalogue.add_class("vt-catalogue-methods")
         self._ensure_polling()
-        return W.VBox([self.now_bar, box, self._agenda, self.session_close, catalogue])
+        page = W.VBox([self.now_bar, box, self._agenda, self.session_close, catalogue])
+        self.now_bar.dock(page)
+        return page
+
+    def _read_methods(self) -> dict[str, str]:
+        """The workbook's method text in this page's language, as HTML by activity id ("" for the
+        phase's introduction): the markdown cells before an activity's cell belong to it."""
+        if self._methods is None:
+            self._methods = {}
+            path = Path(self.notebook)
+            path = path if path.is_file() else roots.workbooks_dir() / self.notebook
+            try:
+                import nbformat
+
+                cells = nbformat.read(path, as_version=4).cells
+            except Exception:  # no method text: the notebook's own cells stay on the page
+                log.warning("the method text of %s was not found", self.notebook)
+                return self._methods
+            pending: list[str] = []
+            for cell in cells:
+                tags = [t for t in cell.get("metadata", {}).get("tags", []) if t.startswith("lang:")]
+                if cell.cell_type == "markdown" and (not tags or f"lang:{self.tr.lang}" in tags):
+                    source = cell.source.strip()
+                    if source.startswith("# "):  # the phase's title and introduction
+                        self._methods[""] = self._methods.get("", "") + source + "\n\n"
+                    else:
+                        pending.append(source)
+                elif cell.cell_type == "code":
+                    match = _ACTIVITY_CALL.search(cell.source)
+                    if match and pending:
+                        self._methods[match.group(1)] = "\n\n".join(pending)
+                    if match:
+                        pending = []
+        return self._methods
+
+    def method_html(self, activity_id: str) -> str:
+        """The method text of an activity ("": of the phase) on the console: a disclosure, open
+        inside an unfolded catalogue entry; the text's headings one level down, without ids."""
+        source = self._read_methods().get(activity_id, "") if self.trusted else ""
+        if not source:
+            return ""
+        from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+        body = markdown2html_mistune(source)
+        body = re.sub(r"<a class=\"anchor-link\"[^>]*>.*?</a>", "", body)
+        body = re.sub(r"<h([1-5])(?: id=\"[^\"]*\")?>", lambda m: f"<h{int(m.group(1)) + 1}>", body)
+        body = re.sub(r"</h([1-5])>", lambda m: f"</h{int(m.group(1)) + 1}>", body)
+        tr = self.tr
+        if activity_id:
+            return (f"<details class='vt-method' open><summary>{html.escape(tr('method_title'))}</summary>"
+                    f"<div class='vt-method-text'>{body}</div></details>")
+        return (f"<details class='vt-method vt-method-phase'><summary>{html.escape(tr('method_phase'))}</summary>"
+                f"<div class='vt-method-text'>{body}</div></details>")
 
     def set_session_open(self, is_open: bool) -> None:
         """Open or close the whole workshop to participants (facilitator only)."""

@@ -28,6 +28,7 @@ BUILTIN = (
     "canvas",
     "agreement_board",
     "network_map",
+    "year_clock",
 )
 
 

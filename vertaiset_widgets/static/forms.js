@@ -1,27 +1,8 @@
-// Native, labelled form controls for the participant's page, and the highlights wall:
+// Native, labelled form controls for the participant's page:
 // screen readers name every control, the keyboard works as in any web form, and
-// participants' words are only ever set as text (never as HTML). Saving (the status
-// line, acknowledgements, drafts) comes from saving.js, which is read in front of this file.
-// The wall's modes: "participant" (+1 others'), "mine" (edit / withdraw one's own),
-// "facilitator" (hide, pin, merge), "screen" (read-only, large).
-
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else node.setAttribute(k, v === true ? "" : String(v));
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
-let counter = 0;
-function uid(prefix) {
-  counter += 1;
-  return `${prefix}-${Date.now().toString(36)}-${counter}`;
-}
+// participants' words are only ever set as text (never as HTML). The DOM kit (h, uid) is
+// dom.js and saving (the status line, acknowledgements, drafts) saving.js, read in front of this file;
+// the wall's view (renderWall) is in wall.js, read in after it.
 
 function renderFields({ model, el }) {
   const texts = model.get("texts");
@@ -77,6 +58,9 @@ function renderFields({ model, el }) {
         for (const option of field.options || []) input.append(h("option", { value: option.value, text: option.label }));
       } else if (field.type === "textarea") {
         input = h("textarea", { ...common, rows: field.rows || 3, maxlength: field.maxlength || 280 });
+      } else if (field.type === "date") {
+        // the phone's own date picker (a year clock's events)
+        input = h("input", { ...common, type: "date", min: field.min || null, max: field.max || null });
       } else {
         input = h("input", {
           ...common,
@@ -349,159 +333,6 @@ function renderRating({ model, el }) {
     apply: (value) => { setLocal(value); sync(); },
     local: true,
   });
-}
-
-function button(label, onClick, extra = {}) {
-  const b = h("button", { type: "button", class: "vt-wall-button", ...extra, text: label });
-  b.addEventListener("click", onClick);
-  return b;
-}
-
-function tagSelect(model, current, id) {
-  const texts = model.get("texts");
-  const select = h("select", { id });
-  select.append(h("option", { value: "", text: texts.no_tag || "–" }));
-  for (const tag of model.get("tags")) {
-    const option = h("option", { value: tag.id, text: tag.label });
-    if (tag.id === current) option.selected = true;
-    select.append(option);
-  }
-  return select;
-}
-
-
-function renderWall({ model, el }) {
-    el.classList.add("vt-widget", "vt-wall-widget");
-    const heading = h("h3", { class: "vt-wall-title" });
-    const list = h("ul", { class: "vt-wall" });
-    const empty = h("p", { class: "vt-hint" });
-    const line = statusLine(model);
-    el.append(heading, empty, list, line.el);
-
-    const sending = saver(model, line);
-    const send = (content, draft) => sending.send(content, draft);
-    // an edit being written is kept as a draft, and its editor opens again after a reload
-    const key = () => model.get("draft_key") || "";
-    const editName = (item) => `edit-${item.id}`;
-
-    function editor(item, li, text = null) {
-      const texts = model.get("texts");
-      counter += 1;
-      const id = `vt-edit-${counter}`;
-      const form = h("form", { class: "vt-wall-edit" });
-      const area = h("textarea", { id, rows: 3, maxlength: model.get("max_length") });
-      area.value = text === null ? item.text : text;
-      area.addEventListener("input", () => drafts.write(key(), editName(item), area.value));
-      form.append(h("label", { for: id, text: texts.edit_label }), area);
-      if (model.get("tags").length) {
-        const sid = `${id}-tag`;
-        form.append(h("label", { for: sid, text: texts.tag_label }), tagSelect(model, item.tag, sid));
-      }
-      const save = h("button", { type: "submit", class: "vt-submit", text: texts.save });
-      const cancel = button(texts.cancel, () => {
-        drafts.drop(key(), editName(item));
-        render();
-      });
-      form.append(h("div", { class: "vt-wall-actions" }, save, cancel));
-      form.addEventListener("submit", (event) => {
-        event.preventDefault();
-        const select = form.querySelector("select");
-        send({ type: "edit", item: item.id, text: area.value, tag: select ? select.value : "" },
-          { key: key(), values: { [editName(item)]: area.value } });
-      });
-      li.replaceChildren(form);
-      if (text === null) area.focus();
-    }
-
-    function render() {
-      const mode = model.get("mode");
-      const texts = model.get("texts");
-      // the items come in the order posted, their +1s apart: pinned first, then by +1s, then oldest first
-      const votes = model.get("votes") || {};
-      const voted = new Set(model.get("voted") || []);
-      const items = (model.get("items") || [])
-        .map((item, n) => ({ ...item, votes: votes[item.id] || 0, voted: voted.has(item.id), n }))
-        .sort((a, b) => (b.pinned - a.pinned) || (b.votes - a.votes) || (a.n - b.n));
-      heading.textContent = texts.title || "";
-      heading.hidden = !texts.title;
-      empty.textContent = items.length ? "" : texts.empty || "";
-      empty.hidden = items.length > 0;
-      list.dataset.mode = mode;
-      list.replaceChildren();
-      const disabled = model.get("disabled");
-      for (const item of items) {
-        const li = h("li", {
-          class: "vt-wall-item" + (item.pinned ? " vt-pinned" : "") + (item.hidden ? " vt-hidden-item" : ""),
-          "data-item": item.id,
-        });
-        const body = h("div", { class: "vt-wall-body" });
-        body.append(h("p", { class: "vt-wall-text", text: item.text }));
-        const meta = h("p", { class: "vt-wall-meta" });
-        if (item.pinned) meta.append(h("span", { class: "vt-badge vt-badge-pin", text: texts.pinned }));
-        if (item.tag_label) meta.append(h("span", { class: "vt-badge", text: item.tag_label }));
-        if (item.author) meta.append(h("span", { class: "vt-wall-author", text: item.author }));
-        if (item.hidden) meta.append(h("span", { class: "vt-badge vt-badge-hidden", text: texts.hidden }));
-        if (item.merged_count) meta.append(h("span", { class: "vt-wall-merged", text: `${texts.merged} ${item.merged_count}` }));
-        if (model.get("votes_shown")) {
-          meta.append(h("span", { class: "vt-wall-votes", "aria-label": `${texts.votes}: ${item.votes}`, text: `+${item.votes}` }));
-        }
-        body.append(meta);
-        li.append(body);
-        const actions = h("div", { class: "vt-wall-actions" });
-        if (mode === "participant" && !item.mine && model.get("votes_shown")) {
-          actions.append(
-            button(item.voted ? texts.unvote : texts.vote, () => send({ type: "vote", item: item.id, on: !item.voted }), {
-              "aria-pressed": item.voted ? "true" : "false",
-              "aria-label": `${item.voted ? texts.unvote : texts.vote}: ${item.text}`,
-              disabled,
-            })
-          );
-        } else if (mode === "mine") {
-          actions.append(
-            button(texts.edit, () => editor(item, li), { "aria-label": `${texts.edit}: ${item.text}`, disabled }),
-            button(texts.withdraw, () => send({ type: "withdraw", item: item.id }), {
-              "aria-label": `${texts.withdraw}: ${item.text}`,
-              disabled,
-            })
-          );
-        } else if (mode === "facilitator") {
-          const act = (action, target) => send({ type: "moderate", item: item.id, action, target });
-          actions.append(
-            button(item.hidden ? texts.show : texts.hide, () => act(item.hidden ? "show" : "hide"), {
-              "aria-label": `${item.hidden ? texts.show : texts.hide}: ${item.text}`,
-            }),
-            button(item.pinned ? texts.unpin : texts.pin, () => act(item.pinned ? "unpin" : "pin"), {
-              "aria-label": `${item.pinned ? texts.unpin : texts.pin}: ${item.text}`,
-            })
-          );
-          const others = items.filter((o) => o.id !== item.id && !o.hidden);
-          if (others.length) {
-            counter += 1;
-            const sid = `vt-merge-${counter}`;
-            const select = h("select", { id: sid });
-            for (const o of others) select.append(h("option", { value: o.id, text: o.text.slice(0, 60) }));
-            actions.append(
-              h("label", { for: sid, class: "vt-visually-hidden", text: `${texts.merge_into}: ${item.text}` }),
-              select,
-              button(texts.merge, () => act("merge", select.value), { "aria-label": `${texts.merge}: ${item.text}` })
-            );
-          }
-        }
-        if (actions.childNodes.length) li.append(actions);
-        list.append(li);
-        if (mode === "mine" && !disabled) {
-          const draft = drafts.read(key(), editName(item));
-          if (draft !== null && draft === item.text) drafts.drop(key(), editName(item));
-          else if (draft !== null) editor(item, li, draft);
-        }
-      }
-    }
-
-    for (const name of ["items", "votes", "voted", "mode", "texts", "disabled", "votes_shown", "tags"]) {
-      model.on(`change:${name}`, render);
-    }
-    render();
-    return () => sending.dispose();
 }
 
 export default {

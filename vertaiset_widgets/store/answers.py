@@ -66,11 +66,17 @@ class AnswersMixin:
                 round=current.round + 1 if new_round else current.round,
                 updated_at=_now(),
                 timer_ends_at=current.timer_ends_at,
+                revealed_at=current.revealed_at,
             )
             if timer_seconds is not None:
                 values["timer_ends_at"] = _now() + timedelta(seconds=timer_seconds) if timer_seconds > 0 else None
             if new_round:
                 values["is_revealed"] = False
+            # the time of the reveal, kept while the results show: phones list the newest first
+            if not values["is_revealed"]:
+                values["revealed_at"] = None
+            elif not current.is_revealed:
+                values["revealed_at"] = values["updated_at"]
             if row is None:
                 conn.execute(sa.insert(t.activity_states).values(session_id=session_id, activity_id=activity_id, **values))
             else:

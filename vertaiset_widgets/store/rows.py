@@ -76,6 +76,8 @@ class ActivityState:
     is_revealed: bool = False
     round: int = 1
     timer_ends_at: datetime | None = None
+    #: when the results were revealed (None while hidden, and for reveals older than the column)
+    revealed_at: datetime | None = None
 
     def seconds_left(self, now: datetime | None = None) -> int | None:
         """Whole seconds until the timer ends (0 once it has), or None without a timer."""
@@ -132,7 +134,8 @@ def _to_participant(row: Any) -> Participant:
 
 def _state(row: Any) -> ActivityState:
     return ActivityState(
-        row["activity_id"], bool(row["is_open"]), bool(row["is_revealed"]), row["round"], row["timer_ends_at"]
+        row["activity_id"], bool(row["is_open"]), bool(row["is_revealed"]), row["round"], row["timer_ends_at"],
+        row["revealed_at"],
     )
 
 

@@ -10,6 +10,7 @@ from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
 from ...kind_charts import bars_chart
 from ...results import _Results, _table
+from .charts import choice_bars
 from .model import Canvas
 
 __all__ = ["CanvasResults"]
@@ -17,6 +18,9 @@ __all__ = ["CanvasResults"]
 
 class CanvasResults(_Results):
     """Filled canvases side by side (per group), or the room overview of a per-participant canvas."""
+
+    #: the projector's chart (:func:`.charts.choice_bars`) is drawn at its own size
+    PRESENTER_TEXT_SCALE = 1.0
 
     activity: Canvas
 
@@ -75,8 +79,11 @@ class CanvasResults(_Results):
                     {"label": [self.tr.label(o) for o in fld.options], "series": self.tr("room"),
                      "value": [int(counts.get(o.id, 0)) for o in fld.options]}
                 )
-                chart = bars_chart(data, labels=list(data["label"]), series=[self.tr("room")], x_title=self.tr("people_axis"),
-                                               width=460)
+                if role == "screen":  # names above their bars: narrow, so it reads large beside the names
+                    chart = choice_bars(data)
+                else:
+                    chart = bars_chart(data, labels=list(data["label"]), series=[self.tr("room")], x_title=self.tr("people_axis"),
+                                       width=460)
                 blocks.append((fld.id, f"<h4>{esc(label)}</h4>" + svg_img(to_svg(chart), self.tr("overview_alt", field=label))))
             elif fld.type == "text" and fld in texts:
                 counts = pd.Series([" ".join(v.split()) for v in values]).value_counts()

@@ -27,6 +27,9 @@ def network_chart(
     guides: pd.DataFrame | None = None,
     rings: Sequence[float] = (),
     side_order: Sequence[str] | None = None,
+    labels: pd.DataFrame | None = None,
+    text_size: int = 15,
+    height: int | None = None,
 ) -> alt.LayerChart:
     """The drawn network: actors as labelled dots coloured by sector (shape by inside/outside),
     ties as lines whose dash and width follow their type (strong solid and thick, weak dashed,
@@ -37,6 +40,9 @@ def network_chart(
     ``rings``: radii of faint circles drawn behind (coordinates in about [-1.5, 1.5]);
     ``side_order``: the sides in template order (the first gets circles, the next squares), so a
     shape means the same in every language.
+    ``labels`` (the projector): ``x, y, label, align, nx, ny``, names set apart from their nodes
+    (``nx, ny``) with a leader line, instead of beside each node; ``height`` then makes the plot
+    wider than high (``size`` is its width), and ``text_size`` sizes every text.
     """
     _require_columns(nodes, ["id", "x", "y", "label", "sector", "side"], "network_chart")
     _require_columns(edges, ["x", "y", "x2", "y2", "type"], "network_chart")
@@ -49,9 +55,13 @@ def network_chart(
     scale = alt.Scale(domain=[-1.5, 1.5], nice=False, zero=False)
     x = alt.X("x:Q", scale=scale, axis=None)
     y = alt.Y("y:Q", scale=scale, axis=None)
+    if height is not None:  # wide and low: the same units across and down, so the ring stays round
+        half_x = 1.15 * size / height
+        x = alt.X("x:Q", scale=alt.Scale(domain=[-half_x, half_x], nice=False, zero=False), axis=None)
+        y = alt.Y("y:Q", scale=alt.Scale(domain=[-1.15, 1.15], nice=False, zero=False), axis=None)
     lines = alt.Chart(edges).mark_rule(opacity=0.9).encode(
         x=x, y=y, x2="x2:Q", y2="y2:Q",
-        strokeDash=alt.StrokeDash("type:N", scale=alt.Scale(domain=tie_types, range=[dash[s] for s in styles]), legend=alt.Legend(title=None, labelFontSize=15, symbolStrokeWidth=3, symbolSize=400)),
+        strokeDash=alt.StrokeDash("type:N", scale=alt.Scale(domain=tie_types, range=[dash[s] for s in styles]), legend=alt.Legend(title=None, labelFontSize=max(15, text_size), symbolStrokeWidth=3, symbolSize=400)),
         strokeWidth=alt.StrokeWidth("type:N", scale=alt.Scale(domain=tie_types, range=[width[s] for s in styles]), legend=None),
         color=alt.Color("type:N", scale=alt.Scale(domain=tie_types, range=[colour[s] for s in styles]), legend=None),
     )
@@ -59,15 +69,15 @@ def network_chart(
     sides = [x for x in (side_order or []) if x in present] + sorted(present - set(side_order or []))
     points = alt.Chart(nodes).mark_point(filled=True, size=420, stroke="white", strokeWidth=2, opacity=1).encode(
         x=x, y=y,
-        fill=alt.Fill("sector:N", scale=alt.Scale(domain=sectors, range=_palette_range(sectors, None)), legend=alt.Legend(title=None, labelFontSize=15, symbolSize=300)),
-        shape=alt.Shape("side:N", scale=alt.Scale(domain=sides, range=["circle", "square", "diamond", "triangle-up"][: len(sides)]), legend=alt.Legend(title=None, labelFontSize=15, symbolSize=300)),
+        fill=alt.Fill("sector:N", scale=alt.Scale(domain=sectors, range=_palette_range(sectors, None)), legend=alt.Legend(title=None, labelFontSize=max(15, text_size), symbolSize=300)),
+        shape=alt.Shape("side:N", scale=alt.Scale(domain=sides, range=["circle", "square", "diamond", "triangle-up"][: len(sides)]), legend=alt.Legend(title=None, labelFontSize=max(15, text_size), symbolSize=300)),
         tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("sector:N", title=" "), alt.Tooltip("side:N", title=" ")],
     )
     # names point away from the centre (right of a node on the right, left on the left), so
     # neighbours on the ring do not write over each other
     side_of = nodes["x"].map(lambda v: "left" if v > 0.2 else "right" if v < -0.2 else "center")
     names = []
-    for align, dx, dy in (("left", 13, 0), ("right", -13, 0), ("center", 0, -18)):
+    for align, dx, dy in (() if labels is not None else (("left", 13, 0), ("right", -13, 0), ("center", 0, -18))):
         part = nodes[side_of == align]
         if part.empty:
             continue
@@ -77,6 +87,14 @@ def network_chart(
                 alt.Chart(part).mark_text(fontSize=15, fontWeight=600, color=_TEXT, align=align, dx=dx, dy=dy, baseline="middle", **style)
                 .encode(x=x, y=y, text="label:N")
             )
+    if labels is not None and not labels.empty:
+        names.append(alt.Chart(labels).mark_rule(color="#9aa5ab", strokeWidth=1.5).encode(x=x, y=y, x2="nx:Q", y2="ny:Q"))
+        for align in ("left", "right"):
+            part = labels[labels["align"] == align]
+            if not part.empty:
+                pad = 6 if align == "left" else -6
+                names.append(alt.Chart(part).mark_text(fontSize=text_size, fontWeight=600, color=_TEXT, align=align, dx=pad,
+                                                       baseline="middle").encode(x=x, y=y, text="label:N"))
     behind = []
     if rings:
         import math
@@ -93,9 +111,10 @@ def network_chart(
             if not part.empty:
                 front.append(alt.Chart(part).mark_text(fontSize=15, fontWeight=700, color="#005f73", align=align, lineHeight=17).encode(x=x, y=y, text="lines:N"))
     return (
-        alt.layer(*behind, lines, points, *names, *front, width=size, height=size, **_title(title, 18))
+        alt.layer(*behind, lines, points, *names, *front, width=size, height=height or size, **_title(title, 18))
         .resolve_legend(strokeDash="independent", fill="independent", shape="independent")
         .configure_view(stroke=None)
-        .configure_legend(orient="right", labelFontSize=15, labelLimit=260, rowPadding=6, offset=36)
+        .configure_legend(orient="right", labelFontSize=max(15, text_size), labelLimit=0 if labels is not None else 260,
+                          rowPadding=6, offset=12 if labels is not None else 36)
         .properties(padding={"left": 24, "top": 12, "right": 24, "bottom": 12})
     )

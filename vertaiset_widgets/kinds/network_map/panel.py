@@ -55,13 +55,22 @@ class NetworkPanel(ActivityPanel):
         self.remove_form = FieldsForm(fields=[], texts={"title": tr("map_remove_title"), "submit": tr("map_remove")})
         self.remove_form.on_submit(self._remove)
         self.tie_form.draft_key = self._draft_key(state, "tie")
+        self.remove_form.draft_key = self._draft_key(state, "remove")
         return self.actor_form
 
     def update(self, state: ActivityState) -> bool:
-        shown = super().update(state)
-        if shown and not state.is_open and self.tie_form is not None and not state.is_revealed:
-            self.tie_form.disabled = True
-            self.children = [*self.children, self.tie_form]
+        """Follow the state; closed, every form stays where it was, turned off, so what was
+        chosen or typed in it stays in view (one message: the browser keeps their views)."""
+        removing = self.remove_form is not None and self.remove_form in self.children
+        with self.hold_sync():
+            shown = super().update(state)
+            if shown and not state.is_open and self.tie_form is not None and not state.is_revealed:
+                self.tie_form.disabled = True
+                rest: list[W.Widget] = [self.tie_form, self._list]
+                if removing and self.remove_form is not None:
+                    self.remove_form.disabled = True
+                    rest.append(self.remove_form)
+                self.children = [*self.children, *rest]
         return shown
 
     def _after_update(self, state: ActivityState) -> list[W.Widget]:

@@ -22,7 +22,10 @@ __all__ = ["NetworkResults"]
 class NetworkResults(_Results):
     """The merged network map: drawn, counted by sector and role, missing links listed."""
 
-    PRESENTER_TEXT_SCALE = 1.25  # labels placed in the map / the cells: larger ones would overlap
+    #: the projector's map sets its own sizes (see :meth:`presenter_labels`): no further scaling
+    PRESENTER_TEXT_SCALE = 1.0
+    #: the projector's map: text size, the plot's height and width (the legend is beside it)
+    SCREEN_TEXT, SCREEN_HEIGHT, SCREEN_WIDTH = 29, 440, 880
 
     activity: NetworkMap
 
@@ -104,16 +107,45 @@ class NetworkResults(_Results):
         ]
         return nodes, pd.DataFrame(edge_rows, columns=["x", "y", "x2", "y2", "type"]), pd.DataFrame(guides, columns=["x", "y", "text", "align"])
 
-    def map_html(self, *, size: int = 640) -> str:
+    def presenter_labels(self, nodes: pd.DataFrame) -> pd.DataFrame:
+        """The projector's names: in a column on each side of the ring, evenly spaced in the
+        nodes' order from top to bottom, each cut with "…" to fit its column; a leader line joins
+        a name to its node. As many names as the column holds (the rest stay dots).
+
+        Returns ``x, y, label, align, nx, ny`` (the name's anchor and its node)."""
+        size, height, width = self.SCREEN_TEXT, self.SCREEN_HEIGHT, self.SCREEN_WIDTH
+        half_y = 1.15
+        half_x = half_y * width / height
+        edge = self.RINGS[1] + 0.2
+        chars = max(6, int((half_x - edge) * height / (2 * half_y) / (0.56 * size)))
+        rows = []
+        fits = max(1, int(height / (size * 1.25)))
+        for align, part in (("right", nodes[nodes["x"] < 0]), ("left", nodes[nodes["x"] >= 0])):
+            part = part.sort_values("y", ascending=False).head(fits)
+            n = len(part)
+            for i, node in enumerate(part.itertuples()):
+                y = half_y - (i + 0.5) * 2 * half_y / n if n > 1 else node.y
+                name = str(node.label)
+                rows.append({"x": -edge if align == "right" else edge, "y": y, "align": align,
+                             "label": name if len(name) <= chars else name[: chars - 1].rstrip() + "…",
+                             "nx": node.x, "ny": node.y})
+        return pd.DataFrame(rows, columns=["x", "y", "label", "align", "nx", "ny"])
+
+    def map_html(self, *, size: int = 640, presenting: bool = False) -> str:
         nodes, edges, guides = self.layout()
         act = self.activity
         sectors = [self.tr.label(s) for s in act.sectors]
         if (nodes["sector"] == self.tr("unknown")).any():
             sectors.append(self.tr("unknown"))
+        screen = {}
+        if presenting:  # the roles' guides would crowd the names: the projector leaves them out
+            screen = {"labels": self.presenter_labels(nodes), "text_size": self.SCREEN_TEXT,
+                      "height": self.SCREEN_HEIGHT, "size": self.SCREEN_WIDTH}
+            guides = None
         chart = network_chart(
             nodes, edges, sectors=sectors, tie_types=[self.tr.label(t) for t in act.ties],
-            tie_styles=[t.style for t in act.ties], size=size, guides=guides, rings=self.RINGS,
-            side_order=[self.tr.label(s) for s in act.sides],
+            tie_styles=[t.style for t in act.ties], size=screen.pop("size", size), guides=guides, rings=self.RINGS,
+            side_order=[self.tr.label(s) for s in act.sides], **screen,
         )
         alt_text = self.tr("map_alt", actors=len(nodes), ties=len(edges),
                            strong=sum(1 for e in self.network.edges() if self._style(e["type"]) == "solid"),
@@ -174,7 +206,7 @@ class NetworkResults(_Results):
 
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         if role == "screen":
-            return [("map", self.map_html(size=520))]
+            return [("map", self.map_html(presenting=True))]
         blocks = [("map", self.map_html()), ("counts", self.counts_table_html()), ("missing", self.missing_html())]
         if role == "facilitator":
             blocks.append(("exports", self.exports_html()))

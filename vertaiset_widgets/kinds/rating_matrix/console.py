@@ -52,8 +52,12 @@ class RatingConsole(ActivityConsole):
             return
         self._drawn = key
         tr = self.wb.tr
-        size = 720 if self.wb.role == "screen" else 520
-        self._radar.value = svg_img(to_svg(results.radar(size=size)), results.radar_alt())
+        if self.wb.role == "screen":
+            # read from across the room: numbered axes in large type, the items listed beside
+            chart = svg_img(to_svg(results.radar(size=330, numbered=True, label_font=34)), results.radar_alt())
+            self._radar.value = f"<div class='vt-presenter-radar'>{chart}{results.radar_key_html()}</div>"
+        else:
+            self._radar.value = svg_img(to_svg(results.radar(size=520)), results.radar_alt())
         if self.wb.view == "facilitator":
             self._table.value = results.table_html()
             if results.respondents:

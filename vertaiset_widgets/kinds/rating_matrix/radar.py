@@ -38,7 +38,7 @@ from ...chart_base import (
     wrap_label,
 )
 
-__all__ = ["group_radars", "radar_chart"]
+__all__ = ["group_radars", "legend_entries", "radar_chart"]
 
 
 _GRID = "#d0d0d0"
@@ -88,6 +88,7 @@ def _radar_layers(
     title: str | None,
     title_font: int,
     domain: Sequence[str] | None = None,
+    show_ring_values: bool = True,
 ) -> alt.LayerChart:
     """The layered radar without top-level configuration (so it can be concatenated)."""
     func = "radar_chart"
@@ -325,13 +326,18 @@ def _radar_layers(
         spoke_layer,
         *label_layers,
         line_layer,
-        value_halo,
-        value_layer,
+        *((value_halo, value_layer) if show_ring_values else ()),
         point_layer,
         width=width_px,
         height=height_px,
         **_title(title, title_font),
     )
+
+
+def legend_entries(series: Sequence[Any], palette: Sequence[str] | None = None) -> list[tuple[str, str, str]]:
+    """(series, colour, shape) as :func:`radar_chart` draws them, for a legend of one's own."""
+    domain = [str(s) for s in series]
+    return list(zip(domain, _palette_range(domain, palette), _shape_range(domain)))
 
 
 def _label_font(size: int) -> int:
@@ -349,6 +355,9 @@ def radar_chart(
     title: str | None = None,
     size: int = 420,
     palette: Sequence[str] | None = None,
+    label_font: int | None = None,
+    legend: bool = True,
+    ring_values: bool = True,
 ) -> alt.LayerChart:
     """Radar (spider) chart with one closed polygon per series.
 
@@ -382,6 +391,13 @@ def radar_chart(
     palette : sequence of str, optional
         Line colours, used in series order and cycled if short.  Defaults to
         ``DEFAULT_PALETTE``.
+    label_font : int, optional
+        Font size of the axis labels and the legend (default: from ``size``); the
+        projector's radar numbers its axes and draws them large.
+    legend, ring_values : bool, default True
+        Draw the colour legend under the circle, and the scale's values on the rings (the
+        projector lists the series beside the chart, :func:`legend_entries`, and leaves the
+        ring values out: at its text size they would overlap).
 
     Returns
     -------
@@ -394,7 +410,7 @@ def radar_chart(
         If a column is missing, fewer than 3 or duplicated items are given,
         or ``scale_max <= scale_min``.
     """
-    label_font = _label_font(size)
+    label_font = label_font or _label_font(size)
     chart = _radar_layers(
         frame,
         items=items,
@@ -405,7 +421,8 @@ def radar_chart(
         palette=palette,
         wrap=LABEL_WRAP,
         label_font=label_font,
-        show_legend=True,
+        show_legend=legend,
+        show_ring_values=ring_values,
         center_legend=True,
         title=title,
         title_font=label_font + 4,

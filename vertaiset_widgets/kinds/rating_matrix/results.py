@@ -69,16 +69,41 @@ class RatingResults:
         return frame.assign(item=frame["item"].map(self.item_labels), series=frame["layer"].map(self.layer_labels))
 
     # charts ---------------------------------------------------------------
-    def radar(self, *, size: int = 460) -> Any:
-        """The room's mean per item, one line per time layer."""
+    def radar(self, *, size: int = 460, numbered: bool = False, label_font: int | None = None) -> Any:
+        """The room's mean per item, one line per time layer; ``numbered``: the projector's radar,
+        its axes numbered 1…n and no legend or ring values (:meth:`radar_key_html` lists them)."""
         data = self._labelled(self.summary).rename(columns={"mean": "value"})[["item", "series", "value"]]
+        items = list(self.item_labels.values())
+        if numbered:
+            numbers = {label: str(n) for n, label in enumerate(items, start=1)}
+            data = data.assign(item=data["item"].map(numbers))
+            items = list(numbers.values())
         return radar.radar_chart(
             data,
-            items=list(self.item_labels.values()),
+            items=items,
             series_order=list(self.layer_labels.values()),
             scale_min=self.activity.scale.min,
             scale_max=self.activity.scale.max,
             size=size,
+            label_font=label_font,
+            legend=not numbered,
+            ring_values=not numbered,
+        )
+
+    def radar_key_html(self) -> str:
+        """What a numbered radar shows, in the page's text size: its series (colour and shape
+        as drawn), the scale, and the items the numbers stand for."""
+        symbols = {"circle": "●", "square": "■", "triangle-up": "▲", "diamond": "◆", "triangle-down": "▼", "cross": "✚"}
+        series = "".join(
+            f"<li><span class='vt-radar-symbol' style='color:{colour}' aria-hidden='true'>{symbols.get(shape, '●')}</span> "
+            f"{html.escape(name)}</li>"
+            for name, colour, shape in radar.legend_entries(self.layer_labels.values())
+        )
+        scale = html.escape(self.tr("radar_scale", min=f"{self.activity.scale.min:g}", max=f"{self.activity.scale.max:g}"))
+        items = "".join(f"<li>{html.escape(label)}</li>" for label in self.item_labels.values())
+        return (
+            f"<div class='vt-radar-key'><ul class='vt-radar-series'>{series}</ul>"
+            f"<p class='vt-radar-scale'>{scale}</p><ol class='vt-radar-items'>{items}</ol></div>"
         )
 
     def spread(self) -> Any:
@@ -146,7 +171,8 @@ class RatingResults:
 class HeatmapResults(_Results):
     """A rating matrix with columns (knowing – trust – commitment): heatmap and column means."""
 
-    PRESENTER_TEXT_SCALE = 1.4  # labels placed in the map / the cells: larger ones would overlap
+    #: the projector's heatmap sets its own sizes (see :meth:`heatmap_html`): no further scaling
+    PRESENTER_TEXT_SCALE = 1.0
 
     activity: RatingMatrix
 
@@ -165,16 +191,23 @@ class HeatmapResults(_Results):
         out = pd.DataFrame({"mean": g.mean(), "n": g.count()}).reindex([c.id for c in self.activity.columns])
         return out.reset_index().rename(columns={"index": "column"})
 
-    def heatmap_html(self, *, cell_width: int = 230) -> str:
+    def heatmap_html(self, *, cell_width: int = 230, presenting: bool = False) -> str:
+        """The heatmap; ``presenting``: the projector's wide, low layout with large text and each
+        column's mean in its heading (the screen shows no separate column means)."""
         summary = self.summary().groupby("item")["mean"].mean()
+        heading = {c.id: self.tr.label(c) for c in self.activity.columns}
+        if presenting:
+            means = {r.column: r.mean for r in self.column_means().itertuples()}
+            heading = {k: v + ("" if pd.isna(means.get(k)) else f" · {means[k]:.1f}") for k, v in heading.items()}
         rows = []
         for column, items in self.activity.column_items():
             for row, item in enumerate(items, start=1):
-                rows.append({"column": self.tr.label(column), "row": row, "label": self.tr.label(item, short=True),
-                             "mean": summary.get(item.id)})
+                rows.append({"column": heading.get(column.id, "") if column else "", "row": row,
+                             "label": self.tr.label(item, short=True), "mean": summary.get(item.id)})
+        sizes = {"cell_width": 400, "cell_height": 96, "text_size": 30, "presenting": True} if presenting else {"cell_width": cell_width}
         chart = heatmap_chart(
-            pd.DataFrame(rows), columns=[self.tr.label(c) for c in self.activity.columns],
-            scale_min=self.activity.scale.min, scale_max=self.activity.scale.max, cell_width=cell_width,
+            pd.DataFrame(rows), columns=[heading[c.id] for c in self.activity.columns],
+            scale_min=self.activity.scale.min, scale_max=self.activity.scale.max, **sizes,
         )
         return svg_img(to_svg(chart), self.tr("heatmap_alt", title=self._title(), n=self.respondents))
 
@@ -201,7 +234,7 @@ class HeatmapResults(_Results):
 
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         if role == "screen":
-            return [("heatmap", self.heatmap_html(cell_width=200)), ("columns", self.column_means_html())]
+            return [("heatmap", self.heatmap_html(presenting=True))]
         return [("heatmap", self.heatmap_html()), ("columns", self.column_means_html()), ("table", self.table_html())]
 
 
