@@ -7,6 +7,7 @@ and gets a live widget (facilitator, screen) or static output (report).
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 import time
@@ -183,24 +184,24 @@ class Workbook:
             self._methods = {}
             path = Path(self.notebook)
             path = path if path.is_file() else roots.workbooks_dir() / self.notebook
-            try:
-                import nbformat
-
-                cells = nbformat.read(path, as_version=4).cells
+            try:  # the notebook's JSON as it is (nbformat's validation costs the console's kernel memory)
+                cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
             except Exception:  # no method text: the notebook's own cells stay on the page
                 log.warning("the method text of %s was not found", self.notebook)
                 return self._methods
             pending: list[str] = []
             for cell in cells:
                 tags = [t for t in cell.get("metadata", {}).get("tags", []) if t.startswith("lang:")]
-                if cell.cell_type == "markdown" and (not tags or f"lang:{self.tr.lang}" in tags):
-                    source = cell.source.strip()
+                text = cell.get("source", "")
+                text = "".join(text) if isinstance(text, list) else str(text)
+                if cell.get("cell_type") == "markdown" and (not tags or f"lang:{self.tr.lang}" in tags):
+                    source = text.strip()
                     if source.startswith("# "):  # the phase's title and introduction
                         self._methods[""] = self._methods.get("", "") + source + "\n\n"
                     else:
                         pending.append(source)
-                elif cell.cell_type == "code":
-                    match = _ACTIVITY_CALL.search(cell.source)
+                elif cell.get("cell_type") == "code":
+                    match = _ACTIVITY_CALL.search(text)
                     if match and pending:
                         self._methods[match.group(1)] = "\n\n".join(pending)
                     if match:
@@ -213,9 +214,9 @@ class Workbook:
         source = self._read_methods().get(activity_id, "") if self.trusted else ""
         if not source:
             return ""
-        from nbconvert.filters.markdown_mistune import markdown2html_mistune
+        import mistune  # nbconvert's own Markdown reader, without importing nbconvert
 
-        body = markdown2html_mistune(source)
+        body = mistune.html(source)
         body = re.sub(r"<a class=\"anchor-link\"[^>]*>.*?</a>", "", body)
         body = re.sub(r"<h([1-5])(?: id=\"[^\"]*\")?>", lambda m: f"<h{int(m.group(1)) + 1}>", body)
         body = re.sub(r"</h([1-5])>", lambda m: f"</h{int(m.group(1)) + 1}>", body)
