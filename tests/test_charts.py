@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from vertaiset_widgets import chart_base, chart_render, kind_charts
-from vertaiset_widgets.kinds.rating_matrix import radar
+from vertaiset_widgets.kinds.rating_matrix import radar, radar_grid
 
 ITEMS = [
     "Pysyvät kumppanit (kuten muut palvelut)",
@@ -498,7 +498,7 @@ def group_frame(groups=("Sote", "Kaupunki", "Järjestöt", "Koulu")):
 def test_group_radars_one_subchart_per_group():
     """group_radars makes one radar per group, titled with the group name."""
     groups = ("Sote", "Kaupunki", "Järjestöt", "Koulu")
-    chart = radar.group_radars(group_frame(groups), items=ITEMS, columns=3)
+    chart = radar_grid.group_radars(group_frame(groups), items=ITEMS, columns=3)
     spec = chart.to_dict()
     assert isinstance(chart, alt.ConcatChart)
     assert spec["columns"] == 3
@@ -508,7 +508,7 @@ def test_group_radars_one_subchart_per_group():
 
 def test_group_radars_share_series_colours():
     """Every small radar uses the same series colour domain."""
-    spec = radar.group_radars(group_frame(), items=ITEMS).to_dict()
+    spec = radar_grid.group_radars(group_frame(), items=ITEMS).to_dict()
     domains = set()
     for sub in spec["concat"]:
         layer, _ = series_layer({**sub, "datasets": spec["datasets"]})
@@ -518,7 +518,7 @@ def test_group_radars_share_series_colours():
 
 def test_group_radars_group_order():
     """group_order puts the radars in the requested order."""
-    spec = radar.group_radars(
+    spec = radar_grid.group_radars(
         group_frame(("A", "B", "C")), items=ITEMS, group_order=["C", "A"]
     ).to_dict()
     assert [sub["title"]["text"] for sub in spec["concat"]] == ["C", "A", "B"]

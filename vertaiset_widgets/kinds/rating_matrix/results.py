@@ -19,7 +19,7 @@ from ...i18n import Translator
 from ...kind_charts import spread_chart
 from ...results import _Results, _table
 from ...store import ActivityState, SessionInfo, SessionStore
-from . import radar
+from . import radar, radar_grid
 from .charts import heatmap_chart
 from .model import RatingMatrix
 
@@ -122,7 +122,7 @@ class RatingResults:
         if self.groups.empty:
             return None
         data = self._labelled(self.groups).rename(columns={"mean": "value"})[["group", "item", "series", "value"]]
-        return radar.group_radars(
+        return radar_grid.group_radars(
             data,
             items=list(self.item_labels.values()),
             series_order=list(self.layer_labels.values()),
