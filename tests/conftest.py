@@ -27,6 +27,8 @@ import pytest
 from vertaiset_widgets.report import CHROMIUM_FLAGS
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Fixtures of their own module: ``radicale`` (a throwaway CalDAV and CardDAV server).
+pytest_plugins = ["radicale_server"]
 CHROMIUM = os.environ.get("VERTAISET_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = CHROMIUM_FLAGS
 
@@ -275,6 +277,22 @@ def run_notebook_here(notebook: Path, parameters: dict | None = None, *, env: di
         return runs, shell.user_ns
 
 
+def submittable_forms(widgets, *, enabled_only: bool = False) -> list:
+    """The forms a participant can submit among ``widgets`` (and inside them), in page order
+    (``enabled_only``: not those turned off because their task closed)."""
+    found: list = []
+
+    def walk(widget) -> None:
+        if callable(getattr(widget, "on_submit", None)) and not (enabled_only and widget.disabled):
+            found.append(widget)
+        for child in getattr(widget, "children", ()):
+            walk(child)
+
+    for widget in widgets:
+        walk(widget)
+    return found
+
+
 def browser_sends(widget, content: dict) -> None:
     """Deliver a custom message to a widget through ipywidgets' own comm path, as a browser's would."""
     widget._handle_msg({"content": {"data": {"method": "custom", "content": content}}, "buffers": []})
@@ -439,7 +457,7 @@ class DemoReport:
 
 @pytest.fixture(scope="session")
 def demo_report(cli_demo, tmp_path_factory) -> DemoReport:
-    """The demo's report, made once for the run by the real command (papermill runs the three phase
+    """The demo's report, made once for the run by the real command (papermill runs the phase
     workbooks): test_cli.py reads its HTML, test_report_browser.py opens it and its PDF in Chromium."""
     folder = tmp_path_factory.mktemp("report")
     pdf = os.path.exists(CHROMIUM)

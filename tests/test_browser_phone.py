@@ -112,7 +112,7 @@ def test_typed_words_survive_every_facilitator_action(server, vt_store, contexts
         expect(page.locator(f".vt-now [data-vt-now-title='{activity_id}']")).to_be_visible(timeout=LOAD_MS)
     _type_everything(page)
     _expect_everything_kept(page, "typing")
-    timer = page.locator(".vt-phone-header [role=timer]")
+    timer = page.locator(".vt-phone-header .vt-task-timer [role=timer]")
 
     _set_all(vt_store, info.id, timer_seconds=300)
     expect(timer).to_contain_text(TR("timer_left"), timeout=WAIT_MS)
@@ -246,7 +246,7 @@ def test_map_dots_votes_and_own_edit_survive_every_facilitator_action(server, vt
     _prepare_map_and_wall(page)
     chosen = _type_more(page)
     _expect_more_kept(page, chosen, "typing")
-    timer = page.locator(".vt-phone-header [role=timer]")
+    timer = page.locator(".vt-phone-header .vt-task-timer [role=timer]")
 
     for activity_id in MORE:
         vt_store.set_activity_state(info.id, activity_id, timer_seconds=300)

@@ -31,6 +31,8 @@ def test_session_new_json(sqlite_url, tmp_path):
     assert f"session={record['code']}" in record["participant_url"]
     assert f"key={record['facilitator_key']}" in record["facilitator_url"]
     assert "role=screen" in record["screen_url"]
+    assert f"/vertaiset/calendar/{record['code']}/" in record["calendar"]  # the read-only feed: no key in it
+    assert record["facilitator_key"] not in record["calendar"] and "key=" not in record["calendar"]
     assert Path(record["qr_png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<svg" in Path(record["qr_svg"]).read_text()
 
@@ -84,11 +86,15 @@ def test_export_formats(cli_demo, tmp_path, fmt):
     assert len(rows) == store.count_rows(store.get_session("DEMO").id)
     from vertaiset_widgets.content import load_content
 
-    answered = {a for a in load_content().activities if a != "toimintatavat"}  # the board is the facilitator's, not answers
+    # the board and the day's plan are the facilitator's, kept as tables beside the answers
+    answered = {a for a in load_content().activities if a not in ("toimintatavat", "kokoussuunnitelma")}
     assert {r["activity"] for r in rows} == answered
     if fmt == "json":
-        board = json.loads(out.read_text())["session"]["tables"]["agreement_board"]["toimintatavat"]
+        tables = json.loads(out.read_text())["session"]["tables"]
+        board = tables["agreement_board"]["toimintatavat"]
         assert {"question": "k01", "status": "sovittu"}.items() <= board[0].items()
+        plan = tables["meeting_planner"]["kokoussuunnitelma"]
+        assert [(b["start"], b["title"]) for b in plan][5] == ("11.30", "Lounas") and len(plan) == 14
     if fmt == "xlsx":
         boards = list(load_workbook(out)["agreement_board"].values)
         assert boards[0] == ("activity", "question", "answer", "status", "owner", "mode")
@@ -115,6 +121,34 @@ def test_export_network_map(cli_demo, tmp_path, fmt):
         labels = {e["label"] for e in data["elements"]}
         assert len(labels) == 18 and "Ohjaamo" in labels
         assert all(c["from"] in labels and c["to"] in labels for c in data["connections"])
+
+
+def test_export_calendar_and_contacts(cli_demo, tmp_path):
+    """`export --format ics` writes the year clock and the day's plan in one calendar, with the same
+    UIDs the next time; `--format vcf` writes the consented contacts as vCards for an address book."""
+    import vobject
+    from icalendar import Calendar
+
+    def events(path) -> dict[str, str]:
+        cal = Calendar.from_ical(path.read_text(encoding="utf-8"))
+        return {str(e["uid"]): str(e["summary"]) for e in cal.walk("VEVENT")}
+
+    first, second = tmp_path / "a.ics", tmp_path / "b.ics"
+    for out in (first, second):
+        assert str(out) in vertaiset("export", "DEMO", "--format", "ics", "--out", str(out), "--db-url", cli_demo).stdout
+    got = events(first)
+    assert got == events(second)  # importing again updates, never doubles
+    summaries = set(got.values())
+    assert "Verkostofoorumi (Puimala)" in summaries  # the year clock
+    assert "Lounas" in summaries and "Palaute ja orientaatio jatkoon" in summaries  # the day's plan
+    assert len(got) == 11 + 14
+
+    out = tmp_path / "contacts.vcf"
+    vertaiset("export", "DEMO", "--format", "vcf", "--out", str(out), "--db-url", cli_demo)
+    cards = list(vobject.readComponents(out.read_text(encoding="utf-8")))
+    assert sorted(c.fn.value for c in cards) == ["Aino Virtanen", "Eero Laine", "Helmi Nieminen", "Ilkka Mäkelä",
+                                                  "Johanna Koskinen"]
+    assert len({c.uid.value for c in cards}) == 5
 
 
 def test_unknown_code_is_one_clear_line(sqlite_url, tmp_path):
@@ -159,8 +193,13 @@ def test_report_writes_offline_html(demo_report):
     # no code, no other language's method text
     assert "Workbook.open" not in html and "import " not in html
     assert "360-asteen tarkastelutapa" in html and "360-graders granskning" not in html
-    # all three phase workbooks, in order, the session's header once, the shared check-in once
-    assert html.index("Verkostokartta") < html.index("Yhteisesti sovittavia toimintatapoja") < html.index("360-asteen tarkastelutapa")
+    # all four phase workbooks, in order, the session's header once, the shared check-in once
+    assert (html.index("Verkostokartta") < html.index("Yhteisesti sovittavia toimintatapoja") < html.index("Moniaikaisuus")
+            < html.index('Arviointi ja reflektio<a class="anchor-link"'))
+    assert "Verkostofoorumi (Puimala)" in html and "Lounas" in html  # the year clock and the day's plan
+    # a report is sent on: no contact details, no calendar feed address
+    for private in ("040 123 4001", "aino.virtanen@example.org", "eero.laine@example.org", "/vertaiset/calendar/"):
+        assert private not in html, private
     assert html.count('Virittäydytäänpä ensin<a class="anchor-link"') == 1
     assert html.count("vt-session-title") == 1
 

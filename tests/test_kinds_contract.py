@@ -29,7 +29,7 @@ from typing import Any, Iterator
 import ipywidgets as W
 import pytest
 import yaml
-from conftest import browser_sends, ipython_shell
+from conftest import browser_sends, ipython_shell, submittable_forms
 
 from vertaiset_widgets import kinds
 from vertaiset_widgets.config import PageParams
@@ -156,17 +156,7 @@ def _shown(page: ParticipantPage, activity_id: str) -> list[W.Widget]:
 
 def _forms(widgets: list[W.Widget]) -> list[Any]:
     """The forms a participant can submit among ``widgets`` (and inside them), in page order."""
-    found: list[Any] = []
-
-    def walk(widget: Any) -> None:
-        if callable(getattr(widget, "on_submit", None)) and not widget.disabled:
-            found.append(widget)
-        for child in getattr(widget, "children", ()):
-            walk(child)
-
-    for widget in widgets:
-        walk(widget)
-    return found
+    return submittable_forms(widgets, enabled_only=True)
 
 
 @dataclass
@@ -413,6 +403,18 @@ def _parse(text: str, suffix: str) -> Any:
         import icalendar
 
         return icalendar.Calendar.from_ical(text)
+    if suffix.endswith("vcf"):
+        import vobject
+
+        return list(vobject.readComponents(text))
+    if suffix.endswith("csv"):
+        import csv
+
+        return list(csv.reader(io.StringIO(text)))
+    if suffix.endswith("xlsx"):
+        from openpyxl import load_workbook
+
+        return load_workbook(io.BytesIO(text), read_only=True).worksheets
     raise AssertionError(f"the contract test does not know how to read {suffix!r}: teach _parse")
 
 

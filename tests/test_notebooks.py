@@ -1,11 +1,13 @@
 """Every workbook in each role and language, against the demo data.
 
-papermill runs each workbook in a real kernel once per role (in Finnish, the notebooks'
-default): the kernel, the parameters cell and papermill's injected parameters are what the
-CLI's report and a served page rely on. The other languages run the same code cells in this
-process's IPython shell (``conftest.run_notebook_here``), which skips the kernel's start-up
-and imports, so the matrix costs little as workbooks and languages are added. The report
-itself (markdown cells by language, nbconvert's HTML) is `vertaiset report`'s, in test_cli.py.
+papermill runs each workbook's console in a real kernel (in Finnish, the notebooks' default),
+the newest workbook in every role, and the first with no parameters at all: the kernel, the
+parameters cell and papermill's injected parameters are what the CLI's report (which runs every
+workbook as a report in a kernel, test_cli.py) and a served page rely on. The other roles and
+languages run the same code cells in this process's IPython shell (``conftest.run_notebook_here``),
+which skips the kernel's start-up and imports, so the matrix costs little as workbooks and
+languages are added. The report itself (markdown cells by language, nbconvert's HTML) is
+`vertaiset report`'s, in test_cli.py.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from vertaiset_widgets.store import SessionStore
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKBOOKS = ROOT / "workbooks"
-PHASE_WORKBOOKS = ["01_tilannekuva.ipynb", "02_tavoitteet.ipynb", "04_arviointi.ipynb"]
+PHASE_WORKBOOKS = ["01_tilannekuva.ipynb", "02_tavoitteet.ipynb", "03_koordinointi.ipynb", "04_arviointi.ipynb"]
 LANGS = ["fi", "sv", "en"]
 #: Finnish runs in a kernel (papermill), the other languages in this process
 OTHER_LANGS = [lang for lang in LANGS if lang != "fi"]
@@ -101,17 +103,21 @@ def default_home(tmp_path_factory) -> Path:
 
 
 @slow
-@pytest.mark.parametrize("name", PHASE_WORKBOOKS)
-def test_report_with_no_parameters(name, default_home, monkeypatch):
-    """With no parameters at all a workbook is the Finnish report of the demo data (seeded on first use)."""
+def test_report_with_no_parameters(default_home, monkeypatch):
+    """With no parameters at all a workbook is the Finnish report of the demo data (seeded on first use).
+    (Every phase workbook runs as a report in a kernel in `vertaiset report`'s test, test_cli.py.)"""
     monkeypatch.setenv("VERTAISET_HOME", str(default_home))
-    _assert_report(_run(name), "fi")
+    _assert_report(_run(PHASE_WORKBOOKS[0]), "fi")
     assert (default_home / "vertaiset.sqlite").exists()
 
 
+#: (workbook, role) run by papermill in a kernel: each workbook's console, and the newest workbook in
+#: every live role; the other screens run in this process (``test_live_roles``), in every language.
+KERNEL_RUNS = [(name, "facilitator") for name in PHASE_WORKBOOKS] + [("03_koordinointi.ipynb", "screen")]
+
+
 @slow
-@pytest.mark.parametrize("role", ["facilitator", "screen"])
-@pytest.mark.parametrize("name", PHASE_WORKBOOKS)
+@pytest.mark.parametrize("name, role", KERNEL_RUNS)
 def test_live_roles_in_a_kernel(demo_db, name, role):
     """role=facilitator (with the key) and role=screen, given as papermill parameters, build live widgets."""
     url, code, key = demo_db
@@ -133,11 +139,15 @@ def test_report_role(demo_db, name, lang):
     _assert_report(_run_here(name, session=code, role="report", lang=lang, db_url=url), lang)
 
 
-@pytest.mark.parametrize("lang", OTHER_LANGS)
-@pytest.mark.parametrize("role", ["facilitator", "screen"])
-@pytest.mark.parametrize("name", PHASE_WORKBOOKS)
+#: In this process: the consoles in Swedish, the screens in every language the kernel runs leave out.
+LIVE_HERE = [(name, "facilitator", "sv") for name in PHASE_WORKBOOKS] + [
+    (name, "screen", lang) for name in PHASE_WORKBOOKS for lang in LANGS if (name, "screen") not in KERNEL_RUNS or lang != "fi"]
+
+
+@pytest.mark.parametrize("name, role, lang", LIVE_HERE)
 def test_live_roles(demo_db, name, role, lang):
-    """role=facilitator (with the key) and role=screen build live widgets without errors."""
+    """role=facilitator (with the key) and role=screen build live widgets without errors (the
+    kinds' views in every language are the contract test's, tests/test_kinds_contract.py)."""
     url, code, key = demo_db
     _assert_live(_run_here(name, session=code, role=role, lang=lang, key=key if role == "facilitator" else "", db_url=url))
 

@@ -314,3 +314,47 @@ def chromium():
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# --------------------------------------------------------------------------- the calendar feed
+def test_the_calendar_feed_is_keyless_read_only_and_keeps_its_uids(server, code):
+    """A calendar program follows /vertaiset/calendar/CODE/TOKEN.ics: no key, the file export's
+    UIDs, the same UIDs on the next fetch; a wrong token or another session's is a 404."""
+    from icalendar import Calendar
+
+    from vertaiset_widgets.calendar import feed_path, session_calendar
+    from vertaiset_widgets.kinds.year_clock.demo import seed_year
+
+    store = SessionStore(server.db_url)
+    content = load_content()
+    session = store.get_session(code)
+    seed_year(store, [store.join(session.id, "phone-feed-1"), store.join(session.id, "phone-feed-2")],
+              content.activity("vuosikello"), prefix="feed")
+    other, other_key = store.create_session("Toinen", network="N")
+    path = feed_path(store, code)
+    assert other_key not in path and "key" not in path
+
+    def uids(text: str) -> list[str]:
+        return sorted(str(e["uid"]) for e in Calendar.from_ical(text).walk("VEVENT"))
+
+    status, headers, body = request(server, path)
+    assert status == 200, body
+    assert headers["Content-Type"].startswith("text/calendar")
+    assert len(uids(body)) == 11
+    assert "Verkostofoorumi (Puimala)" in body
+    assert uids(body) == uids(session_calendar(store, code))  # the CLI's file: the same events
+    status, _, again = request(server, path)
+    assert status == 200 and uids(again) == uids(body)
+    status, _, swedish = request(server, feed_path(store, code, "sv"))
+    assert status == 200 and uids(swedish) == uids(body) and "Nätverksmöte" in swedish
+
+    token = path.rsplit("/", 1)[1].removesuffix(".ics")
+    wrong = path.replace(token, ("0" if token[0] != "0" else "1") + token[1:])
+    crossed = feed_path(store, other.code).replace(other.code, code)
+    for bad in (wrong, crossed, path.replace(code, "ZZZZZZ")):
+        status, _, body = request(server, bad)
+        assert status == 404, bad
+        assert "VEVENT" not in body
+    status, _, _ = request(server, path, method="POST")
+    assert status in (403, 405)  # read-only
+    store.close()

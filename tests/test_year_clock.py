@@ -3,19 +3,14 @@ the iCalendar export with stable UIDs, and a real CalDAV server (Radicale) that 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any, Iterator
 
 import icalendar
 import pytest
 import yaml
-from conftest import browser_sends, free_port
+from conftest import browser_sends, submittable_forms
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -73,17 +68,7 @@ def _phone(store: SessionStore, content, code: str, token: str) -> ParticipantPa
 
 def _forms(page: ParticipantPage) -> list[Any]:
     page.refresh()
-    found: list[Any] = []
-
-    def walk(widget: Any) -> None:
-        if callable(getattr(widget, "on_submit", None)):
-            found.append(widget)
-        for child in getattr(widget, "children", ()):
-            walk(child)
-
-    for widget in page.shown(ACTIVITY):
-        walk(widget)
-    return found
+    return submittable_forms(page.shown(ACTIVITY))
 
 
 def _send(form: Any, sid: str, **values: str) -> None:
@@ -265,38 +250,6 @@ def _hyp_session(store: SessionStore) -> Any:
 
 
 # ---------------------------------------------------------------------- a real calendar server
-@pytest.fixture(scope="module")
-def radicale(tmp_path_factory) -> Iterator[str]:
-    """A throwaway Radicale (CalDAV) on loopback with a temporary storage folder and no authentication."""
-    pytest.importorskip("radicale")
-    folder: Path = tmp_path_factory.mktemp("radicale")
-    port = free_port()
-    log = open(folder / "radicale.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "radicale", "--server-hosts", f"127.0.0.1:{port}", "--auth-type", "none",
-         "--storage-filesystem-folder", str(folder / "collections"), "--logging-level", "warning"],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=1)
-                break
-            except OSError as exc:
-                if getattr(exc, "code", None):  # an HTTP answer: the server is up
-                    break
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"Radicale did not start: {(folder / 'radicale.log').read_text()}") from exc
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
-
-
 def test_a_real_caldav_server_takes_the_events_and_an_import_again_updates_them(store, content, activity, radicale):
     """Uploaded to Radicale with the caldav client, the events come back with their titles, dates and
     UIDs; uploading the second export again replaces them (no doubles)."""
@@ -384,3 +337,47 @@ def _panel_fields(store, content, activity) -> list[dict]:
     state = store.activity_state(session.id, ACTIVITY)
     assert panel.update(state)
     return panel.forms[state.round].fields
+
+
+# ---------------------------------------------------------------------- the wheel on the phone
+def _wheel_count(page: ParticipantPage) -> tuple[int, str]:
+    """The phone's year wheel: how many events it draws, and all the markup the slot shows."""
+    import re
+
+    page.refresh()
+    markup = "".join(w.value for w in _walk(page.shown(ACTIVITY)) if isinstance(getattr(w, "value", None), str))
+    found = re.findall(r"<svg[^>]*class='vt-phone-wheel'[^>]*data-vt-wheel-events='(\d+)'", markup)
+    assert len(found) == 1, "one wheel in the slot"
+    return int(found[0]), markup
+
+
+def test_a_second_phone_sees_the_wheel_grow_in_swedish_and_markup_stays_text(store, content, activity):
+    """One phone adds an event (its title markup); another phone, in Swedish, sees its wheel draw one
+    more event after its update, with Swedish months, and the title only as text, open and revealed."""
+    session = _session(store, "Hjul")
+    first = _phone(store, content, session.code, "token-yc-wheel-1")
+    _send(_forms(first)[0], "yc-wheel-000001", title="Kevät")
+    second = ParticipantPage(PageParams(session=session.code, lang="sv"), content=content, store=store)
+    second.join_as("token-yc-wheel-2")
+    before, markup = _wheel_count(second)
+    assert before == 1 and "role='img'" in markup and "<title>" in markup
+    assert ">mars<" in markup and ">maalis<" not in markup
+    _send(_forms(first)[0], "yc-wheel-000002", title="<script>alert(1)</script>", start=f"{demo.DEMO_YEAR}-09-01",
+          end=f"{demo.DEMO_YEAR}-09-03")
+    after, markup = _wheel_count(second)
+    assert after == before + 1
+    assert "<script>" not in markup and "&lt;script&gt;alert(1)&lt;/script&gt;" in markup
+    store.set_activity_state(session.id, ACTIVITY, is_open=False, is_revealed=True)
+    revealed, markup = _wheel_count(second)
+    assert revealed == 2 and "<script>" not in markup and ">okt<" in markup
+
+
+def test_the_phone_wheel_loads_neither_pandas_nor_altair():
+    """The panel and its wheel import light: the participant's page stays without pandas and altair."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import vertaiset_widgets.participant, vertaiset_widgets.kinds.year_clock.panel; "
+            "print(sorted(m for m in ('pandas', 'altair', 'vl_convert') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -35,10 +35,15 @@ def _links(code: str, key: str, args: argparse.Namespace, lang: str = "fi"):
     return SessionLinks(code, key=key, base_url=base, lang=lang)
 
 
-def _print_session(session, key: str, args: argparse.Namespace) -> int:
+def _print_session(session, key: str, args: argparse.Namespace, store=None) -> int:
     from .links import qr_svg, qr_terminal
 
     links = _links(session.code, key, args, session.lang)
+    calendar = ""
+    if store is not None:  # the session's read-only calendar feed (no key in it)
+        from .calendar import feed_path
+
+        calendar = links.base_url.rstrip("/") + feed_path(store, session.code, session.lang)
     qr_dir = Path(getattr(args, "qr_dir", None) or data_home() / "qr")
     qr_dir.mkdir(parents=True, exist_ok=True)
     import segno
@@ -54,6 +59,7 @@ def _print_session(session, key: str, args: argparse.Namespace) -> int:
         "network": session.network_name,
         "date": session.held_on.isoformat(),
         **links.as_dict(),
+        **({"calendar": calendar} if calendar else {}),
         "qr_png": str(png),
         "qr_svg": str(svg),
     }
@@ -67,6 +73,8 @@ def _print_session(session, key: str, args: argparse.Namespace) -> int:
     print(f"Osallistujat / Participants:  {links.participant}")
     print(f"Ohjaaja / Facilitator:        {links.facilitator}")
     print(f"Salin näyttö / Room screen:   {links.screen}")
+    if calendar:
+        print(f"Kalenteri / Calendar feed:    {calendar}")
     print(f"QR: {png}  {svg}")
     print()
     print(qr_terminal(links.participant))
@@ -93,7 +101,7 @@ def cmd_session_new(args: argparse.Namespace) -> int:
     session, key = store.create_session(args.title, network=args.network, held_on=held_on, lang=args.lang)
     if agenda is not None:
         store.set_agenda(session.id, [(i.workbook, i.activity, i.time) for i in agenda.items])
-    return _print_session(session, key, args)
+    return _print_session(session, key, args, store)
 
 
 def cmd_session_state(args: argparse.Namespace) -> int:
@@ -159,7 +167,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     store = _store(args)
     session, key = seed_demo(store)
     if args.json or args.links:
-        return _print_session(session, key, args)
+        return _print_session(session, key, args, store)
     print(session.code)
     return 0
 
@@ -229,7 +237,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = _store(args)
     per_activity = activity_formats()
     out = args.out or f"vertaiset-{normalize_code(args.code)}.{per_activity.get(args.format, args.format)}"
-    if args.format in per_activity:
+    if args.format == "ics" and not args.activity:  # every calendar of the session in one file
+        from .calendar import write_session_calendar
+
+        print(write_session_calendar(store, args.code, out, args.lang))
+    elif args.format in per_activity:
         print(export_activity(store, args.code, args.format, out, activity_id=args.activity, lang=args.lang))
     else:
         print(export_session(store, args.code, args.format, out))
@@ -401,7 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--pdf", action="store_true", help="also print it to PDF with headless Chromium")
     report.add_argument(
         "--workbooks", nargs="+", metavar="NOTEBOOK",
-        help="the workbooks to run, in order (default: 01_tilannekuva 02_tavoitteet 04_arviointi)",
+        help="the workbooks to run, in order (default: every phase workbook, 01_tilannekuva … 04_arviointi)",
     )
     report.set_defaults(func=cmd_report)
 
@@ -417,7 +429,8 @@ def build_parser() -> argparse.ArgumentParser:
     per_activity = sorted(activity_formats())
     export.add_argument(
         "--format", choices=[*EXPORT_FORMATS, *per_activity], default="csv",
-        help=f"file format (default csv); {', '.join(per_activity)} write one activity (a network map for Gephi, Kumu)",
+        help=f"file format (default csv); {', '.join(per_activity)} write one activity (a network map for Gephi, Kumu); "
+        "ics without --activity writes every calendar of the session (the year clock, the day's plan)",
     )
     export.add_argument("--activity", help=f"the activity to export as {', '.join(per_activity)} (default: the first that can be)")
     export.add_argument("--lang", default="fi", help=f"language of the labels ({', '.join(per_activity)})")

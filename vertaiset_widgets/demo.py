@@ -46,7 +46,7 @@ def seed_demo(store: SessionStore, content: Content | None = None, *, participan
     content = content or load_content()
     existing = store.find_session(DEMO_CODE)
     if existing is not None:
-        _seed_phases(store, existing, content)  # a demo made by an earlier version gains phases 1 and 2
+        _seed_phases(store, existing, content)  # a demo made by an earlier version gains the phases it lacks
         return store.get_session(DEMO_CODE), store.set_key(DEMO_CODE)
     session, key = store.create_session(DEMO_TITLE, network=DEMO_NETWORK, held_on=DEMO_DATE, code=DEMO_CODE)
     rng = random.Random(20221116)
@@ -68,10 +68,9 @@ def seed_demo(store: SessionStore, content: Content | None = None, *, participan
     store.set_activity_state(session.id, activity.id, is_open=False, is_revealed=True)
     _seed_highlights(store, session, rng)
     _seed_phases(store, session, content)
-    from .content import load_agenda
+    from .kinds.meeting_planner.demo import seed_plan
 
-    agenda = load_agenda("yee", content)
-    store.set_agenda(session.id, [(i.workbook, i.activity, i.time) for i in agenda.items])
+    seed_plan(store, session, content)  # the day's blocks, 9.00–16.00, with the lunch and the break
     return store.get_session(DEMO_CODE), key
 
 
@@ -114,7 +113,8 @@ def _seed_highlights(store: SessionStore, session: SessionInfo, rng: random.Rand
 
 
 def _seed_phases(store: SessionStore, session: SessionInfo, content: Content) -> None:
-    """Phases 1 and 2 of the day, each once (a phase already seeded is left as it is)."""
+    """Phases 1, 2 and 3 of the day, each once (a phase already seeded is left as it is)."""
+    from .demo_phase3 import seed_phase3
     from .demo_phases import seed_phase1, seed_phase2
 
     states = store.activity_states(session.id)
@@ -122,3 +122,5 @@ def _seed_phases(store: SessionStore, session: SessionInfo, content: Content) ->
         seed_phase1(store, session, content, random.Random(1611))
     if "toimintatavat" not in states and "toimintatavat" in content.activities:
         seed_phase2(store, session, content, random.Random(1612))
+    if "vuosikello" not in states and "vuosikello" in content.activities:
+        seed_phase3(store, session, content, random.Random(1613))

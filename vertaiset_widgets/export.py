@@ -133,5 +133,8 @@ def export_activity(store: SessionStore, code: str, fmt: str, out: str | Path, *
     text = kind.file_export(fmt)(store, session, activity, Translator.create(content, lang))
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    if isinstance(text, bytes):  # a binary format (a spreadsheet)
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
     return path

@@ -3,7 +3,8 @@
 The bar stays at the top of the console: the activity that runs now (or the one the
 facilitator jumped to), its open, close, reveal and timer controls, and links to the previous
 and next item of the day's plan — within this workbook an anchor on the page, into another
-workbook that workbook's console at the activity.
+workbook that workbook's console at the activity — and the day's running block, with a warning
+when it or the day runs over.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from urllib.parse import urlencode
 import ipywidgets as W
 
 from .room_widgets import BarHeight
+from .store.agenda import AgendaBlock, block_name, clock, day_status
 
 if TYPE_CHECKING:
     from .consoles import ActivityConsole
@@ -52,7 +54,12 @@ class NowBar(W.VBox):
         self._steps.add_class("vt-now-steps")
         top = W.HBox([self._title, self._steps])
         top.add_class("vt-now-top")
-        self.children = [top, self._controls, BarHeight()]
+        #: the day's running block and whether it, or the day, runs over (the facilitator's plan)
+        self.day = W.HTML()
+        self.day.add_class("vt-now-day")
+        self._blocks: list[AgendaBlock] = []
+        self.children = [top, self.day, self._controls, BarHeight()]
+        self.update_day(read=True)
         self.refresh()
 
     @property
@@ -147,10 +154,38 @@ class NowBar(W.VBox):
         except KeyError:
             return activity_id
 
+    # ------------------------------------------------------------------ the day's clock
+    def update_day(self, *, read: bool = False) -> None:
+        """Redraw the running block and the warnings: the block past its own time, the day past
+        its planned end (now + what is left of the running block + the blocks after it).
+        ``read``: read the plan from the store first (it changed)."""
+        session = self.wb.session
+        if read and session is not None:
+            self._blocks = self.wb.store.agenda_blocks(session.id)
+        status = day_status(self._blocks)
+        value = ""
+        if status.running is not None:
+            tr = self.wb.tr
+            parts = [f"<span class='vt-now-label'>{html.escape(tr('mp_now'))}</span> "
+                     f"{html.escape(block_name(status.running, tr))} ({html.escape(status.running.starts_at or '')}–"
+                     f"{html.escape(status.running.ends_at)})"]
+            if status.block_over_minutes:
+                title = block_name(status.running, tr)
+                parts.append(f"<strong class='vt-mp-warn'>{html.escape(tr('mp_warn_block', title=title, n=status.block_over_minutes))}</strong>")
+            if status.day_over_minutes:
+                text = tr("mp_warn_day", n=status.day_over_minutes, projected=clock(status.projected_end or 0),
+                          planned=clock(status.planned_end or 0))
+                parts.append(f"<strong class='vt-mp-warn'>{html.escape(text)}</strong>")
+            value = (f"<p role='status' data-vt-day-over='{status.day_over_minutes}' "
+                     f"data-vt-block-over='{status.block_over_minutes}'>{' '.join(parts)}</p>")
+        if value != self.day.value:
+            self.day.value = value
+
     # ------------------------------------------------------------------ drawing
     def refresh(self) -> None:
         """Redraw the bar from the consoles' states (after a change in the store or a jump)."""
         tr = self.wb.tr
+        self.update_day()
         before = self.current
         self._follow_the_room()
         console = self._console()

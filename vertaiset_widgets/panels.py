@@ -56,6 +56,9 @@ class ActivityPanel(W.VBox):
 
     #: redraw on every change in the session (others' answers show up while it is open)
     live = False
+    #: widgets (attribute names) that stay in view under the turned-off form once the task closes
+    #: (a list of what the room has entered so far)
+    kept_when_closed: tuple[str, ...] = ()
     #: the session's code: the browser keeps unsent text per session, activity and form ("": not kept)
     draft_scope = ""
     #: the page shows the activity's title above the panel (the phone's slot): the form's own is hidden
@@ -136,7 +139,7 @@ class ActivityPanel(W.VBox):
         if form is not None:  # just closed: what they answered stays in view, the button off
             form.disabled = True
             form.show_status(self.tr("activity_closed"), "")
-            self.children = [form]
+            self.children = [form, *(getattr(self, name) for name in self.kept_when_closed)]
             return True
         return False
 
@@ -165,6 +168,21 @@ class ActivityPanel(W.VBox):
             if layer.id == layer_id:
                 return self.tr.label(layer)
         return self.tr("room")
+
+
+class ReadOnlyPanel(ActivityPanel):
+    """A panel participants only read, kept live as the facilitator writes it (a board, the day's
+    plan): shown while the activity is open or revealed, drawn by ``_results_html``."""
+
+    live = True
+
+    def update(self, state: ActivityState) -> bool:
+        self.state = state
+        if not (state.is_open or state.is_revealed):
+            return False
+        self._results.value = self._results_html(state)
+        self.children = [self._results]
+        return True
 
 
 def panel_for(store: SessionStore, participant: Participant, activity: Any, tr: Translator,

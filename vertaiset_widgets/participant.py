@@ -25,6 +25,7 @@ from . import revisions
 from .notice import notice_html
 from .phone import ActivitySlot, PhoneHeader
 from .store import PEOPLE_KEY, SESSION_KEY, ActivityState, Participant, SessionInfo, SessionStore
+from .store.agenda import block_name, running_block
 
 __all__ = ["ParticipantPage", "participant_page"]
 
@@ -76,7 +77,10 @@ class ParticipantPage(W.VBox):
         self.token_widget: BrowserToken | None = None
         self._joined_token: str | None = None  # one page is one participant: the first token that joined
         self.profile_form: FieldsForm | None = None
-        self._header = PhoneHeader(f"<h1>{html.escape(self.tr('participant_title'))}</h1>", self.timer)
+        #: the day's running block (the facilitator's plan): shown while no task's timer runs
+        self.block_timer = Countdown(label=self.tr("mp_block_left"), done_label=self.tr("mp_block_over"))
+        self._blocks: list[Any] = []
+        self._header = PhoneHeader(f"<h1>{html.escape(self.tr('participant_title'))}</h1>", self.timer, self.block_timer)
         self._title = self._header.heading
         self._message = W.HTML()
         self._profile_box = W.VBox()
@@ -284,6 +288,8 @@ class ParticipantPage(W.VBox):
             moved = {a for a in set(states) | set(self.states) if states.get(a) != self.states.get(a)}
             everything = not self._rendered or changed is None or session.is_open != self.session.is_open
             self.session, self.states = session, states
+            if everything or SESSION_KEY in changed:
+                self._blocks = self.store.agenda_blocks(session.id)  # the plan changed, or a block started
             if everything:
                 self._render_activities()
                 return
@@ -297,6 +303,8 @@ class ParticipantPage(W.VBox):
                     redraw.add(activity_id)
             if redraw:
                 self._render_activities(redraw)
+            elif SESSION_KEY in changed:  # a block started: the header follows
+                self._update_timer()
 
     def _follows(self, activity_id: str) -> bool:
         """True when the page shows others' answers of this activity (so they redraw it)."""
@@ -391,6 +399,7 @@ class ParticipantPage(W.VBox):
             (state.timer_ends_at, activity_id) for activity_id, state in self.states.items()
             if state.is_open and state.timer_ends_at is not None and self._places.get(activity_id) == "now"
         ) if self.session is not None and self.session.is_open else []
+        self._update_block(task_timer=bool(running))
         if not running:
             if self.timer.seconds is not None:
                 self.timer.set_seconds(None)
@@ -401,6 +410,15 @@ class ParticipantPage(W.VBox):
         if self._timer_key != (activity_id, ends) or self.timer.seconds is None:
             self.timer.set_seconds(self.states[activity_id].seconds_left())
             self._timer_key = (activity_id, ends)
+
+    def _update_block(self, *, task_timer: bool) -> None:
+        """The header names the day's running block, and counts it down while no task's timer runs."""
+        block = running_block(self._blocks) if self.session is not None and self.session.is_open else None
+        if block is None:
+            self._header.show_block("", "", None)
+            return
+        seconds = None if task_timer else max(0, block.seconds_left() or 0)
+        self._header.show_block(block_name(block, self.tr), self.tr("mp_now"), seconds, key=(block.position, block.started_at))
 
     @property
     def timers(self) -> dict[str, Countdown]:

@@ -64,15 +64,35 @@ class ActivitySlot(W.VBox):
 
 class PhoneHeader(W.VBox):
     """The slim header that stays on top while the participant scrolls: the session's name
-    and code, and the countdown of the open task's timer."""
+    and code, the countdown of the open task's timer, and the day's running block (its name,
+    and its countdown while no task's timer runs)."""
 
-    def __init__(self, title_html: str, timer: Countdown):
+    def __init__(self, title_html: str, timer: Countdown, block_timer: Countdown | None = None):
         super().__init__()
         self.add_class("vt-phone-header")
         self.heading = W.HTML(title_html)
         self.heading.add_class("vt-title")
         self.timer = timer
-        self.children = [self.heading, timer]
+        self.block = W.HTML()
+        self.block.add_class("vt-block-now")
+        self.block_timer = block_timer or Countdown()
+        timer.add_class("vt-task-timer")
+        self.block_timer.add_class("vt-block-timer")
+        self.children = [self.heading, self.block, self.block_timer, timer]
+
+    def show_block(self, title: str, label: str, seconds: int | None, key: Any = None) -> None:
+        """Show the running block's ``title`` ("" hides it) and its countdown (None hides it);
+        the browser counts down on its own, restarted only when ``key`` (the block's start) changes."""
+        value = f"<p class='vt-block-now' data-vt-block='1'>{html.escape(label)}: {html.escape(title)}</p>" if title else ""
+        if value != self.block.value:
+            self.block.value = value
+        if seconds is None:
+            if self.block_timer.seconds is not None:
+                self.block_timer.set_seconds(None)
+            self._block_key = None
+        elif key != getattr(self, "_block_key", None) or self.block_timer.seconds is None:
+            self.block_timer.set_seconds(seconds)
+            self._block_key = key
 
 
 _TABLE = re.compile(r"<table\b.*?</table>", re.S)

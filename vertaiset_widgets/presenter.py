@@ -2,7 +2,8 @@
 
 The screen shows one thing at a time, sized to the viewport: the activity that runs now (its
 title and question, the count of answers, the timer, the results once revealed) under a slim
-join banner; with nothing running, a large join card. ← and → (a clicker's PageUp / PageDown)
+join banner; with nothing running, a large join card. The day's running block (the facilitator's plan) shows
+its name and countdown under the banner. ← and → (a clicker's PageUp / PageDown)
 step through the day's agenda (the same plan the console's now bar follows; without one, the
 workbook's activities) as a choice of this screen only: the store is not touched, and the screen
 follows the room again as soon as what is open or revealed changes. A step to an item of another
@@ -21,8 +22,10 @@ from urllib.parse import urlencode
 import ipywidgets as W
 
 from .links import SessionLinks, qr_svg_data_uri
+from .forms import Countdown
 from .nowbar import NowBar
 from .room_widgets import RoomKeys
+from .store.agenda import block_name, running_block
 
 if TYPE_CHECKING:
     from .consoles import ActivityConsole
@@ -88,7 +91,14 @@ class Presenter(W.VBox):
         self._room: tuple = ()
         self._revealed_order: list[str] = []
         self._wanted: str | None = None
-        self.children = [self._banner, self._card, self.room_keys]
+        # the day's running block (the facilitator's plan): its name and countdown, under the banner
+        self._block = W.HTML()
+        self.block_timer = Countdown(label=tr("mp_block_left"), done_label=tr("mp_block_over"))
+        self._block_key: Any = None
+        self.block_bar = W.HBox([self._block, self.block_timer])
+        self.block_bar.add_class("vt-presenter-block")
+        self.children = [self._banner, self.block_bar, self._card, self.room_keys]
+        self.update_block()
 
     # ------------------------------------------------------------------ what runs now
     @property
@@ -171,6 +181,27 @@ class Presenter(W.VBox):
         tr = self.wb.tr
         query = urlencode({"session": self.wb.session.code, "role": "screen", **({"lang": tr.lang} if tr.lang != "fi" else {})})
         return f"{workbook}?{query}#activity-{activity_id}"
+
+    def update_block(self) -> None:
+        """Show the day's running block and count it down (hidden while no block runs)."""
+        session = self.wb.session
+        block = running_block(self.wb.store.agenda_blocks(session.id)) if session is not None else None
+        self.block_bar.layout.display = None if block is not None else "none"
+        # the activity under the banner moves down to make room for the block's line (the page's CSS)
+        (self.add_class if block is not None else self.remove_class)("vt-has-block")
+        if block is None:
+            self._block.value = ""
+            self._block_key = None
+            if self.block_timer.seconds is not None:
+                self.block_timer.set_seconds(None)
+            return
+        tr = self.wb.tr
+        self._block.value = (f"<p class='vt-block-now' data-vt-block='{block.position}'>"
+                             f"{html.escape(tr('mp_now'))}: {html.escape(block_name(block, tr))}</p>")
+        key = (block.position, block.started_at)
+        if key != self._block_key:  # the browser counts down on its own: restarted only for a new start
+            self._block_key = key
+            self.block_timer.set_seconds(max(0, block.seconds_left() or 0))
 
     # ------------------------------------------------------------------ drawing
     def _show(self, console: "ActivityConsole | None", *, more: int = 0) -> None:

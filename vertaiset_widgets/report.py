@@ -36,7 +36,7 @@ CHROMIUM_FLAGS = [
 ]
 
 #: The workbooks a report runs, in this order (those missing are skipped).
-DEFAULT_WORKBOOKS = ("01_tilannekuva.ipynb", "02_tavoitteet.ipynb", "04_arviointi.ipynb")
+DEFAULT_WORKBOOKS = ("01_tilannekuva.ipynb", "02_tavoitteet.ipynb", "03_koordinointi.ipynb", "04_arviointi.ipynb")
 
 _ACTIVITY_CALL = re.compile(r"""wb\.activity\(\s*["']([a-z0-9_]+)["']""")
 

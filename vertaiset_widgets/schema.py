@@ -24,7 +24,7 @@ __all__ = [
 
 #: The newest migration. The store compares it with the database's ``alembic_version``
 #: on open, and runs Alembic only when they differ (importing Alembic costs start-up time).
-SCHEMA_REVISION = "0008_revealed_at"
+SCHEMA_REVISION = "0009_agenda_blocks"
 
 metadata = sa.MetaData()
 
@@ -136,16 +136,29 @@ activity_revisions = sa.Table(
     sa.Column("revision", sa.BigInteger, nullable=False),
 )
 
-# The session's plan: activities across the phase workbooks, in order.
+# The session's plan: time-boxed blocks in order, each with an activity of a phase workbook or
+# none (a break, a talk). A block's start time follows from the day's start and the blocks
+# before it; the block started last is the one that runs.
 agenda_items = sa.Table(
     "agenda_items",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), nullable=False),
     sa.Column("position", sa.Integer, nullable=False),
-    sa.Column("workbook", sa.String(120), nullable=False),
-    sa.Column("activity_id", sa.String(80), nullable=False),
+    sa.Column("workbook", sa.String(120), nullable=True),
+    sa.Column("activity_id", sa.String(80), nullable=True),
     sa.Column("starts_at", sa.String(5), nullable=True),
+    # the facilitator's name for the block (None: the activity's title names it)
+    sa.Column("title", sa.String(200), nullable=True),
+    # how long the block lasts (None in plans older than the blocks: until the next time)
+    sa.Column("minutes", sa.Integer, nullable=True),
+    # the learning mode: opettaminen, fasilitointi or emännöinti (an id of the planner's modes)
+    sa.Column("mode", sa.String(40), nullable=True),
+    sa.Column("is_break", sa.Boolean, nullable=False, server_default=sa.false()),
+    # when the facilitator last started the block
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
+    # the block's own key, kept when it moves: its calendar event's UID (None in older plans)
+    sa.Column("block_key", sa.String(32), nullable=True),
     sa.UniqueConstraint("session_id", "position", name="uq_agenda_position"),
 )
 

@@ -289,6 +289,39 @@ class LimitsHandler(JupyterHandler):
         }))
 
 
+class CalendarFeedHandler(_OurErrorPages, tornado.web.RequestHandler):
+    """``GET /vertaiset/calendar/<CODE>/<token>.ics``: the session's calendar, read-only, for a
+    calendar program to follow (no key; a wrong code or token is the same 404)."""
+
+    async def get(self, code: str, token: str) -> None:
+        from tornado.ioloop import IOLoop
+
+        from .calendar import session_calendar, token_matches
+        from .config import normalize_code
+
+        lang = self.get_argument("lang", "fi")
+        if lang not in ("fi", "sv", "en"):
+            lang = "fi"
+        store = self.settings.get("vertaiset_store")
+        if store is None:
+            from .config import resolve_db_url
+            from .store import SessionStore
+
+            store = self.settings["vertaiset_store"] = SessionStore(resolve_db_url(None))
+        code = normalize_code(code)
+
+        def read() -> str | None:
+            return session_calendar(store, code, lang) if token_matches(store, code, token) else None
+
+        text = await IOLoop.current().run_in_executor(None, read)
+        if text is None:
+            raise tornado.web.HTTPError(404)
+        self.set_header("Content-Type", "text/calendar; charset=utf-8")
+        self.set_header("Content-Disposition", f'inline; filename="vertaiset-{code}.ics"')
+        self.set_header("Cache-Control", "private, max-age=300")
+        self.finish(text)
+
+
 # ---------------------------------------------------------------------- the app
 class VertaisetVoila(Voila):
     """Voila with kernel caps, raised process limits, our error pages and a CSP."""
@@ -355,6 +388,9 @@ class VertaisetVoila(Voila):
         from jupyter_server.utils import url_path_join
 
         handlers.insert(0, (url_path_join(self.server_url, r"/vertaiset/api/limits"), LimitsHandler))
+        from .calendar import FEED_PATH
+
+        handlers.insert(0, (url_path_join(self.server_url, FEED_PATH), CalendarFeedHandler))
         return handlers
 
 

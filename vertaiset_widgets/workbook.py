@@ -29,6 +29,7 @@ from .live import ChangeFeed, Poller
 from .nowbar import NowBar, SessionClose
 from .presenter import Presenter
 from .store import PEOPLE_KEY, SESSION_KEY, SessionInfo, SessionStore
+from .store.agenda import block_name, running_block
 
 __all__ = ["UnavailableWorkbook", "Workbook"]
 
@@ -240,33 +241,37 @@ class Workbook:
             self.session_close.draw()
 
     def agenda_html(self) -> str:
-        """The day's plan with what runs now and what is next, linked to their workbooks."""
+        """The day's plan with what runs now and what is next, linked to their workbooks: every
+        block with its times (breaks and blocks without an activity too); "now" is the running
+        block, else the open activity."""
         if self.session is None:
             return ""
-        plan = self.store.agenda(self.session.id)
-        if not plan:
+        blocks = self.store.agenda_blocks(self.session.id)
+        if not blocks:
             return ""
         tr = self.tr
         states = self.store.activity_states(self.session.id)
-        # "now" only while something is open; else "next" follows the last item touched
-        current = next((i for i, (_w, a, _t) in enumerate(plan) if states.get(a) and states[a].is_open), None)
-        touched = [i for i, (_w, a, _t) in enumerate(plan) if a in states]
+        running = running_block(blocks)
+        # "now" is the running block, else the open activity; "next" follows it, or the last item touched
+        current = running.position if running is not None else next(
+            (b.position for b in blocks if b.activity_id and states.get(b.activity_id) and states[b.activity_id].is_open), None)
+        touched = [b.position for b in blocks if b.activity_id in states]
         after = current if current is not None else touched[-1] if touched else -1
+        query = urlencode({"session": self.session.code, "key": self.params.key, **({"lang": tr.lang} if tr.lang != "fi" else {})})
         rows = []
-        for i, (workbook, activity_id, when) in enumerate(plan):
-            try:
-                title = tr.text(self.content.activity(activity_id).title)
-            except KeyError:
-                title = activity_id
-            query = urlencode({"session": self.session.code, "key": self.params.key, **({"lang": tr.lang} if tr.lang != "fi" else {})})
-            state = "now" if i == current else "next" if i == after + 1 else ""
+        for b in blocks:
+            state = "now" if b.position == current else "next" if b.position == after + 1 else ""
             mark = tr(f"agenda_{state}") if state else ""
-            # within this workbook a jump to the activity's anchor, without reloading the page
-            href = f"#activity-{activity_id}" if workbook == self.notebook else f"{workbook}?{query}#activity-{activity_id}"
+            name = html.escape(block_name(b, tr))
+            if b.activity_id and b.workbook:
+                # within this workbook a jump to the activity's anchor, without reloading the page
+                anchor = f"#activity-{b.activity_id}"
+                href = anchor if b.workbook == self.notebook else f"{b.workbook}?{query}{anchor}"
+                name = f"<a href='{html.escape(href, quote=True)}'>{name}</a>"
             rows.append(
-                f"<li data-vt-agenda='{state}'>"
-                f"{html.escape(when or '')} <a href='{html.escape(href, quote=True)}'>"
-                f"{html.escape(title)}</a>{' – <strong>' + html.escape(mark) + '</strong>' if mark else ''}</li>"
+                f"<li data-vt-break='{int(b.is_break)}' data-vt-agenda='{state}'>"
+                f"{html.escape(b.starts_at or '')}–{html.escape(b.ends_at)} {name}"
+                f"{' – <strong>' + html.escape(mark) + '</strong>' if mark else ''}</li>"
             )
         return f"<h2 class='vt-agenda-title'>{html.escape(tr('agenda'))}</h2><ol class='vt-agenda-list'>{''.join(rows)}</ol>"
 
@@ -344,6 +349,8 @@ class Workbook:
         present = self.store.present_count(self.session.id)
         for console in self._consoles:
             console.update_present(present)
+        if self.now_bar is not None:  # the clock moves on: a block or the day may run over by now
+            self.now_bar.update_day()
 
     def _redraw_changed(self) -> None:
         """Redraw what changed: the consoles of the activities written to, and every console when
@@ -355,6 +362,11 @@ class Workbook:
             if changed is not None and SESSION_KEY in changed and self.session is not None:
                 self.session = self.store.get_session(self.session.code)
                 self._draw_session_state()
+            if changed is None or SESSION_KEY in changed:  # the plan changed, or a block started
+                if self.now_bar is not None:
+                    self.now_bar.update_day(read=True)
+                if self.presenter is not None:
+                    self.presenter.update_block()
             for console in self._consoles:
                 if changed is None or PEOPLE_KEY in changed or console.activity.id in changed:
                     console.redraw()

@@ -29,6 +29,11 @@ BUILTIN = (
     "agreement_board",
     "network_map",
     "year_clock",
+    "practice_profile",
+    "multi_time",
+    "meeting_planner",
+    "contacts",
+    "progress",
 )
 
 

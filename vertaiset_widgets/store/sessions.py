@@ -1,9 +1,10 @@
-"""Sessions, their agendas and their participants."""
+"""Sessions, their plans (time-boxed blocks, see :mod:`.agenda`) and their participants."""
 from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from typing import Any, Sequence
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from .. import schema as t
 from ..config import normalize_code
 from ..errors import VertaisetInputError, VertaisetUnknownSessionError
 from ..revisions import PEOPLE_KEY, SESSION_KEY
+from .agenda import DEFAULT_DAY_START, AgendaBlock, clock, from_times, parse_minutes, parse_time, scheduled
 from .rows import Participant, SessionInfo, _MAX_NAME, _clean_key, _clean_line, _hash_key, _now, _to_participant, hash_token, new_join_code
 
 
@@ -181,30 +183,103 @@ class SessionsMixin:
 
     # ------------------------------------------------------------------ agenda
     def set_agenda(self, session_id: int, items: Sequence[tuple[str, str, str | None]]) -> None:
-        """Replace the session's plan with ``(workbook, activity_id, time)`` items in order."""
+        """Replace the session's plan with ``(workbook, activity_id, time)`` items in order (a YAML
+        agenda): each item becomes a block that lasts until the next item's time."""
+        lengths = from_times(items)
+        self._store_blocks(session_id, [
+            AgendaBlock(position=i, minutes=minutes, workbook=w, activity_id=a, starts_at=when)
+            for i, ((w, a, _when), (minutes, when)) in enumerate(zip(items, lengths))
+        ])
 
+    def set_agenda_blocks(self, session_id: int, blocks: Sequence[AgendaBlock], *, day_start: str | None = None,
+                          changed: Sequence[str] = ()) -> list[AgendaBlock]:
+        """Replace the session's plan with ``blocks`` in order, their start times computed from
+        ``day_start`` (default: the first block's time, else 9.00); return them as stored.
+
+        A block keeps its ``started_at`` (the running block goes on running after an edit).
+        ``changed`` names activities whose pages follow the plan (a meeting planner's).
+
+        Raises
+        ------
+        VertaisetInputError
+            A time of day (``time``) or a length (``minutes``) that is not one.
+        """
+        cleaned = [
+            replace(b, minutes=parse_minutes(b.minutes), title=_clean_line(b.title, 200),
+                    mode=_clean_key(b.mode, 40) or None if b.mode else None, is_break=bool(b.is_break),
+                    workbook=_clean_key(b.workbook, 120) or None if b.workbook else None,
+                    activity_id=_clean_key(b.activity_id) or None if b.activity_id else None,
+                    key=_clean_key(b.key, 32) if b.key else secrets.token_hex(8))  # a new block gets its key
+            for b in blocks
+        ]
+        out = scheduled(cleaned, clock(parse_time(day_start)) if day_start else None)
+        self._store_blocks(session_id, out, changed)
+        return out
+
+    def _store_blocks(self, session_id: int, blocks: Sequence[AgendaBlock], changed: Sequence[str] = ()) -> None:
         def run(conn: Connection) -> None:
             conn.execute(sa.delete(t.agenda_items).where(t.agenda_items.c.session_id == session_id))
-            if items:
-                conn.execute(
-                    sa.insert(t.agenda_items),
-                    [
-                        dict(session_id=session_id, position=i, workbook=_clean_key(w, 120), activity_id=_clean_key(a),
-                             starts_at=_clean_key(when, 5) if when else None)
-                        for i, (w, a, when) in enumerate(items)
-                    ],
-                )
-            self._bump(conn, session_id, SESSION_KEY)
+            if blocks:
+                conn.execute(sa.insert(t.agenda_items), [
+                    dict(session_id=session_id, position=i, workbook=b.workbook, activity_id=b.activity_id,
+                         starts_at=_clean_key(b.starts_at, 5) if b.starts_at else None, title=b.title,
+                         minutes=b.minutes, mode=b.mode, is_break=b.is_break, started_at=b.started_at,
+                         block_key=b.key or secrets.token_hex(8))
+                    for i, b in enumerate(blocks)
+                ])
+            self._bump(conn, session_id, SESSION_KEY, *changed)
 
         self._write(run)
 
+    def agenda_blocks(self, session_id: int) -> list[AgendaBlock]:
+        """The session's plan as blocks in order, each with its start time (from the day's start,
+        the first block's time) and its length (a plan older than the blocks: until the next time)."""
+        g = t.agenda_items
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(g).where(g.c.session_id == session_id).order_by(g.c.position)).mappings().all()
+        lengths = from_times([(r["workbook"], r["activity_id"], r["starts_at"]) for r in rows])
+        blocks = [
+            AgendaBlock(position=i, minutes=r["minutes"] or lengths[i][0], title=r["title"], mode=r["mode"],
+                        is_break=bool(r["is_break"]), workbook=r["workbook"], activity_id=r["activity_id"],
+                        starts_at=r["starts_at"], started_at=r["started_at"], key=r["block_key"] or f"p{i}")
+            for i, r in enumerate(rows)
+        ]
+        try:
+            return scheduled(blocks)
+        except VertaisetInputError:  # a time stored by hand that is none: the day starts at 9.00
+            return scheduled(blocks, DEFAULT_DAY_START)
+
+    def start_block(self, session_id: int, position: int, *, at: datetime | None = None,
+                    changed: Sequence[str] = ()) -> AgendaBlock:
+        """Start the block at ``position`` now (or ``at``): it runs until another block starts.
+
+        Raises
+        ------
+        VertaisetInputError
+            No block at ``position`` (code ``unknown``).
+        """
+        g = t.agenda_items
+        at = at or _now()
+
+        def run(conn: Connection) -> int:
+            done = conn.execute(sa.update(g).where(g.c.session_id == session_id, g.c.position == position)
+                                .values(started_at=at)).rowcount
+            if done:
+                self._bump(conn, session_id, SESSION_KEY, *changed)
+            return done
+
+        if not self._write(run):
+            raise VertaisetInputError(f"no block at {position}", code="unknown")
+        return self.agenda_blocks(session_id)[position]
+
     def agenda(self, session_id: int) -> list[tuple[str, str, str | None]]:
-        """The session's plan as ``(workbook, activity_id, time)``, in order."""
+        """The session's activities in the plan's order as ``(workbook, activity_id, time)``
+        (blocks without an activity, breaks and talks, are left out: this is what one steps through)."""
         g = t.agenda_items
         with self.engine.connect() as conn:
             rows = conn.execute(
                 sa.select(g.c.workbook, g.c.activity_id, g.c.starts_at)
-                .where(g.c.session_id == session_id)
+                .where(g.c.session_id == session_id, g.c.workbook.is_not(None), g.c.activity_id.is_not(None))
                 .order_by(g.c.position)
             ).all()
         return [(r.workbook, r.activity_id, r.starts_at) for r in rows]

@@ -6,7 +6,7 @@ Light (no pandas, no altair): plain HTML with every word escaped.
 from __future__ import annotations
 
 from ...html_blocks import esc
-from ...panels import ActivityPanel
+from ...panels import ReadOnlyPanel
 from ...store import ActivityState
 from .board import entries
 from .model import AgreementBoard
@@ -14,18 +14,8 @@ from .model import AgreementBoard
 __all__ = ["BoardPanel"]
 
 
-class BoardPanel(ActivityPanel):
+class BoardPanel(ReadOnlyPanel):
     """The agreement board as the facilitator keeps it: read-only, live, with progress."""
-
-    live = True
-
-    def update(self, state: ActivityState) -> bool:
-        self.state = state
-        if not (state.is_open or state.is_revealed):
-            return False
-        self._results.value = self._results_html(state)
-        self.children = [self._results]
-        return True
 
     def _results_html(self, state: ActivityState) -> str:
         act: AgreementBoard = self.activity

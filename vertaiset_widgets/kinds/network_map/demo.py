@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..examples import labelled_items as _items
+
 __all__ = ["BROKEN", "EXAMPLE", "answer"]
-
-
-def _items(*pairs: tuple[str, str, str, str]) -> list[dict[str, Any]]:
-    return [{"id": i, "label": {"fi": fi, "sv": sv, "en": en}} for i, fi, sv, en in pairs]
 
 
 EXAMPLE: dict[str, Any] = {

@@ -98,7 +98,7 @@ def year_wheel(
         alt.Chart(marks).mark_arc(stroke="white", strokeWidth=0.8, opacity=0.92).encode(
             theta=alt.Theta("t0:Q", scale=None), theta2="t1", radius=alt.Radius("r0:Q", scale=None), radius2="r1",
             color=alt.Color("type:N", title=type_title, scale=alt.Scale(domain=list(types), range=_palette_range(list(types), None)),
-                            legend=alt.Legend(orient="bottom", columns=3, labelLimit=size // 3, symbolType="square",
+                            legend=alt.Legend(orient="bottom", columns=2, labelLimit=size // 2 - 2 * text_size, symbolType="square",
                                               labelFontSize=text_size - 1, titleFontSize=text_size, titleLimit=size, symbolSize=text_size * 12)),
             description="title:N",
         )

@@ -11,11 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Sequence
 
+from ..examples import labelled_items as _items
+
 __all__ = ["BROKEN", "DEMO_YEAR", "EXAMPLE", "answer", "demo_events", "seed_year"]
-
-
-def _items(*rows: tuple[str, str, str, str]) -> list[dict[str, Any]]:
-    return [{"id": i, "label": {"fi": fi, "sv": sv, "en": en}} for i, fi, sv, en in rows]
 
 
 #: The entry types issue 11 names, as a template lists them.

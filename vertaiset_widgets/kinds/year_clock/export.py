@@ -25,17 +25,13 @@ def event_uid(session_code: str, activity_id: str, event_id: str) -> str:
 
 def to_ics(events: list[Event], *, session_code: str, activity: Any, tr: Any, calendar_name: str = "") -> str:
     """The events as one VCALENDAR of all-day VEVENTs (a range ends the day after its last day, as RFC 5545 says)."""
-    from icalendar import Calendar
     from icalendar import Event as VEvent
+
+    from ...calendar import new_calendar
 
     types = {t.id: tr.label(t) for t in activity.types}
     rings = {r.id: tr.label(r) for r in activity.rings}
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    if calendar_name:
-        cal.add("x-wr-calname", clean(calendar_name))
+    cal = new_calendar(PRODID, calendar_name)
     for e in events:
         stamp = (e.created_at or datetime(2000, 1, 1)).replace(microsecond=0)
         stamp = stamp.astimezone(timezone.utc) if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)

@@ -1,10 +1,12 @@
 """The year clock on the participant's page: add the year's events, see everyone's live, take
 back one's own.
 
-Light (no pandas, no altair): the events are read with :mod:`.events`.
+Light (no pandas, no altair): the events are read with :mod:`.events`, the year wheel above
+the list is drawn by :mod:`.phone_wheel` (the list stays its text alternative).
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import ipywidgets as W
@@ -14,8 +16,9 @@ from ...html_blocks import esc
 from ...panels import ActivityPanel, save_or_say_why
 from ...store import ActivityState
 from ...text import clean_line
-from .events import Event, add_event, load_events, remove_own
+from .events import Event, add_event, load_events, remove_own, wheel_year
 from .model import YearClock
+from .phone_wheel import phone_wheel
 
 __all__ = ["YearClockPanel", "when_text"]
 
@@ -33,12 +36,17 @@ def when_text(event: Event) -> str:
 class YearClockPanel(ActivityPanel):
     """Add events to the shared year clock; see everyone's entries live."""
 
+    #: closed, what the room has entered stays in view under the turned-off form
+    kept_when_closed = ("_wheel", "_list")
+
     live = True
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.remove_form: FieldsForm | None = None
         self._list = W.HTML()
+        self._wheel = W.HTML()
+        self._held_on: date | None = None
 
     def _make_form(self, state: ActivityState) -> FieldsForm:
         tr = self.tr
@@ -62,23 +70,16 @@ class YearClockPanel(ActivityPanel):
         self.remove_form.draft_key = self._draft_key(state, "remove")
         return form
 
-    def update(self, state: ActivityState) -> bool:
-        """Follow the state; closed, the list stays in view under the turned-off form."""
-        with self.hold_sync():
-            shown = super().update(state)
-            if shown and not state.is_open and not state.is_revealed and self.forms.get(state.round) is not None:
-                self.children = [*self.children, self._list]
-        return shown
-
     def _events(self, state: ActivityState) -> list[Event]:
         return load_events(self.store, self.participant.session_id, self.activity, round=state.round)
 
     def _after_update(self, state: ActivityState) -> list[W.Widget]:
         tr = self.tr
         events = self._events(state)
+        self._wheel.value = self._wheel_html(events)
         self._list.value = self._list_html(events)
         mine = [e for e in events if e.participant_id == self.participant.id]
-        widgets: list[W.Widget] = [self._list]
+        widgets: list[W.Widget] = [self._wheel, self._list]
         assert self.remove_form is not None
         if mine:
             fields = [{"name": "item", "label": tr("yc_remove_item"), "type": "select",
@@ -88,6 +89,13 @@ class YearClockPanel(ActivityPanel):
             self.remove_form.disabled = False
             widgets.append(self.remove_form)
         return widgets
+
+    def _wheel_html(self, events: list[Event]) -> str:
+        """The year wheel (inline SVG): the template's year, else the session's; today marked in it."""
+        if self._held_on is None and self.draft_scope:  # the page sets the session's code
+            session = self.store.find_session(self.draft_scope)
+            self._held_on = session.held_on if session is not None else None
+        return phone_wheel(events, self.activity, self.tr, year=wheel_year(self.activity, self._held_on), today=date.today())
 
     def _list_html(self, events: list[Event]) -> str:
         tr = self.tr
@@ -123,4 +131,5 @@ class YearClockPanel(ActivityPanel):
                                            submission_id=form.submission_id), self.tr("yc_removed"))
 
     def _results_html(self, state: ActivityState) -> str:
-        return f"<h3>{esc(self.tr.text(self.activity.title))}</h3>" + self._list_html(self._events(state))
+        events = self._events(state)
+        return f"<h3>{esc(self.tr.text(self.activity.title))}</h3>" + self._wheel_html(events) + self._list_html(events)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from ...calendar import feed_url
 from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
 from ...results import _Results, _table
@@ -42,6 +43,7 @@ class YearClockResults(_Results):
 
     def _more(self, store: SessionStore, session: SessionInfo, state: ActivityState) -> None:
         self.session = session
+        self.store = store
         self.events: list[Event] = load_events(store, session.id, self.activity, round=state.round)
         self.year = wheel_year(self.activity, getattr(session, "held_on", None))
         self.today = date.today()
@@ -89,14 +91,17 @@ class YearClockResults(_Results):
         rows = [[esc(when_text(e)), esc(e.title), esc(types.get(e.type, "")), esc(e.owner), esc(rings.get(e.ring, ""))]
                 for e in self.events]
         head = [self.tr(k) for k in ("yc_when", "yc_title", "yc_type", "yc_owner", "yc_ring")]
-        return _table(self.tr("yc_table", year=self.year), [esc(h) for h in head], rows)
+        return _table(self.tr("yc_table", year=self.year), [esc(h) for h in head], rows, css="vt-table vt-yc-table")
 
     def exports_html(self) -> str:
         text = to_ics(self.events, session_code=self.session.code, activity=self.activity, tr=self.tr,
                       calendar_name=self.tr.text(self.activity.title))
         b64 = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        feed = feed_url(self.store, self.session.code, self.tr.lang)
         return (f"<p class='vt-exports'><a class='vt-download' download='{esc(self.activity.id)}.ics' "
-                f"href='data:text/calendar;base64,{b64}'>{esc(self.tr('yc_export_ics'))}</a></p>")
+                f"href='data:text/calendar;base64,{b64}'>{esc(self.tr('yc_export_ics'))}</a></p>"
+                f"<p class='vt-feed'>{esc(self.tr('yc_feed'))} <a class='vt-feed-url' href='{esc(feed)}'>{esc(feed)}</a></p>"
+                f"<p class='vt-hint'>{esc(self.tr('yc_feed_hint'))}</p>")
 
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         if role == "screen":

@@ -1,0 +1,12 @@
+"""Yhdessä eteneminen (progress together): how what phase 2 agreed is moving, owner by owner."""
+from .. import Kind, register
+from .model import Progress
+
+KIND = register(Kind(
+    name="progress",
+    model=Progress,
+    panel=f"{__name__}.panel:ProgressPanel",
+    results=f"{__name__}.results:ProgressResults",
+    tables=f"{__name__}.export:progress_rows",
+    demo=f"{__name__}.demo",
+))
