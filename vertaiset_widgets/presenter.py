@@ -95,6 +95,7 @@ class Presenter(W.VBox):
         self._block = W.HTML()
         self.block_timer = Countdown(label=tr("mp_block_left"), done_label=tr("mp_block_over"))
         self._block_key: Any = None
+        self._has_block = False
         self.block_bar = W.HBox([self._block, self.block_timer])
         self.block_bar.add_class("vt-presenter-block")
         self.children = [self._banner, self.block_bar, self._card, self.room_keys]
@@ -187,8 +188,8 @@ class Presenter(W.VBox):
         session = self.wb.session
         block = running_block(self.wb.store.agenda_blocks(session.id)) if session is not None else None
         self.block_bar.layout.display = None if block is not None else "none"
-        # the activity under the banner moves down to make room for the block's line (the page's CSS)
-        (self.add_class if block is not None else self.remove_class)("vt-has-block")
+        self._has_block = block is not None
+        self._mark_below_block()
         if block is None:
             self._block.value = ""
             self._block_key = None
@@ -204,8 +205,14 @@ class Presenter(W.VBox):
             self.block_timer.set_seconds(max(0, block.seconds_left() or 0))
 
     # ------------------------------------------------------------------ drawing
+    def _mark_below_block(self) -> None:
+        """The activities move down under the running block's line (the page's CSS, by a class)."""
+        for c in self.consoles:
+            (c.add_class if self._has_block else c.remove_class)("vt-below-block")
+
     def _show(self, console: "ActivityConsole | None", *, more: int = 0) -> None:
         self.shown = console
+        self._mark_below_block()
         for c in self.consoles:
             c.layout.display = None if c is console else "none"
         self._card.layout.display = None if console is None else "none"
