@@ -83,6 +83,14 @@ def test_codes_are_case_insensitive(store):
     assert store.get_session(" abc 123 ").id == session.id
 
 
+def test_session_by_id_is_the_session_of_its_code(store):
+    """A panel that knows only its session's id reads the same session; an unknown id says so."""
+    info, _key = store.create_session("Tunnisteella", network="N")
+    assert store.session_by_id(info.id) == store.get_session(info.code)
+    with pytest.raises(VertaisetUnknownSessionError):
+        store.session_by_id(info.id + 1000)
+
+
 def test_unknown_code_raises_clear_error(store):
     """An unknown code raises VertaisetUnknownSessionError naming the code."""
     with pytest.raises(VertaisetUnknownSessionError, match="NOPE"):

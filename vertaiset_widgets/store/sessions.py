@@ -85,15 +85,28 @@ class SessionsMixin:
         VertaisetUnknownSessionError
             No session has this code.
         """
+        return self._session_where(t.sessions.c.code == normalize_code(code), code)
+
+    def session_by_id(self, session_id: int) -> SessionInfo:
+        """The session with this id (a participant's panel knows only its session's id).
+
+        Raises
+        ------
+        VertaisetUnknownSessionError
+            No session has this id.
+        """
+        return self._session_where(t.sessions.c.id == session_id, f"#{session_id}")
+
+    def _session_where(self, condition: Any, asked: str) -> SessionInfo:
         query = (
             sa.select(t.sessions, t.networks.c.name.label("network_name"))
             .join(t.networks, t.networks.c.id == t.sessions.c.network_id)
-            .where(t.sessions.c.code == normalize_code(code))
+            .where(condition)
         )
         with self.engine.connect() as conn:
             row = conn.execute(query).mappings().first()
         if row is None:
-            raise VertaisetUnknownSessionError(code)
+            raise VertaisetUnknownSessionError(asked)
         return SessionInfo(
             id=row["id"],
             code=row["code"],

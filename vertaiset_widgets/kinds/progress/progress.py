@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
-
-from ... import schema as t
 from ...errors import VertaisetInputError
 from ...store import AnswerInput, Participant, SessionInfo, SessionStore
 from ...text import clean_line
@@ -63,9 +60,7 @@ class Update:
 
 def session_of(store: SessionStore, session_id: int) -> SessionInfo:
     """The session with this id (a panel knows only its participant's session id)."""
-    with store.engine.connect() as conn:
-        code = conn.execute(sa.select(t.sessions.c.code).where(t.sessions.c.id == session_id)).scalar_one()
-    return store.get_session(code)
+    return store.session_by_id(session_id)
 
 
 def _rows(store: SessionStore, session_id: int, board: Any) -> tuple[Row, ...]:

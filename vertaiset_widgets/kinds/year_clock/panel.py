@@ -92,9 +92,8 @@ class YearClockPanel(ActivityPanel):
 
     def _wheel_html(self, events: list[Event]) -> str:
         """The year wheel (inline SVG): the template's year, else the session's; today marked in it."""
-        if self._held_on is None and self.draft_scope:  # the page sets the session's code
-            session = self.store.find_session(self.draft_scope)
-            self._held_on = session.held_on if session is not None else None
+        if self._held_on is None:  # the session's date decides the wheel's year: read once
+            self._held_on = self.store.session_by_id(self.participant.session_id).held_on
         return phone_wheel(events, self.activity, self.tr, year=wheel_year(self.activity, self._held_on), today=date.today())
 
     def _list_html(self, events: list[Event]) -> str:
