@@ -213,8 +213,12 @@ class Presenter(W.VBox):
     def _show(self, console: "ActivityConsole | None", *, more: int = 0) -> None:
         self.shown = console
         self._mark_below_block()
+        # the others hidden first, then the one shown: the room never sees two activities at once
         for c in self.consoles:
-            c.layout.display = None if c is console else "none"
+            if c is not console:
+                c.layout.display = "none"
+        if console is not None:
+            console.layout.display = None
         self._card.layout.display = None if console is None else "none"
         self._banner.layout.display = "none" if console is None else None
         tr = self.wb.tr
