@@ -337,3 +337,26 @@ def load_content(root: str | os.PathLike[str] | None = None) -> Content:
     The result is cached per folder for the life of the process.
     """
     return _load_content_cached(str(Path(root) if root else templates_dir()))
+
+
+def templates_snapshot(content: "Content") -> dict[str, Any]:
+    """The activity templates as data (activity id -> entry), to record with a session.
+
+    An old round reads with its own snapshot (:func:`activities_from_snapshot`), so a trainer's
+    later change of a label leaves its history readable.
+    """
+    return {aid: a.model_dump(mode="json", exclude_none=True) for aid, a in content.activities.items()}
+
+
+def activities_from_snapshot(body: dict[str, Any]) -> dict[str, Any]:
+    """The activities of a recorded snapshot; entries of kinds no longer known are left out."""
+    adapter = activity_adapter()
+    known = set(known_kinds())
+    out: dict[str, Any] = {}
+    for aid, entry in (body or {}).items():
+        if isinstance(entry, dict) and entry.get("kind") in known:
+            try:
+                out[aid] = adapter.validate_python(entry)
+            except Exception:  # a snapshot the models of today refuse: read with today's templates
+                continue
+    return out

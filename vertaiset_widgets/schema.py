@@ -15,16 +15,18 @@ __all__ = [
     "answers",
     "attempts",
     "board_entries",
+    "carried_steps",
     "metadata",
     "moderation_events",
     "networks",
     "participants",
     "sessions",
+    "template_versions",
 ]
 
 #: The newest migration. The store compares it with the database's ``alembic_version``
 #: on open, and runs Alembic only when they differ (importing Alembic costs start-up time).
-SCHEMA_REVISION = "0009_agenda_blocks"
+SCHEMA_REVISION = "0010_rounds"
 
 metadata = sa.MetaData()
 
@@ -52,6 +54,35 @@ sessions = sa.Table(
     # then says what changed)
     sa.Column("revision", sa.BigInteger, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # the round this one follows (``session new --follows``); None: the one before it by date
+    sa.Column("follows_id", sa.Integer, nullable=True),
+    # the templates the session ran with (an old round reads with its own labels)
+    sa.Column("template_version_id", sa.Integer, nullable=True),
+)
+
+# Each distinct set of activity templates a session ran with, as JSON (activity id -> entry),
+# stored once by its digest.
+template_versions = sa.Table(
+    "template_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("digest", sa.String(64), nullable=False, unique=True),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Steps a round promoted for the next one (append-only: "promote" or "withdraw", the last counts).
+carried_steps = sa.Table(
+    "carried_steps",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), nullable=False),
+    sa.Column("activity_id", sa.String(80), nullable=False),
+    sa.Column("item", sa.String(80), nullable=False),
+    sa.Column("text", sa.Text, nullable=True),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_carried_session", "session_id"),
 )
 
 participants = sa.Table(

@@ -34,6 +34,9 @@ BUILTIN = (
     "meeting_planner",
     "contacts",
     "progress",
+    # ---- phase 4 exercises
+    # ---- phase 4 reflection and the next round
+    # ---- history across rounds
 )
 
 
@@ -78,6 +81,9 @@ class Kind:
         ``"module"`` with the kind's examples: ``EXAMPLE`` (a minimal template entry),
         ``BROKEN`` (``(field, value)`` that makes ``EXAMPLE`` invalid) and ``answer(form)``
         (what a phone sends to the panel's form); the contract test runs every kind with them.
+    history : str, optional
+        ``"module:function"`` drawing this kind's activity across a network's rounds (the
+        ``history`` kind asks it; see ``kinds/history``).
     """
 
     name: str
@@ -90,6 +96,7 @@ class Kind:
     files: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     tools: str | None = None
     demo: str | None = None
+    history: str | None = None
 
     # the parts, imported when first asked for ----------------------------------------
     def panel_class(self) -> type | None:

@@ -27,6 +27,7 @@ from ..revisions import PEOPLE_KEY, SESSION_KEY
 from .answers import AnswersMixin
 from .engine import _is_locked, _make_engine
 from .rows import ActivityState, Answer, AnswerInput, MODERATION, Participant, SessionInfo, hash_token, new_join_code
+from .rounds import CarriedStep, NetworkInfo, RoundsMixin
 from .sessions import SessionsMixin
 
 __all__ = [
@@ -35,7 +36,9 @@ __all__ = [
     "ActivityState",
     "Answer",
     "AnswerInput",
+    "CarriedStep",
     "MODERATION",
+    "NetworkInfo",
     "Participant",
     "SessionInfo",
     "SessionStore",
@@ -44,7 +47,7 @@ __all__ = [
 ]
 
 
-class SessionStore(SessionsMixin, AnswersMixin):
+class SessionStore(SessionsMixin, RoundsMixin, AnswersMixin):
     """Read and write sessions, participants, activity states and answers.
 
     Parameters

@@ -49,6 +49,10 @@ class SessionInfo:
     network_name: str
     is_open: bool
     revision: int
+    #: the id of the round this one follows, when it was started with ``--follows``
+    follows_id: int | None = None
+    #: the id of the templates it ran with (None: not recorded)
+    template_version_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -33,14 +33,28 @@ class SessionsMixin:
         lang: str = "fi",
         code: str | None = None,
         key: str | None = None,
+        follows: str | None = None,
     ) -> tuple[SessionInfo, str]:
         """Create a session (and its network, if new) and return it with its facilitator key.
 
+        ``follows`` is the join code of the round this session continues: the new session
+        joins that round's network (a different ``network`` is refused) and is its next round.
         The key is shown once: only its hash is stored.
         """
         key = key or secrets.token_urlsafe(12)
         title = _clean_line(title, 300) or "Verkostotyöpaja"
-        network = _clean_line(network, 200) or title
+        network = _clean_line(network, 200)
+        follows_id = None
+        if follows:
+            previous = self.get_session(follows)
+            if network and network != previous.network_name:
+                raise VertaisetInputError(
+                    f"{previous.code} belongs to the network {previous.network_name!r}, not {network!r}"
+                )
+            network, follows_id = previous.network_name, previous.id
+            if held_on is not None and held_on < previous.held_on:
+                raise VertaisetInputError(f"a round cannot be held before the round it follows ({previous.held_on})")
+        network = network or title
 
         def run(conn: Connection, join_code: str) -> int:
             net_id = conn.execute(
@@ -62,6 +76,7 @@ class SessionsMixin:
                     is_open=True,
                     revision=1,
                     created_at=_now(),
+                    follows_id=follows_id,
                 )
                 .returning(t.sessions.c.id)
             ).scalar_one()
@@ -117,6 +132,8 @@ class SessionsMixin:
             network_name=row["network_name"],
             is_open=bool(row["is_open"]),
             revision=int(row["revision"]),
+            follows_id=row["follows_id"],
+            template_version_id=row["template_version_id"],
         )
 
     def find_session(self, code: str) -> SessionInfo | None:
