@@ -10,7 +10,7 @@ import pytest
 from conftest import VOILA_GROUP, vertaiset_cli
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = [["session", "new"], ["serve"], ["report"], ["export"], ["demo"], ["check"], ["init"], ["schema"]]
+COMMANDS = [["session", "new"], ["serve"], ["report"], ["export"], ["demo"], ["check"], ["init"], ["schema"], ["network", "list"], ["network", "show"]]
 
 
 vertaiset = vertaiset_cli
@@ -237,3 +237,31 @@ def test_unknown_agenda_is_named(sqlite_url, tmp_path):
     """An agenda that does not exist is reported with its file, and no session is made."""
     proc = vertaiset("session", "new", "--agenda", "nosuch", "--qr-dir", str(tmp_path), env_db=sqlite_url, check=False)
     assert proc.returncode == 2 and "nosuch.yaml" in proc.stderr
+
+
+def test_rounds_of_a_network(sqlite_url, tmp_path):
+    """`session new --follows CODE` starts the next round of that session's network; `network list --json`
+    prints the networks with their codes in round order and `network show` what each round follows."""
+    from vertaiset_widgets.store import SessionStore
+
+    def new(*args: str, check: bool = True):
+        return vertaiset("session", "new", "--json", "--qr-dir", str(tmp_path), *args, env_db=sqlite_url, check=check)
+
+    first = json.loads(new("--title", "Syksy", "--network", "Nuorten verkosto", "--date", "2024-10-01").stdout)
+    new("--title", "Muu", "--network", "Toinen verkosto", "--date", "2024-11-01")
+    second = json.loads(new("--title", "Kevät", "--follows", first["code"], "--date", "2025-04-01").stdout)
+    assert second["network"] == "Nuorten verkosto"
+    refused = new("--network", "Toinen verkosto", "--follows", first["code"], check=False)
+    assert refused.returncode == 2 and "Nuorten verkosto" in refused.stderr and "Traceback" not in refused.stderr
+    store = SessionStore(sqlite_url)
+    store.promote_step(store.get_session(first["code"]).id, "askeleet", "h1", "Yhteinen tilannehuone")
+    assert store.session_templates(store.get_session(second["code"]))["arviointi_360"]["kind"] == "rating_matrix"
+    listed = json.loads(vertaiset("network", "list", "--json", env_db=sqlite_url).stdout)
+    assert {"name": "Nuorten verkosto", "sessions": [first["code"], second["code"]]} in listed
+    assert [n["name"] for n in listed] == ["Nuorten verkosto", "Toinen verkosto"]
+    shown = json.loads(vertaiset("network", "show", second["code"], "--json", env_db=sqlite_url).stdout)
+    assert [(r["round"], r["code"], r["follows"]) for r in shown["rounds"]] == [(1, first["code"], None), (2, second["code"], first["code"])]
+    assert shown["rounds"][0]["promoted_steps"] == ["Yhteinen tilannehuone"]
+    assert "Yhteinen tilannehuone" in vertaiset("network", "show", "Nuorten verkosto", env_db=sqlite_url).stdout
+    unknown = vertaiset("network", "show", "Ei ole", env_db=sqlite_url, check=False)
+    assert unknown.returncode == 2 and "Nuorten verkosto" in unknown.stderr

@@ -336,3 +336,44 @@ def test_later_reveal_has_the_later_time(store):
     store.set_activity_state(session.id, "unelmaverkosto", is_revealed=True)
     states = store.activity_states(session.id)
     assert states["unelmaverkosto"].revealed_at > states["arviointi_360"].revealed_at
+
+
+def test_rounds_of_a_network_and_steps_carried_over(store):
+    """A network's sessions by date are its rounds; `follows` names the previous round; promoted steps
+    (append-only, the last action counts) are what the next round starts from; templates are kept once."""
+    from datetime import date
+
+    from vertaiset_widgets.errors import VertaisetInputError
+
+    first, _ = store.create_session("Syksy", network="Kierrosverkosto", held_on=date(2024, 10, 1))
+    later, _ = store.create_session("Syksy 2", network="Kierrosverkosto", held_on=date(2025, 10, 1))
+    second, _ = store.create_session("Kevät", follows=first.code, held_on=date(2025, 4, 1))
+    assert second.network_id == first.network_id and second.follows_id == first.id
+    assert [s.code for s in store.rounds(later)] == [first.code, second.code, later.code]
+    assert [store.round_number(s) for s in (first, second, later)] == [1, 2, 3]
+    assert store.previous_round(first) is None and store.previous_round(second).code == first.code
+    assert store.previous_round(later).code == second.code
+    with pytest.raises(VertaisetInputError):
+        store.create_session("Väärä", network="Muu verkosto", follows=first.code)
+    with pytest.raises(VertaisetInputError):
+        store.create_session("Ennen", follows=first.code, held_on=date(2020, 1, 1))
+
+    store.promote_step(first.id, "askeleet", "h1", "Yhteinen tilannehuone")
+    store.promote_step(first.id, "askeleet", "h2", "Koordinaattori nimetään")
+    store.promote_step(first.id, "askeleet", "h1", None, promoted=False)
+    store.promote_step(first.id, "askeleet", "h3", "Vuosikello")
+    previous, steps = store.carried_steps(second)
+    assert previous.code == first.code
+    assert [(s.item, s.text) for s in steps] == [("h2", "Koordinaattori nimetään"), ("h3", "Vuosikello")]
+    assert store.carried_steps(first) == (None, [])
+    with pytest.raises(VertaisetInputError):
+        store.promote_step(first.id, "askeleet", "h4", "  ")
+
+    body = {"a": {"kind": "choice", "label": "Ä"}}
+    version = store.record_templates(first.id, body)
+    assert store.record_templates(second.id, dict(body)) == version  # the same templates are stored once
+    assert store.record_templates(first.id, {"b": {}}) == version  # a session keeps what it ran with
+    assert store.session_templates(store.get_session(first.code)) == body
+    assert store.session_templates(later) is None
+    assert [n.name for n in store.networks()] == ["Kierrosverkosto"]
+    assert [s.code for s in store.network("Kierrosverkosto").sessions] == [first.code, second.code, later.code]

@@ -98,7 +98,11 @@ def cmd_session_new(args: argparse.Namespace) -> int:
         from .content import load_agenda
 
         agenda = load_agenda(args.agenda)  # checked before the session exists
-    session, key = store.create_session(args.title, network=args.network, held_on=held_on, lang=args.lang)
+    session, key = store.create_session(args.title, network=args.network, held_on=held_on, lang=args.lang,
+                                        follows=args.follows)
+    from .content import load_content, templates_snapshot
+
+    store.record_templates(session.id, templates_snapshot(load_content()))  # old rounds keep their labels
     if agenda is not None:
         store.set_agenda(session.id, [(i.workbook, i.activity, i.time) for i in agenda.items])
     return _print_session(session, key, args, store)
@@ -248,47 +252,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    """Validate every template file; print what is wrong, naming file, activity and field."""
-    from .content import load_content, templates_dir
-
-    _use_root(args)
-    content = load_content(args.templates)
-    for activity_id, source in content.sources.items():
-        print(f"ok  {activity_id:<28} {source}")
-    from .content import load_agenda
-
-    root = Path(args.templates) if args.templates else None
-    agendas = sorted(((root or templates_dir()) / "agendas").glob("*.yaml"))
-    for path in agendas:
-        load_agenda(str(path), content)
-        print(f"ok  agenda {path.stem:<21} {path}")
-    print(f"{len(content.activities)} activities, {len(content.strings)} UI strings, languages: {', '.join(content.languages)}")
-    return 0
-
-
-def cmd_init(args: argparse.Namespace) -> int:
-    """Copy the workbooks and templates into a folder for a trainer to adapt, and say what next."""
-    from .roots import copy_root, next_steps
-
-    copy_root(args.dir, force=args.force)
-    print(next_steps(args.dir))
-    return 0
-
-
-def cmd_schema(args: argparse.Namespace) -> int:
-    """Write the JSON Schema of the activity files (to --out, else to standard output)."""
-    from .content import activity_file_schema
-
-    text = json.dumps(activity_file_schema(), indent=2, ensure_ascii=False) + "\n"
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-        print(args.out)
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
 # ---------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (its help texts are the command's documentation)."""
@@ -319,6 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     new.add_argument("--title", default="Verkostotyöpaja", help="the session's name, shown on every page and the report")
     new.add_argument("--network", help="the network this session belongs to (default: the title)")
+    new.add_argument("--follows", metavar="CODE", help="the join code of the round this session continues: "
+                     "it joins that round's network and starts from what the round promoted")
     new.add_argument("--date", help="the day of the session, YYYY-MM-DD (default: today)")
     new.add_argument("--lang", default="fi", choices=["fi", "sv", "en"], help="language of the links (default fi)")
     new.add_argument("--base-url", help="address of the server as phones see it (default: $VERTAISET_PUBLIC_URL or http://127.0.0.1:8866)")
@@ -450,35 +415,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--qr-dir", help="where to write the QR code files")
     demo.set_defaults(func=cmd_demo)
 
-    check = sub.add_parser(
-        "check",
-        parents=[root],
-        help="validate the templates",
-        description="Validate every template file; a problem is reported with its file, activity and field.",
-    )
-    check.add_argument("--templates", help="the templates folder (default: $VERTAISET_TEMPLATES, else the root's templates/)")
-    check.set_defaults(func=cmd_check)
+    from .cli_network import add_network_parsers
+    from .cli_templates import add_template_parsers
 
-    init = sub.add_parser(
-        "init",
-        help="copy the workbooks and templates into a folder to adapt",
-        description="Copy the workbooks (workbooks/) and the templates (templates/) into DIR for a trainer to "
-        "adapt, then use them with `vertaiset serve --root DIR` (or VERTAISET_ROOT=DIR). Refuses a folder that "
-        "is not empty unless --force is given.",
-    )
-    init.add_argument("dir", metavar="DIR", help="the folder to make (or an empty one)")
-    init.add_argument("--force", action="store_true", help="copy into a folder that is not empty, overwriting files of the same name")
-    init.set_defaults(func=cmd_init)
-
-    schema = sub.add_parser(
-        "schema",
-        help="write the JSON Schema of the activity files",
-        description="Write the JSON Schema of an activity file (templates/activities/*.yaml), generated from "
-        "the activity kinds' models. Editors with the YAML language server check each file against it: the "
-        "shipped files name templates/activities.schema.json on their first line.",
-    )
-    schema.add_argument("--out", metavar="FILE", help="the file to write (default: standard output)")
-    schema.set_defaults(func=cmd_schema)
+    add_network_parsers(sub, db)
+    add_template_parsers(sub, root)
     return parser
 
 

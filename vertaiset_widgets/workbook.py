@@ -77,6 +77,11 @@ class Workbook:
                 self.problem = self.tr("report_needs_key") if not params.key else self.tr("wrong_key")
         elif self.role == "facilitator" and not self.has_key and self.session is not None:
             self.problem = self.tr("no_key") if not params.key else self.tr("wrong_key")
+        if self.trusted and self.session is not None and self.session.template_version_id is None:
+            from .content import templates_snapshot
+
+            # the templates this session runs with, for its place in the network's history
+            self.store.record_templates(self.session.id, templates_snapshot(self.content))
         self._consoles: list[ActivityConsole] = []
         self._poller: Poller | None = None
         self._changes: ChangeFeed | None = None
