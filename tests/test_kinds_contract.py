@@ -397,6 +397,10 @@ def _parse(text: str, suffix: str) -> Any:
         import networkx as nx
 
         return nx.read_graphml(io.BytesIO(text.encode("utf-8")))
+    if suffix.endswith("gexf"):
+        import networkx as nx
+
+        return nx.read_gexf(io.BytesIO(text.encode("utf-8")))
     if suffix.endswith("json"):
         return json.loads(text)
     if suffix.endswith("ics"):

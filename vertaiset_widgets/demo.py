@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from typing import Any
 
 from .config import DEMO_CODE
 from .content import Content, load_content
@@ -90,6 +91,26 @@ _HIGHLIGHTS = [
 ]
 
 
+# Who should learn of this (levittäminen): (group, tag, text).
+_SPREAD = [
+    (0, "vertaiset", "Naapurikuntien nuorten palveluverkostot: yhteinen verkostopäivä keväällä"),
+    (1, "muut_verkostot", "Ohjaamojen valtakunnallinen verkosto: tilannehuoneen malli"),
+    (2, "kuntavertaiset", "Kuntien sosiaalijohto: tulokset kaupunginvaltuuston lautakunnille"),
+    (3, "muut_verkostot", "Oppilaitosten opinto-ohjaajien verkosto"),
+    (4, "kuntavertaiset", "Hyvinvointialueen nuorten palvelujen kehittäjät"),
+]
+
+
+def _seed_spread(store: SessionStore, session: SessionInfo) -> None:
+    """The room's list of who should learn of the day (levittäminen), revealed."""
+    people = store.participants(session.id)
+    by_group = {p.group_name: p for p in people}
+    store.set_activity_state(session.id, "levittaminen", is_open=True)
+    for n, (group, tag, text) in enumerate(_SPREAD):
+        post_highlight(store, by_group[_GROUPS[group]], "levittaminen", text, tag=tag, submission_id=f"demo-l{n}", per_minute=60)
+    store.set_activity_state(session.id, "levittaminen", is_open=False, is_revealed=True)
+
+
 def _seed_highlights(store: SessionStore, session: SessionInfo, rng: random.Random) -> None:
     people = store.participants(session.id)
     by_group: dict[str, list] = {}
@@ -124,3 +145,43 @@ def _seed_phases(store: SessionStore, session: SessionInfo, content: Content) ->
         seed_phase2(store, session, content, random.Random(1612))
     if "vuosikello" not in states and "vuosikello" in content.activities:
         seed_phase3(store, session, content, random.Random(1613))
+    if "levittaminen" not in states and "levittaminen" in content.activities:
+        _seed_spread(store, session)
+    _seed_rounds(store, session, content)
+
+
+def _round_seeds(content: Content) -> list[tuple[str, Any]]:
+    """The activities whose kind seeds a demo round (``seed_demo_round`` in its ``demo.py``), with the seed."""
+    from . import kinds
+
+    out = []
+    for kind in kinds.all_kinds():
+        seed = getattr(kind.demo_module(), "seed_demo_round", None)
+        if seed is not None:
+            out.extend((a.id, seed) for a in content.activities.values() if a.kind == kind.name)
+    return out
+
+
+def _seed_rounds(store: SessionStore, session: SessionInfo, content: Content) -> None:
+    """The network's two earlier rounds, and phase 4 and the round's start on the demo day (each once).
+
+    A kind whose round seed takes ``step_shift`` changes between rounds (a practice climbs the
+    maturity ladder): it is seeded in the earlier rounds too, ``-2`` and ``-1`` rounds back.
+    """
+    import inspect
+
+    from .demo_rounds import seed_rounds
+
+    seeds = _round_seeds(content)
+    earlier = seed_rounds(store, content)
+    for shift, past in zip(range(-len(earlier), 0), earlier):
+        states = store.activity_states(past.id)
+        for activity_id, seed in seeds:
+            if activity_id not in states and "step_shift" in inspect.signature(seed).parameters:
+                seed(store, past, content, random.Random(1614 + shift), step_shift=shift)
+    states = store.activity_states(session.id)
+    done: set[Any] = set()
+    for activity_id, seed in seeds:
+        if activity_id not in states and seed not in done:
+            seed(store, session, content, random.Random(1614))
+            done.add(seed)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["ActivityBase", "Item", "Layered", "Record", "Scale", "Text", "UniqueItems", "unique_ids"]
+__all__ = ["ActivityBase", "Breakdown", "Item", "Layered", "Record", "Scale", "Text", "UniqueItems", "unique_ids"]
 
 Text = dict[str, str]
 """A text in every configured language, e.g. ``{"fi": "Nyt", "sv": "Nu", "en": "Now"}``."""
@@ -97,3 +97,11 @@ class Layered(ActivityBase):
     def layer_ids(self) -> list[str]:
         """Layer ids, or ``[""]`` when there is a single, unnamed layer."""
         return [layer.id for layer in self.layers] or [""]
+
+
+class Breakdown(Record):
+    """Split an activity's results by what participants chose in a field of a check-in canvas
+    (e.g. the levels of network work by sector)."""
+
+    activity: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    field: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]

@@ -358,8 +358,8 @@ class Workbook:
             self.now_bar.update_day()
 
     def _redraw_changed(self) -> None:
-        """Redraw what changed: the consoles of the activities written to, and every console when
-        who has joined (or their names and groups) changed, as counts and group views show them."""
+        """Redraw what changed: the consoles of the activities written to (and of those reading
+        them), and every console when who has joined (or their names and groups) changed, as counts and group views show them."""
         with self._changes.changes() as keys:
             changed = None if keys is None else set(revisions.by_activity(keys))
             if self._agenda is not None:
@@ -373,7 +373,10 @@ class Workbook:
                 if self.presenter is not None:
                     self.presenter.update_block()
             for console in self._consoles:
-                if changed is None or PEOPLE_KEY in changed or console.activity.id in changed:
+                # an activity that reads another (its ``source``: a reading of the 360, a history,
+                # votes on a wall's steps) redraws when that one changes too
+                source = getattr(console.activity, "source", None)
+                if changed is None or PEOPLE_KEY in changed or console.activity.id in changed or source in changed:
                     console.redraw()
             if self.now_bar is not None:
                 self.now_bar.refresh()

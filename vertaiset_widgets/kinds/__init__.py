@@ -35,8 +35,15 @@ BUILTIN = (
     "contacts",
     "progress",
     # ---- phase 4 exercises
+    "peer_360",
+    "profile_reading",
+    "maturity_ladder",
+    "fragmentation_risks",
     # ---- phase 4 reflection and the next round
+    "step_vote",
+    "round_start",
     # ---- history across rounds
+    "history",
 )
 
 

@@ -3,9 +3,14 @@
 The entries live in a table of their own (``board_entries``: they are not participants'
 answers), append-only like everything else; the rest of the package reaches them only
 through this module. Light: the participant's page reads the board too.
+
+The board's rows are its template's questions, then the steps the network's previous round
+promoted for this one (:func:`questions`): a carried step is a row like the others, stored
+under ``carried_<item>``.
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -14,12 +19,16 @@ from sqlalchemy.engine import Connection
 from ... import schema as t
 from ...errors import VertaisetInputError
 from ...store.rows import _clean_key, _clean_text, _now
+from ...records import Item
 from .model import AgreementBoard
 
 if TYPE_CHECKING:
     from ...store import SessionStore
 
-__all__ = ["FIELDS", "entries", "read_board", "save", "write_board"]
+__all__ = ["CARRIED", "FIELDS", "carried_questions", "entries", "questions", "read_board", "save", "write_board"]
+
+#: The prefix of a carried step's row id (``carried_<item>``).
+CARRIED = "carried_"
 
 #: What the facilitator keeps per question (any other field is refused).
 FIELDS = ("answer", "status", "owner", "mode")
@@ -64,6 +73,25 @@ def write_board(store: "SessionStore", session_id: int, activity_id: str, item: 
 
     store._write(run)
     return len(changed)
+
+
+def carried_questions(store: "SessionStore", session_id: int) -> list[Item]:
+    """The steps the previous round promoted for this session, as board rows (the step's words
+    in every language: they are the participants' own)."""
+    from ...content import load_content
+
+    _previous, steps = store.carried_steps(store.session_by_id(session_id))
+    languages = load_content().languages
+    out: dict[str, Item] = {}
+    for step in steps:
+        item = CARRIED + re.sub(r"[^a-z0-9_]", "_", step.item.lower())[: 80 - len(CARRIED)]
+        out.setdefault(item, Item(id=item, label={lang: step.text for lang in languages}))
+    return list(out.values())
+
+
+def questions(store: "SessionStore", session_id: int, activity: AgreementBoard) -> list[Item]:
+    """The board's rows: the template's questions, then the carried steps."""
+    return [*activity.questions, *carried_questions(store, session_id)]
 
 
 def entries(store: "SessionStore", session_id: int, activity: AgreementBoard, *,

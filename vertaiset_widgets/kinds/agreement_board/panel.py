@@ -8,7 +8,7 @@ from __future__ import annotations
 from ...html_blocks import esc
 from ...panels import ReadOnlyPanel
 from ...store import ActivityState
-from .board import entries
+from .board import CARRIED, entries, questions
 from .model import AgreementBoard
 
 __all__ = ["BoardPanel"]
@@ -23,10 +23,13 @@ class BoardPanel(ReadOnlyPanel):
         board = entries(self.store, self.participant.session_id, act, round=state.round)
         statuses = {s.id: tr.label(s) for s in act.statuses}
         modes = {m.id: tr.label(m) for m in act.modes}
-        agreed = sum(1 for q in act.questions if board.get(q.id, {}).get("status") == act.agreed_status)
+        rows_of = questions(self.store, self.participant.session_id, act)
+        agreed = sum(1 for q in rows_of if board.get(q.id, {}).get("status") == act.agreed_status)
         rows = "".join(
             f"<li class='vt-board-item' data-status='{esc(board.get(q.id, {}).get('status') or '')}'>"
-            f"<p class='vt-board-q'>{n}. {esc(tr.label(q))}</p>"
+            f"<p class='vt-board-q'>{n}. {esc(tr.label(q))}"
+            + (f" <span class='vt-board-carried'>{esc(tr('board_carried'))}</span>" if q.id.startswith(CARRIED) else "")
+            + "</p>"
             f"<p><span class='vt-status-badge' data-status='{esc(board.get(q.id, {}).get('status') or '')}'>"
             f"{esc(statuses.get(board.get(q.id, {}).get('status') or '', tr('board_not_started')))}</span>"
             + (f" <span class='vt-muted'>{esc(modes[m])}</span>" if (m := board.get(q.id, {}).get("mode")) in modes else "")
@@ -34,10 +37,10 @@ class BoardPanel(ReadOnlyPanel):
             + (f"<p>{esc(a)}</p>" if (a := board.get(q.id, {}).get("answer")) else "")
             + (f"<p class='vt-muted'>{esc(tr('board_owner'))}: {esc(o)}</p>" if (o := board.get(q.id, {}).get("owner")) else "")
             + "</li>"
-            for n, q in enumerate(act.questions, start=1)
+            for n, q in enumerate(rows_of, start=1)
         )
         return (
             f"<h3>{esc(tr.text(act.title))}</h3><p class='vt-help'>{esc(tr.text(act.prompt))}</p>"
-            f"<p class='vt-stat' data-vt-agreed='{agreed}'>{esc(tr('board_progress', n=agreed, total=len(act.questions)))}</p>"
+            f"<p class='vt-stat' data-vt-agreed='{agreed}'>{esc(tr('board_progress', n=agreed, total=len(rows_of)))}</p>"
             f"<ol class='vt-board-list'>{rows}</ol>"
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...html_blocks import esc
 from ...results import _Results, _table
 from ...store import ActivityState, SessionInfo, SessionStore
-from .board import entries
+from .board import CARRIED, entries, questions
 from .model import AgreementBoard
 
 __all__ = ["BoardResults"]
@@ -18,6 +18,8 @@ class BoardResults(_Results):
 
     def _more(self, store: SessionStore, session: SessionInfo, state: ActivityState) -> None:
         self.extra["board"] = entries(store, session.id, self.activity, round=state.round)
+        self.questions = questions(store, session.id, self.activity)
+        self.extra["carried"] = [q.id for q in self.questions if q.id.startswith(CARRIED)]
 
     @property
     def board(self) -> dict[str, dict[str, str | None]]:
@@ -25,23 +27,23 @@ class BoardResults(_Results):
 
     def agreed(self) -> int:
         """How many questions have the agreed status."""
-        return sum(1 for q in self.activity.questions if self.board.get(q.id, {}).get("status") == self.activity.agreed_status)
+        return sum(1 for q in self.questions if self.board.get(q.id, {}).get("status") == self.activity.agreed_status)
 
     def _has_content(self) -> bool:
         return True
 
     def counts_html(self) -> str:
-        n, total = self.agreed(), len(self.activity.questions)
+        n, total = self.agreed(), len(self.questions)
         return f"<p class='vt-stat' data-vt-agreed='{n}'>{esc(self.tr('board_progress', n=n, total=total))}</p>"
 
     def progress_html(self) -> str:
         statuses = {s.id: self.tr.label(s) for s in self.activity.statuses}
         counts = {s: 0 for s in statuses}
-        for q in self.activity.questions:
+        for q in self.questions:
             status = self.board.get(q.id, {}).get("status")
             if status in counts:
                 counts[status] += 1
-        total = len(self.activity.questions)
+        total = len(self.questions)
         parts = "".join(
             f"<span class='vt-progress-part' data-status='{esc(sid)}' style='flex:{n}'></span>" for sid, n in counts.items() if n
         )
@@ -56,11 +58,13 @@ class BoardResults(_Results):
         statuses = {s.id: self.tr.label(s) for s in self.activity.statuses}
         modes = {m.id: self.tr.label(m) for m in self.activity.modes}
         rows = []
-        for n, q in enumerate(self.activity.questions, start=1):
+        for n, q in enumerate(self.questions, start=1):
             entry = self.board.get(q.id, {})
             status = entry.get("status") or ""
             badge = f"<span class='vt-status-badge' data-status='{esc(status)}'>{esc(statuses.get(status, self.tr('board_not_started')))}</span>"
             question = esc(self.tr.label(q, short=compact))
+            if q.id.startswith(CARRIED):
+                question += f" <span class='vt-board-carried'>{esc(self.tr('board_carried'))}</span>"
             row = [f"{n}. {question}", badge, esc(entry.get("answer") or "")]
             if not compact:
                 row += [esc(entry.get("owner") or ""), esc(modes.get(entry.get("mode") or "", ""))]

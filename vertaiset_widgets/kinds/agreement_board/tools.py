@@ -1,5 +1,6 @@
 """The facilitator's tools for an agreement board: one form per question (answer, status,
-owner, decision mode), saved one question at a time and filled from the board on every draw."""
+owner, decision mode), saved one question at a time and filled from the board on every draw; the
+steps the previous round promoted get forms of their own after the template's questions."""
 from __future__ import annotations
 
 import html
@@ -11,7 +12,7 @@ import ipywidgets as W
 
 from ...console_tools import ConsoleTools
 from ...forms import FieldsForm
-from .board import FIELDS, save
+from .board import CARRIED, FIELDS, questions, save
 from .model import AgreementBoard
 
 __all__ = ["BoardTools"]
@@ -35,7 +36,7 @@ class BoardTools(ConsoleTools):
         act = self.activity
         none = [{"value": "", "label": "–"}]
         forms = []
-        for n, q in enumerate(act.questions, start=1):
+        for n, q in enumerate(questions(self.wb.store, self.wb.session.id, act), start=1):
             form = FieldsForm(
                 fields=[
                     {"name": "answer", "label": tr("board_answer"), "type": "textarea", "maxlength": 1000, "rows": 2},
@@ -45,7 +46,8 @@ class BoardTools(ConsoleTools):
                     {"name": "mode", "label": tr("board_mode"), "type": "select",
                      "options": none + [{"value": m.id, "label": tr.label(m)} for m in act.modes]},
                 ],
-                texts={"title": f"{n}. {tr.label(q)}", "submit": tr("board_save")},
+                texts={"title": f"{n}. {tr.label(q)}", "submit": tr("board_save"),
+                       **({"help": tr("board_carried_help")} if q.id.startswith(CARRIED) else {})},
             )
             form.add_class("vt-board-form")
             form.on_submit(lambda f, value, item=q.id: self.save_board(item, value, f))

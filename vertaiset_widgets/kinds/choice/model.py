@@ -5,17 +5,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ...records import Record, Layered, UniqueItems
+from ...records import Breakdown, Layered, UniqueItems
 
 __all__ = ["Breakdown", "Choice"]
-
-
-class Breakdown(Record):
-    """Split an activity's results by what participants chose in a field of a check-in canvas
-    (e.g. the levels of network work by sector)."""
-
-    activity: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
-    field: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
 
 
 class Choice(Layered):

@@ -1,7 +1,8 @@
 """Yhdessä eteneminen: where the agreements come from, and the status updates.
 
-The rows are what an agreement board (``from_activity``) settled, read with the board's own
-reader: from the same session when its board has rows, otherwise from the network's latest
+The rows are what an agreement board (``from_activity``) settled — its questions and the steps
+the previous round promoted for it (``carried_<item>``) — read with the board's own reader: from
+the same session when its board has rows, otherwise from the network's latest
 earlier session (by date, then creation) whose board has rows. A status update is stored like
 every answer (append-only, a submission id each): item = the board's question id, layers
 ``status`` and ``note``; the latest update of a question, whoever made it, counts.
@@ -17,7 +18,7 @@ from typing import Any
 from ...errors import VertaisetInputError
 from ...store import AnswerInput, Participant, SessionInfo, SessionStore
 from ...text import clean_line
-from ..agreement_board.board import read_board
+from ..agreement_board.board import questions, read_board
 from .model import Progress
 
 __all__ = ["Row", "Source", "Update", "find_source", "load_updates", "participant_name", "owned_by",
@@ -65,9 +66,11 @@ def session_of(store: SessionStore, session_id: int) -> SessionInfo:
 
 def _rows(store: SessionStore, session_id: int, board: Any) -> tuple[Row, ...]:
     entries = read_board(store, session_id, board.id)
+    if not entries:
+        return ()
     return tuple(
         Row(q.id, n, q, e.get("answer") or "", e.get("status") or "", e.get("owner") or "", e.get("mode") or "")
-        for n, q in enumerate(board.questions, start=1)
+        for n, q in enumerate(questions(store, session_id, board), start=1)  # the carried steps too
         if (e := entries.get(q.id)) is not None
     )
 

@@ -10,4 +10,5 @@ KIND = register(Kind(
     results=f"{__name__}.results:rating_results",
     report=f"{__name__}.console:report_rating",
     demo=f"{__name__}.demo",
+    history=f"{__name__}.history:history",
 ))
