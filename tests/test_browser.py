@@ -116,14 +116,14 @@ RESPONDENTS = re.compile(r"^(Vastanneita|Har svarat|Answered) \d+ / ")
 RADAR = re.compile(r"^(Tutkakaavio|Spindeldiagram|Radar chart)")
 
 
-def rating_stat(page: Page):
-    """The 360's respondent count on a facilitator or screen page."""
-    return page.locator("p.vt-stat", has_text=RESPONDENTS)
-
-
 def rating_console(page: Page):
     """The 360's console (its controls, counts and charts) on a facilitator or screen page."""
-    return page.locator(".vt-activity").filter(has=rating_stat(page))
+    return page.locator(".vt-activity").filter(has=page.locator(f"[data-vt-activity='{ACTIVITY_ID}']"))
+
+
+def rating_stat(page: Page):
+    """The 360's respondent count on a facilitator or screen page (other activities count too)."""
+    return rating_console(page).locator("p.vt-stat", has_text=RESPONDENTS)
 
 
 def radar(page: Page):

@@ -25,7 +25,7 @@ CONTENT = load_content()
 TR = Translator.create(CONTENT, "fi")
 #: Each workbook's activities, in the order of its cells.
 ACTIVITIES = {
-    "01_tilannekuva.ipynb": ["kuulumiset", "hierarkia_markkina_verkosto", "verkostotyyppi", "verkostotyon_tasot",
+    "01_tilannekuva.ipynb": ["kierroksen_alku", "kuulumiset", "hierarkia_markkina_verkosto", "verkostotyyppi", "verkostotyon_tasot",
                              "verkostokartta", "verkostot_nyt", "tunteminen_luottamus_sitoutuminen",
                              "verkostojen_vahvistaminen"],
     "02_tavoitteet.ipynb": ["kuulumiset", "tavoitekanvaasi", "tyypilliset_tavoitteet", "oma_tavoite",

@@ -26,7 +26,7 @@ CHOICE = "verkostotyyppi"
 PROJECTORS = [(1024, 768), (1280, 720), (1920, 1080)]
 CONSOLE = {"width": 1366, "height": 768}
 CONTENT = load_content()
-TITLE = {a: CONTENT.activity(a).title["fi"] for a in ("kuulumiset", "hierarkia_markkina_verkosto", CHOICE, "verkostotyon_tasot")}
+TITLE = {a: CONTENT.activity(a).title["fi"] for a in ("kierroksen_alku", "kuulumiset", "hierarkia_markkina_verkosto", CHOICE, "verkostotyon_tasot")}
 
 
 def _shot(page: Page, folder: Path, name: str) -> Path:
@@ -266,6 +266,8 @@ def test_arrow_keys_step_the_screen(server, vt_store, contexts):
     expect(visible_title).to_have_text(TITLE["hierarkia_markkina_verkosto"])
     screen.keyboard.press("ArrowLeft")
     expect(visible_title).to_have_text(TITLE["kuulumiset"])
+    screen.keyboard.press("ArrowLeft")  # the round's start: where this round of the network begins
+    expect(visible_title).to_have_text(TITLE["kierroksen_alku"])
     screen.keyboard.press("ArrowLeft")  # before the first: the join card
     expect(screen.locator(".vt-join-card")).to_be_visible()
     assert vt_store.activity_state(info.id, CHOICE).is_open is False  # a view choice, not a state change

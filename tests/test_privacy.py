@@ -352,9 +352,10 @@ def test_session_purge_leaves_nothing_in_the_sqlite_file(sqlite_url, content):
 
 
 def test_every_table_is_reached_by_purge():
-    """Each table holds rows of a session (a session_id column), or is sessions, networks or a table of none."""
+    """Each table holds rows of a session (a session_id column), or is sessions, networks or a table of none
+    (the attempts' hashes, the activity templates sessions ran with: a trainer's texts, no one's answers)."""
     tables = {tb.name for tb in schema.metadata.sorted_tables if "session_id" not in tb.c}
-    assert tables <= {"sessions", "networks", "attempts"}, "a new table with session data must have session_id"
+    assert tables <= {"sessions", "networks", "attempts", "template_versions"}, "a new table with session data must have session_id"
 
 
 def _aged(store, code: str, held_days_ago: int, created_days_ago: int) -> None:
@@ -551,3 +552,18 @@ def test_participant_page_shows_the_notice_and_own_number(store, content):
     number = store.find_participant(session.id, TOKEN_X).id
     assert "<summary>Dataskyddsbeskrivning</summary>" in footer and f"Ditt deltagarnummer är {number}." in footer
     page.close()
+
+
+def test_purging_a_round_leaves_the_next_round_whole(store):
+    """A round that followed a purged session keeps its network's other rounds and its own data."""
+    from datetime import date
+
+    first, _ = store.create_session("Kierros 1", network="Purkuverkosto", held_on=date(2024, 1, 1))
+    second, _ = store.create_session("Kierros 2", follows=first.code, held_on=date(2024, 6, 1))
+    third, _ = store.create_session("Kierros 3", follows=second.code, held_on=date(2025, 1, 1))
+    store.promote_step(second.id, "askelten_arviointi", "h1", f"{MARK}askel")
+    purge_session(store, second.code)
+    assert MARK not in _every_row(store)
+    third = store.get_session(third.code)
+    assert third.follows_id is None and store.previous_round(third).code == first.code
+    assert store.carried_steps(third) == (store.get_session(first.code), [])
