@@ -202,6 +202,11 @@ def test_report_writes_offline_html(demo_report):
     # a report is sent on: no contact details, no calendar feed address
     for private in ("040 123 4001", "aino.virtanen@example.org", "eero.laine@example.org", "/vertaiset/calendar/"):
         assert private not in html, private
+    # the third round of the demo network: its history shows all three rounds, its phase 1 what round 2
+    # promoted, which its phase 2 board carries as a row
+    for label in ("Kierros 1 · 17.11.2021", "Kierros 2 · 18.5.2022", "Kierros 3 · 16.11.2022"):
+        assert label in html, label
+    assert html.count("Nimetään verkostolle koordinaattori ja varahenkilö") >= 2
     assert html.count('Virittäydytäänpä ensin<a class="anchor-link"') == 1
     assert html.count("vt-session-title") == 1
 
@@ -210,11 +215,11 @@ def test_report_writes_offline_html(demo_report):
 def test_report_in_swedish(cli_demo, tmp_path):
     """`report --lang sv` writes the Swedish report (of the workbook asked for: every workbook's report
     role runs in Swedish in test_notebooks.py, and the Finnish report above runs them all)."""
-    printed = vertaiset("report", "DEMO", "--lang", "sv", "--workbooks", "04_arviointi.ipynb", "--out", str(tmp_path),
+    printed = vertaiset("report", "DEMO", "--lang", "sv", "--workbooks", "02_tavoitteet.ipynb", "--out", str(tmp_path),
                         env_db=cli_demo).stdout.strip()
     html = Path(printed).read_text(encoding="utf-8")
-    assert "360-graders granskning" in html and "<html lang=\"sv\"" in html
-    assert "360-asteen tarkastelutapa</h2>" not in html
+    assert "Arbetssätt att komma överens om" in html and "<html lang=\"sv\"" in html
+    assert "Yhteisesti sovittavia toimintatapoja" not in html and "Hur samordn" in html
 
 
 def test_session_with_agenda_and_closing(sqlite_url, tmp_path):

@@ -392,7 +392,7 @@ def test_any_text_renders_in_every_role(shared, caplog):
 
     # fewer examples than above: every example draws about fifteen charts with vl-convert (each kind's
     # own property test sends any text through its forms to its views too)
-    @settings(max_examples=6, **SETTINGS)
+    @settings(max_examples=4, **SETTINGS)
     @given(a=_texts(), b=_texts())
     @_with_named_examples
     def one(a, b):

@@ -2,7 +2,8 @@
 one self-contained HTML file (and, with Chromium at hand, a PDF) that opens offline.
 
 All workbooks of a report run in this one process (the papermill API, not one CLI call
-each): starting papermill and nbconvert costs seconds, running a workbook does not.
+each), and in one kernel: starting papermill, nbconvert and a kernel costs seconds, running a
+workbook does not.
 """
 from __future__ import annotations
 
@@ -71,6 +72,40 @@ def filter_language(nb: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNo
     return nb
 
 
+def _combine(paths: Sequence[Path]) -> nbformat.NotebookNode | None:
+    """The workbooks as one notebook: the first one's parameters cell, then every workbook's
+    cells (each marked with its workbook, see :func:`_split`); None when none exists."""
+    combined: nbformat.NotebookNode | None = None
+    for path in paths:
+        if not path.exists():
+            continue
+        nb = nbformat.read(path, as_version=4)
+        cells = nb.cells
+        if combined is None:
+            combined = nb
+            combined.cells = []
+        else:  # the first workbook's parameters serve them all
+            cells = [c for c in cells if "parameters" not in c.get("metadata", {}).get("tags", [])]
+        for cell in cells:
+            cell.setdefault("metadata", {})["vertaiset_workbook"] = path.name
+            cell["id"] = f"{path.stem}-{len(combined.cells)}"[:64]
+            combined.cells.append(cell)
+    return combined
+
+
+def _split(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    """The executed combined notebook back as one notebook per workbook, in order."""
+    parts: list[nbformat.NotebookNode] = []
+    current = None
+    for cell in nb.cells:
+        name = cell.get("metadata", {}).get("vertaiset_workbook", current)
+        if name != current or not parts:
+            parts.append(nbformat.from_dict({**nb, "cells": []}))
+            current = name
+        parts[-1].cells.append(cell)
+    return parts
+
+
 def _strip_code_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Keep code cells only for their outputs; parameter cells go entirely."""
     kept = []
@@ -137,23 +172,22 @@ def build_report(
     out.mkdir(parents=True, exist_ok=True)
     merged: nbformat.NotebookNode | None = None
     seen: set[str] = set()
-    for name in workbooks:
-        path = workbooks_dir() / name
-        if not path.exists():
-            continue
+    combined = _combine([workbooks_dir() / name for name in workbooks])
+    if combined is not None:  # every workbook in one kernel: its start and imports are paid once
         executed = papermill.execute_notebook(
-            str(path),
+            combined,
             None,
             parameters={"session": session.code, "role": "report", "lang": lang, "db_url": url},
             kernel_name="python3",
             progress_bar=False,
             cwd=str(workbooks_dir()),
         )
-        executed = _strip_code_cells(_drop_repeats(filter_language(executed, lang), seen, first=merged is None))
-        if merged is None:
-            merged = executed
-        else:
-            merged.cells.extend(executed.cells)
+        for part in _split(executed):
+            part = _strip_code_cells(_drop_repeats(filter_language(part, lang), seen, first=merged is None))
+            if merged is None:
+                merged = part
+            else:
+                merged.cells.extend(part.cells)
     if merged is None:
         raise FileNotFoundError(f"none of the workbooks {', '.join(workbooks)} is in {workbooks_dir()}")
     merged.metadata["vertaiset"] = {

@@ -126,6 +126,10 @@ class Kind:
         """Rows the kind keeps outside the answers, for the session export (often none)."""
         return _load(self.tables)(store, session_id, activity) if self.tables else []
 
+    def history_function(self) -> Callable[..., Any] | None:
+        """The kind's drawing across a network's rounds (``history``), or None."""
+        return _load(self.history) if self.history else None
+
     def tools_class(self) -> type | None:
         """The facilitator's tools for this kind, or None."""
         return _load(self.tools) if self.tools else None

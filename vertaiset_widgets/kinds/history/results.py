@@ -7,7 +7,6 @@ rounds' list and any message (no such activity, a kind without a history) are dr
 """
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import Any, Callable
 
@@ -25,11 +24,7 @@ log = logging.getLogger("vertaiset")
 
 def history_function(activity: Any) -> Callable[..., list[tuple[str, str]]] | None:
     """The ``history`` part of ``activity``'s kind (from the kinds registry), or None."""
-    path = kinds.for_activity(activity).history
-    if not path:
-        return None
-    module, _, name = path.partition(":")
-    return getattr(importlib.import_module(module), name)
+    return kinds.for_activity(activity).history_function()
 
 
 class HistoryResults(_Results):
