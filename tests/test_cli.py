@@ -103,9 +103,10 @@ def test_export_formats(cli_demo, tmp_path, fmt):
         assert ("toimintatavat", "k01") == boards[1][:2] and boards[1][3] == "sovittu"
 
 
-@pytest.mark.parametrize("fmt", ["graphml", "kumu"])
+@pytest.mark.parametrize("fmt", ["graphml", "kumu", "gexf"])
 def test_export_network_map(cli_demo, tmp_path, fmt):
-    """`export --format graphml|kumu` writes the demo's network map; parsed back, it has its actors and ties."""
+    """`export --format graphml|kumu` writes the demo's network map; parsed back, it has its actors and ties;
+    `--format gexf` the map of every round of the demo's network (Gephi's timeline)."""
     import networkx as nx
 
     sqlite_url = cli_demo  # seeded by `vertaiset demo`
@@ -118,6 +119,11 @@ def test_export_network_map(cli_demo, tmp_path, fmt):
         assert graph.number_of_nodes() == 18
         kinds = {d["type"] for *_e, d in graph.edges(data=True)}
         assert kinds == {"vahva", "heikko", "puuttuva"}
+    elif fmt == "gexf":
+        graph = nx.read_gexf(out)
+        assert graph.graph["mode"] == "dynamic" and graph.number_of_nodes() >= 18
+        starts = {d.get("start") for _n, d in graph.nodes(data=True)}
+        assert {"2021-11-17", "2022-05-18", "2022-11-16"} <= starts  # actors from each of the three rounds
     else:
         data = json.loads(out.read_text(encoding="utf-8"))
         labels = {e["label"] for e in data["elements"]}

@@ -73,6 +73,27 @@ class Scale(Record):
         """Every point of the scale, lowest first."""
         return list(range(self.min, self.max + 1))
 
+    def point(self, raw: Any) -> float | None:
+        """A point a form sent (a number or its text), None for no answer.
+
+        Raises
+        ------
+        VertaisetInputError
+            ``code="invalid"``: not a whole number, or outside the scale.
+        """
+        from .errors import VertaisetInputError
+
+        text = str(raw if raw is not None else "").strip()
+        if text == "":
+            return None
+        try:
+            point = int(text)
+        except ValueError:
+            raise VertaisetInputError(f"{text!r} is not a point on the scale", code="invalid") from None
+        if point not in self.points:
+            raise VertaisetInputError(f"{point} is outside the scale", code="invalid")
+        return float(point)
+
 
 class ActivityBase(Record):
     """What every activity has: an id, a title, a prompt and the phase it belongs to."""

@@ -31,19 +31,6 @@ class RiskRating:
     actors: frozenset[str] = frozenset()  # the relationships it threatens
 
 
-def _point(activity: FragmentationRisks, raw: Any) -> float | None:
-    text = str(raw if raw is not None else "").strip()
-    if text == "":
-        return None
-    try:
-        point = int(text)
-    except ValueError:
-        raise VertaisetInputError(f"{text!r} is not a point", code="invalid") from None
-    if point not in activity.scale.points:
-        raise VertaisetInputError(f"{point} is outside the scale", code="invalid")
-    return float(point)
-
-
 def save_risk(store: SessionStore, participant: Participant, activity: FragmentationRisks, values: dict[str, Any], *,
               submission_id: str, require_open: bool = True) -> str:
     """Store one risk's rating (``values``: ``risk``, ``t_<layer>`` points or ``""``, ``a_<actor>`` ``"1"``/``"0"``); return the risk.
@@ -60,7 +47,7 @@ def save_risk(store: SessionStore, participant: Participant, activity: Fragmenta
     answers = []
     given = 0
     for layer in activity.layers:
-        point = _point(activity, values.get(f"t_{layer.id}"))
+        point = activity.scale.point(values.get(f"t_{layer.id}"))
         given += point is not None
         answers.append(AnswerInput(risk, layer.id, value_num=point))
     for actor in activity.actors:

@@ -40,19 +40,6 @@ class Rating:
     fit: dict[str, str] = field(default_factory=dict)  # dimension id -> fit id (B only)
 
 
-def _points(activity: Peer360, raw: Any) -> float | None:
-    text = str(raw if raw is not None else "").strip()
-    if text == "":
-        return None
-    try:
-        point = int(text)
-    except ValueError:
-        raise VertaisetInputError(f"{text!r} is not a point on the scale", code="invalid") from None
-    if point not in activity.scale.points:
-        raise VertaisetInputError(f"{point} is outside the scale", code="invalid")
-    return float(point)
-
-
 def save_rating(store: SessionStore, participant: Participant, activity: Peer360, values: dict[str, Any], *,
                 submission_id: str, require_open: bool = True) -> None:
     """Store a rating: ``values`` has ``pair``, ``role`` (a role id), ``p_<dimension>`` (points or
@@ -80,7 +67,7 @@ def save_rating(store: SessionStore, participant: Participant, activity: Peer360
     rated = 0
     listener = role == roles[-1]
     for item in activity.items:
-        point = _points(activity, values.get(f"p_{item.id}"))
+        point = activity.scale.point(values.get(f"p_{item.id}"))
         fit = str(values.get(f"f_{item.id}") or "").strip()
         if fit and fit not in fits:
             raise VertaisetInputError(f"{fit!r} is not a fit", code="invalid")
