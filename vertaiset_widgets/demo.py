@@ -185,3 +185,6 @@ def _seed_rounds(store: SessionStore, session: SessionInfo, content: Content) ->
         if activity_id not in states and seed not in done:
             seed(store, session, content, random.Random(1614))
             done.add(seed)
+    if done and "arviointi_360" in states:  # the room's screen shows the day's 360 again, last revealed
+        store.set_activity_state(session.id, "arviointi_360", is_revealed=False)
+        store.set_activity_state(session.id, "arviointi_360", is_revealed=True)

@@ -15,6 +15,8 @@ which one shows, and the template's stylesheet lays the chosen one out under the
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import html
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -89,7 +91,6 @@ class Presenter(W.VBox):
         self._chosen: "ActivityConsole | None" = None  # a step's choice, until the room changes
         self._chose_card = False
         self._room: tuple = ()
-        self._revealed_order: list[str] = []
         self._wanted: str | None = None
         # the day's running block (the facilitator's plan): its name and countdown, under the banner
         self._block = W.HTML()
@@ -107,15 +108,12 @@ class Presenter(W.VBox):
         return list(self.wb._consoles)
 
     def _running(self) -> tuple[list["ActivityConsole"], "ActivityConsole | None"]:
-        """The open activities, and the most recently revealed one (as this screen saw them)."""
+        """The open activities, and the most recently revealed one (by the time of its reveal;
+        reveals older than those times count in the notebook's order, before the others)."""
         consoles = self.consoles
         opened = [c for c in consoles if c.state.is_open]
-        revealed = [c for c in consoles if c.state.is_revealed]
-        ids = [c.activity.id for c in revealed]
-        self._revealed_order = [i for i in self._revealed_order if i in ids]
-        self._revealed_order += [i for i in ids if i not in self._revealed_order]
-        latest = self._revealed_order[-1] if self._revealed_order else None
-        return opened, next((c for c in revealed if c.activity.id == latest), None)
+        revealed = sorted((c for c in consoles if c.state.is_revealed), key=_revealed_time)
+        return opened, (revealed[-1] if revealed else None)
 
     def update(self) -> None:
         """Show what runs now, or what a step chose while the room has not changed since."""
@@ -236,3 +234,10 @@ class Presenter(W.VBox):
     def summary(self) -> dict[str, Any]:
         """What the screen shows now (for tests and logs): the activity's id or ``join``."""
         return {"shown": self.shown.activity.id if self.shown is not None else "join"}
+
+
+def _revealed_time(console: "ActivityConsole") -> datetime:
+    at = console.state.revealed_at
+    if at is None:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
