@@ -219,6 +219,7 @@ def test_phase_1_and_2_exercises_in_the_source_wording(content):
         ("02_tavoitteet.yaml", "tyypilliset_tavoitteet", lambda a: a.update(mode="ranking"), "mode", "single"),
         ("02_tavoitteet.yaml", "oppimisen_tavat", lambda a: a["options"][1].update(id="opettaminen"), "options", "opettaminen"),
         ("01_tilannekuva.yaml", "verkostokartta", lambda a: a["ties"][1].update(id="vahva"), "ties", "must be unique"),
+        ("04_arviointi.yaml", "historia_360", lambda a: a.update(source="arviointi_361"), "source", "arviointi_361"),
     ],
 )
 def test_broken_new_kinds_name_file_activity_and_field(broken_file, filename, activity, change, field, words):

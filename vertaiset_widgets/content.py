@@ -269,6 +269,13 @@ def _load_content_cached(root: str) -> Content:
                 sources[activity.id], activity.id, "breakdown",
                 f"{breakdown.activity}.{breakdown.field} is not a select field of a canvas",
             )
+    for activity in activities.values():  # what an activity reads must exist (a history, a reading, votes)
+        for field_name, ref in (("source", getattr(activity, "source", None)),
+                                ("before_from", getattr(getattr(activity, "before_from", None), "activity", None))):
+            if isinstance(ref, str) and ref not in activities:
+                raise VertaisetTemplateError(
+                    sources[activity.id], activity.id, field_name, f"no activity {ref!r} in the templates"
+                )
     return Content(
         languages=languages,
         default_language=default,
