@@ -101,6 +101,14 @@ def test_the_360_history_shows_the_rounds_and_whether_the_target_was_reached(rou
         assert f"data-vt-reached='{reached}' data-vt-of='8'" in blocks["target"]
         assert 0 < reached < 8  # the demo: most of the way, not all of it
         assert f"{first_now[item.id]:.1f}" in blocks["overlay"]  # round 1's now in the overlay's table
+        # the table's headers name the rounds once, and the verdict's header is a word, not a question
+        head = re.findall(r"<th scope='col'>(.*?)</th>", blocks["target"])
+        assert head[1:] == [html.escape(tr("hist_target_col", n=2)), html.escape(tr("hist_now_col", n=3)),
+                            html.escape(tr("hist_diff_col")), html.escape(tr("hist_verdict_col"))]
+        assert "?" not in tr("hist_verdict_col") and "\u00a02" in tr("hist_target_col", n=2)
+        # the rounds' table wraps its titles (its own class) and names the network in its caption
+        assert "class='vt-table vt-hist-rounds'" in blocks["rounds"]
+        assert html.escape(DEMO_NETWORK) in blocks["rounds"].split("</caption>")[0]
     assert all(now[i] > first_now[i] for i in now)  # now rises from round to round
 
 
@@ -140,6 +148,13 @@ def test_the_map_history_names_new_and_lost_actors_and_ties_and_closed_missing_l
         assert "Ohjaamo</strong> – <strong>Sosiaalityö" in changed
         closed = blocks["closed"].split(html.escape(tr("hist_open_links")))[0]
         assert closed.count("<li>") == 3 and "Ohjaamo</strong> – <strong>TE-toimisto" in closed
+        # the tile's two are the list "since the last round"; the one closed between rounds 1 and 2 is listed apart
+        since, earlier = closed.split(html.escape(tr("hist_closed_earlier")))
+        assert html.escape(tr("hist_closed_since", before=tr("hist_round", n=2, date=tr("hist_date", d=18, m=5, y=2022)),
+                                now=tr("hist_round", n=3, date=tr("hist_date", d=16, m=11, y=2022)))) in since
+        assert since.count("<li>") == 2 and "TE-toimisto</strong> – <strong>Työpajat" not in since
+        assert earlier.count("<li>") == 1 and "TE-toimisto</strong> – <strong>Työpajat" in earlier
+        assert "data-vt-closed-now='2' data-vt-closed-earlier='1'" in blocks["closed"]
         assert blocks["downloads"].count("download=") == 4  # the GEXF and one Kumu JSON per round
         assert html.escape(tr.label(content.activity("verkostokartta").ties[0])) in blocks["ties"]
 
@@ -155,6 +170,32 @@ def test_the_screen_shows_each_history_in_a_few_pictures(rounds, content):
     assert list(shown["historia_tunteminen_luottamus_sitoutuminen"]) == ["change"]
     assert list(shown["historia_verkostokartta"]) == ["stats"]
     assert shown["historia_verkostokartta"]["stats"].count("<li>") == 2
+    assert "data-vt-closed-now='2'" in shown["historia_verkostokartta"]["stats"]
+
+
+def test_the_change_heatmap_s_cells_fit_their_labels():
+    """A label that wraps to more lines makes the cells taller (the value stays below the words), and
+    a label a little longer than a cell widens the cells so that it stays on one line."""
+    import pandas as pd
+
+    from vertaiset_widgets.chart_base import wrap_label
+    from vertaiset_widgets.kinds.rating_matrix.history import change_heatmap_chart
+
+    def size(labels: list[str]) -> tuple[int, int, int]:
+        frame = pd.DataFrame({"column": ["A"] * len(labels), "row": range(1, len(labels) + 1), "label": labels,
+                              "change": [0.1] * len(labels)})
+        spec = change_heatmap_chart(frame, columns=["A"], cell_width=300, cell_height=80, text_size=22).to_dict()
+        rows = next(iter(spec["datasets"].values()))
+        return spec["width"]["step"], spec["height"]["step"], max(len(r["lines"]) for r in rows)
+
+    short_w, short_h, short_lines = size(["Välvilja"])
+    assert (short_w, short_h, short_lines) == (300, 80, 1)
+    swedish_w, swedish_h, swedish_lines = size(["Namn, ansikte, människa", "Behov och förväntningar"])
+    assert swedish_lines == 1 and 300 < swedish_w <= 420 and swedish_h == 80
+    long_label = "Strukturella faktorer: hinder och möjliggörare i nätverkets vardag"
+    long_w, long_h, long_lines = size([long_label])
+    assert long_w == 420 and long_lines == len(wrap_label(long_label, int((420 - 16) / (0.6 * 22)))) >= 3
+    assert long_h >= 8 + long_lines * 25 + 6 + 33 + 6  # the lines, then the value: no overlap
 
 
 def test_a_history_of_an_unknown_activity_says_so(rounds, content):

@@ -256,3 +256,36 @@ def test_the_demo_round_fills_every_exercise(store, content):
     assert len(load_risks(store, session.id, content.activity(FR))) >= 12 * 3
     room = ProfileReadingResults.load(store, session, content.activity(PR), _tr(content)).room
     assert isinstance(room, Profile) and room.respondents == 10 and len(room.values) == 8
+
+
+# ---------------------------------------------------------------------- layout
+def test_summaries_are_label_value_rows_and_the_wide_tables_fit(store, content):
+    """The reading and the risks' summary are label–value rows (one <div> per pair in the <dl>, which
+    wraps the value under its label on a narrow page); the threatened relationships' table has the
+    relationships (short names) down the side and the risks across; the profiles' table heads the
+    balance with its one word; the kinds' stylesheets keep the sentences' columns wrapping."""
+    from vertaiset_widgets import kinds
+
+    session = _session(store, network="Layout")
+    for n, seed in enumerate((seed_reading, seed_risks)):
+        seed(store, session, content, random.Random(n))
+    for lang in ("fi", "sv", "en"):
+        tr = _tr(content, lang)
+        pr = ProfileReadingResults.load(store, session, content.activity(PR), tr)
+        for role in ("facilitator", "screen", "report"):
+            reading = dict(pr.blocks(role))["reading"]
+            assert reading.count("<div class='vt-pr-pair'><dt>") == 3 and reading.count("</dd></div>") == 3
+        table = dict(pr.blocks("facilitator"))["table"]
+        assert f"<th scope=\"col\">{tr('pr_balance_head')}</th>" in table or f">{tr('pr_balance_head')}</th>" in table
+        act = content.activity(FR)
+        fr = FragmentationRisksResults.load(store, session, act, tr)
+        blocks = dict(fr.blocks("facilitator"))
+        assert blocks["summary"].count("<div class='vt-fr-pair'><dt>") == 2
+        actors = blocks["tables"].split("vt-fr-actor-table", 1)[1]
+        assert tr("fr_relationship") in actors and actors.count("<tr") == len(act.actors) + 1
+        for actor in act.actors:
+            assert f">{tr.label(actor, short=True)}<" in actors
+    css = kinds.stylesheet()
+    assert ".vt-pr-reading > .vt-pr-pair" in css and "flex-wrap: wrap" in css and ".vt-fr-summary > .vt-fr-pair" in css
+    assert "#rendered_cells .vt-ml-table td { white-space: normal; }" in css
+    assert "grid-template-columns: max-content 1fr" not in css.split("vt-pr-reading", 1)[1].split("vt-pr-formula", 1)[0]

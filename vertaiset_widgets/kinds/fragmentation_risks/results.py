@@ -88,8 +88,10 @@ class FragmentationRisksResults(_Results):
         top = sorted(((n, a) for a in act.actors if (n := threatened.get(a.id, 0))), key=lambda x: -x[0])[:3]
         risks = ", ".join(f"{tr.label(r)} {m:.1f}" for m, r in ranked) or "–"
         actors = ", ".join(f"{tr.label(a, short=True)} ({n})" for n, a in top) or "–"
-        return (f"<dl class='vt-fr-summary'><dt>{esc(tr('fr_strongest', layer=tr.label(now)))}</dt><dd>{esc(risks)}</dd>"
-                f"<dt>{esc(tr('fr_most_threatened'))}</dt><dd>{esc(actors)}</dd></dl>")
+        # each pair in its own row: the label beside its value, or above it where they do not fit side by side
+        return (f"<dl class='vt-fr-summary'><div class='vt-fr-pair'><dt>{esc(tr('fr_strongest', layer=tr.label(now)))}</dt>"
+                f"<dd>{esc(risks)}</dd></div><div class='vt-fr-pair'><dt>{esc(tr('fr_most_threatened'))}</dt>"
+                f"<dd>{esc(actors)}</dd></div></dl>")
 
     def tables_html(self) -> str:
         act, tr = self.activity, self.tr
@@ -102,9 +104,11 @@ class FragmentationRisksResults(_Results):
             rows.append([esc(tr.label(r)), *cells])
         times = _table(tr("fr_time_table"), [esc(tr("fr_risk")), *(esc(tr.label(layer)) for layer in act.layers)], rows,
                        css="vt-table vt-fr-time-table")
-        rows = [[esc(tr.label(r)), *(f"{self.actors[(r.id, a.id)][0]}/{self.actors[(r.id, a.id)][1]}" for a in act.actors)]
-                for r in act.risks]
-        actors = _table(tr("fr_actor_table"), [esc(tr("fr_risk")), *(esc(tr.label(a, short=True)) for a in act.actors)], rows,
+        # the relationships down the side and the risks (one word or two) across: eight relationships
+        # across would not fit a laptop's width even with their short names
+        rows = [[esc(tr.label(a, short=True)), *(f"{self.actors[(r.id, a.id)][0]}/{self.actors[(r.id, a.id)][1]}" for r in act.risks)]
+                for a in act.actors]
+        actors = _table(tr("fr_actor_table"), [esc(tr("fr_relationship")), *(esc(tr.label(r)) for r in act.risks)], rows,
                         css="vt-table vt-fr-actor-table")
         return times + actors
 

@@ -61,7 +61,9 @@ class HistoryResults(_Results):
             for r in self.rounds
         ]
         head = [esc(self.tr(k)) for k in ("hist_round_col", "hist_date_col", "hist_session_col", "hist_templates_col")]
-        return _table(self.tr("hist_rounds_caption", title=self._title(), network=self.session.network_name), head, rows)
+        # its own class: the session's title and the templates' words wrap, so the table fits the page
+        return _table(self.tr("hist_rounds_caption", title=self._title(), network=self.session.network_name), head, rows,
+                      css="vt-table vt-hist-rounds")
 
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         tr = self.tr

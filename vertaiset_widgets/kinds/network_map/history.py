@@ -106,11 +106,11 @@ def history(store: Any, rounds: Sequence[Any], spec: Any, tr: Any, role: str) ->
     change = _compare(before, now, drawn[:-1])
     labels = (round_label(tr, before), round_label(tr, now))
     if role == "screen":  # one block: the numbers, and what closed since the last round
-        return out + [("stats", _stats_html(change, labels, tr) + _closed_html(change, names, types, drawn, tr, screen=True))]
+        return out + [("stats", _stats_html(change, labels, tr) + _closed_html(change, names, types, drawn, labels, tr, screen=True))]
     out.append(("stats", _stats_html(change, labels, tr)))
     out.append(("actors", _actors_html(change, names, now, tr)))
     out.append(("ties", _ties_html(change, names, types, tr)))
-    out.append(("closed", _closed_html(change, names, types, drawn, tr)))
+    out.append(("closed", _closed_html(change, names, types, drawn, labels, tr)))
     if role == "facilitator":
         out.append(("downloads", _downloads_html(store, rounds, maps, tr)))
     return out
@@ -213,19 +213,30 @@ def _ties_html(change: dict[str, Any], names: dict[str, Any], types: dict[str, s
     )
 
 
-def _closed_html(change: dict[str, Any], names: dict[str, Any], types: dict[str, str], maps: Sequence[MapRound], tr: Any,
-                 *, screen: bool = False) -> str:
+def _closed_html(change: dict[str, Any], names: dict[str, Any], types: dict[str, str], maps: Sequence[MapRound],
+                 labels: tuple[str, str], tr: Any, *, screen: bool = False) -> str:
+    """Missing links closed: since the last round (the number on the tile), and in earlier rounds
+    and still in place (each line names the round it was missing in and the round it closed in)."""
     when = {m.number: round_label(tr, m) for m in maps}
-    closed = [
-        f"<li>{_pair(p, names)} – {esc(tr('hist_closed_line', missing=when[gone], since=when[since], now=', '.join(types.get(t, t) for t in kinds)))}</li>"
-        for p, gone, since, kinds in change["closed_now" if screen else "closed"]
-    ]
+
+    def lines(closed: Sequence[Any]) -> list[str]:
+        return [
+            f"<li>{_pair(p, names)} – {esc(tr('hist_closed_line', missing=when[gone], since=when[since], now=', '.join(types.get(t, t) for t in kinds)))}</li>"
+            for p, gone, since, kinds in closed
+        ]
+
+    now = {c[0] for c in change["closed_now"]}
+    since_last = _list(tr("hist_closed_since", before=labels[0], now=labels[1]), lines(change["closed_now"]), tr("hist_none"))
     if screen:
-        return _list(tr("hist_closed_links"), closed, tr("hist_none"))
+        return f"<div class='vt-hist-closed' data-vt-closed-now='{len(now)}'>{since_last}</div>"
+    earlier = [c for c in change["closed"] if c[0] not in now]
     still = [f"<li>{_pair(p, names)}</li>" for p in change["open"]]
     return (
         f"<h4>{esc(tr('map_missing'))}</h4>"
-        + _list(tr("hist_closed_links"), closed, tr("hist_none"))
+        f"<div class='vt-hist-closed' data-vt-closed-now='{len(now)}' data-vt-closed-earlier='{len(earlier)}'>"
+        + since_last
+        + (_list(tr("hist_closed_earlier"), lines(earlier), tr("hist_none")) if earlier else "")
+        + "</div>"
         + _list(tr("hist_open_links"), still, tr("hist_none"))
     )
 

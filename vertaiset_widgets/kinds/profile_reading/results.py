@@ -104,7 +104,9 @@ class ProfileReadingResults(_Results):
         words = describe(self.tr, self.activity, self.room)
         rows = [(self.tr("pr_balance"), words["balance"]), (self.tr("pr_nearest"), words["nearest"]),
                 (self.tr("pr_gaps", gap=f"{self.activity.gap_below:g}"), words["gaps"])]
-        body = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
+        # each pair in its own row (a <div> in the <dl>): the label beside its value, or above it
+        # where the two do not fit side by side; no grid placement that another page's rules could jumble
+        body = "".join(f"<div class='vt-pr-pair'><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in rows)
         return f"<dl class='vt-pr-reading' data-vt-balance='{words['balance']}'>{body}</dl>"
 
     def formula_html(self) -> str:
@@ -123,7 +125,8 @@ class ProfileReadingResults(_Results):
             values = profile.values.values()
             span = f"{min(values):.1f}–{max(values):.1f}" if values else "–"
             rows.append([esc(name), esc(n), words["mean"], span, words["balance"], esc(words["nearest"]), esc(words["gaps"])])
-        head = [tr("pr_profile"), tr("pr_n"), tr("mean"), tr("pr_span"), tr("pr_balance"), tr("pr_nearest"),
+        # the balance's column has its one-word name (the reading above and the formula spell it out)
+        head = [tr("pr_profile"), tr("pr_n"), tr("mean"), tr("pr_span"), tr("pr_balance_head"), tr("pr_nearest"),
                 tr("pr_gaps", gap=f"{self.activity.gap_below:g}")]
         return _table(tr("pr_table"), [esc(h) for h in head], rows, css="vt-table vt-pr-table")
 

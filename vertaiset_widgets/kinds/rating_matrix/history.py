@@ -13,6 +13,7 @@ leaves old rounds readable. Rounds nobody answered are left out of the pictures.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -198,7 +199,7 @@ def _target_vs_now(before: _Answered | None, last: _Answered, now: str, target: 
         diff = None if w is None or r is None else r - w
         word = "" if diff is None else tr("hist_reached") if diff >= -0.05 else tr("hist_short_of")
         rows.append([full[i], _fmt(w), _fmt(r), Safe(f"<span data-vt-diff='{_fmt(diff, True)}'>{esc(_fmt(diff, True))}</span>"), word])
-    head = [tr("dimension"), tr("hist_target_col", layer=layer_names[target]), tr("hist_now_col", layer=layer_names[now]),
+    head = [tr("dimension"), tr("hist_target_col", n=before.source.number), tr("hist_now_col", n=last.source.number),
             tr("hist_diff_col"), tr("hist_verdict_col")]
     caption = tr("hist_target_caption", before=before.label, now=last.label)
     gap = sum(reached[i] - wanted[i] for i in both) / len(both) if both else None
@@ -282,10 +283,19 @@ def change_heatmap_chart(frame: pd.DataFrame, *, columns: Sequence[str], cell_wi
     Falls are orange, rises blue, no change near white; every cell prints its signed value, so
     colour is never the only cue, and the darkest fills keep dark text at 4.5:1 or more.
     """
+    # the cells fit their words: as wide as the longest label needs (up to 1.4 times ``cell_width``), then
+    # as tall as the most lines a label wraps to, with the value below them; no language's label overlaps it
+    char, pad = 0.6 * text_size, 16
+    longest = max((len(str(s)) for s in frame["label"]), default=0)
+    cell_width = int(min(max(cell_width, math.ceil(longest * char + pad)), cell_width * 1.4))
+    chars = max(10, int((cell_width - pad) / char))
     data = frame.assign(
-        lines=frame["label"].map(lambda s: wrap_label(s, max(10, int(cell_width / (0.6 * text_size))))),
+        lines=frame["label"].map(lambda s: wrap_label(s, chars)),
         value=frame["change"].map(lambda v: _fmt(v, signed=True)),
     )
+    value_size, line_height = round(text_size * 1.5), text_size + 3
+    most_lines = max((len(x) for x in data["lines"]), default=1)
+    cell_height = max(cell_height, 8 + most_lines * line_height + 6 + value_size + 6)
     limit = max(1.0, float(data["change"].abs().max()) if data["change"].notna().any() else 1.0)
     head = max(15, text_size + 2)
     x = alt.X("column:N", sort=list(columns), title=None,
@@ -302,9 +312,9 @@ def change_heatmap_chart(frame: pd.DataFrame, *, columns: Sequence[str], cell_wi
         ),
         tooltip=[alt.Tooltip("column:N", title=" "), alt.Tooltip("label:N", title=" "), alt.Tooltip("change:Q", format="+.2f")],
     )
-    label = alt.Chart(data).mark_text(fontSize=text_size, baseline="top", dy=-(cell_height / 2) + 8, lineHeight=text_size + 3).encode(
+    label = alt.Chart(data).mark_text(fontSize=text_size, baseline="top", dy=-(cell_height / 2) + 8, lineHeight=line_height).encode(
         x=x, y=y, text="lines:N", color=alt.value(_TEXT))
-    value = alt.Chart(data).mark_text(fontSize=round(text_size * 1.5), fontWeight=700, baseline="bottom", dy=cell_height / 2 - 6).encode(
+    value = alt.Chart(data).mark_text(fontSize=value_size, fontWeight=700, baseline="bottom", dy=cell_height / 2 - 6).encode(
         x=x, y=y, text="value:N", color=alt.value(_TEXT))
     return alt.layer(cells, label, value, width=alt.Step(cell_width), height=alt.Step(cell_height),
                      **_title(title, 18)).configure_view(stroke=None)
