@@ -348,3 +348,23 @@ def test_now_bar_follows_the_open_activity_and_acts_on_it(store, content, room):
     assert store.activity_state(session.id, ACT).is_open
     assert "href='#activity-unelmaverkosto'" in bar._steps.value  # next within the workbook: an anchor
 
+
+
+def test_a_folded_entry_draws_its_results_when_unfolded(store, content, room, monkeypatch):
+    """On a live page a folded entry of the console draws no charts (a console of many activities comes
+    up and follows the room without them); unfolded, it draws them at once, and again on each change."""
+    session, key = room
+    wb = Workbook(PageParams(session=session.code, role="facilitator", key=key), content=content, store=store)
+    wb.header()
+    wall = wb.activity("unelmaverkosto")
+    drawn: list[str] = []
+    monkeypatch.setattr(type(wall), "_draw", lambda self, results: drawn.append(self.activity.id))
+    wall._lazy = True  # as on a live page (Voila runs the notebook on an event loop)
+    wall.fold.expanded = False  # folded to its title
+    drawn.clear()
+    wall.redraw()
+    assert drawn == [] and wall._charts_stale
+    wall.fold.expanded = True  # the facilitator opens the entry
+    assert drawn == ["unelmaverkosto"] and not wall._charts_stale
+    wall.redraw()
+    assert drawn == ["unelmaverkosto"] * 2

@@ -56,6 +56,8 @@ class ActivityConsole(W.VBox):
         self.countdown = Countdown(label=tr("timer_left"), done_label=tr("timer_done"))
         self.buttons: dict[str, W.Button] = {}
         self.fold: Fold | None = None
+        self._charts_stale = False  # results not drawn while folded
+        self._lazy = False  # on a live page: a folded entry draws its results when unfolded
         self.controls_row: W.HBox | None = None
         self.make_current: W.Button | None = None
         parts: list[W.Widget] = [self._state_line]
@@ -139,6 +141,8 @@ class ActivityConsole(W.VBox):
 
     def _on_fold_change(self, change: dict) -> None:
         self.body.layout.display = None if change["new"] else "none"
+        if change["new"] and self._charts_stale:  # drawn now that someone looks at it
+            self._safe_redraw()
 
     def unfold(self) -> None:
         """Open the catalogue entry (the console's page)."""
@@ -173,6 +177,7 @@ class ActivityConsole(W.VBox):
         except RuntimeError:
             self.redraw()
             return
+        self._lazy = True
         self.redraw(with_charts=False)
         # a moment later: by then Voila has run the rest of the notebook and the page is up
         loop.call_later(1.0, self._safe_redraw)
@@ -221,8 +226,13 @@ class ActivityConsole(W.VBox):
             with self.fold.hold_sync():
                 self.fold.badge = tr(f"badge_{badge}")
                 self.fold.state = badge
+        if with_charts and self._lazy and self.fold is not None and not self.fold.expanded:
+            # a folded entry of the catalogue draws its results when it is unfolded: a console
+            # of many activities comes up (and follows the room) without drawing hidden charts
+            self._charts_stale, with_charts = True, False
         if not with_charts:
             return
+        self._charts_stale = False
         show = self.wb.trusted or self.state.is_revealed
         if not show:
             self._notice.value = f"<p class='vt-muted'>{html.escape(tr('results_hidden'))}</p>"
