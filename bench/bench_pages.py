@@ -681,9 +681,10 @@ def reading(pages: list[Page], imp: dict | None) -> list[str]:
         ptimes, puss = [r.seconds for r in phase.ok_runs()], [r.uss_mib for r in phase.ok_runs()]
         if ptimes and ft and fu:
             out.append(
-                f"- {phase.title.capitalize()} (`{phase.notebook}`, eight activities): median {statistics.median(ptimes):.2f} s "
-                f"and {statistics.median(puss):.1f} MiB USS, {ratio(ptimes, ft):.2f}× the time and {ratio(puss, fu):.2f}× "
-                f"the kernel USS of the 360's facilitator page (two activities)."
+                f"- {phase.title.capitalize()} (`{phase.notebook}`, {_activities(phase.notebook)} activities): median "
+                f"{statistics.median(ptimes):.2f} s and {statistics.median(puss):.1f} MiB USS, {ratio(ptimes, ft):.2f}× the "
+                f"time and {ratio(puss, fu):.2f}× the kernel USS of the 360's facilitator page "
+                f"(`04_arviointi.ipynb`, {_activities('04_arviointi.ipynb')} activities)."
             )
     pairs = [
         (p_run.seconds / b_run.seconds, p_run.uss_mib / b_run.uss_mib)
@@ -786,7 +787,7 @@ def write_report(args, pages, imp, meta) -> str:
         "`osallistu.ipynb?session=CODE` (a session whose `arviointi_360` is open), facilitator "
         "`04_arviointi.ipynb?session=DEMO&key=KEY` (the demo session: 25 participants, the 360 answered)"
         + ("" if args.only_360 else "; and the phase 1 and 2 facilitator pages `01_tilannekuva.ipynb` and "
-           "`02_tavoitteet.ipynb` on the same demo session (eight activities each, all answered)") + ".",
+           "`02_tavoitteet.ipynb` on the same demo session (all answered)") + ".",
         f"- {args.runs} counted loads per page after {args.warmup} warm-up round(s) that are not counted, interleaved "
         "bare → participant → facilitator, each in a fresh browser context of one headless Chromium.",
         "- Time to interactive: from the start of `page.goto` until the page's main control has a box, is visible "
@@ -951,6 +952,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _activities(notebook: str) -> int:
+    """How many activities a workbook runs (its ``wb.activity(...)`` cells)."""
+    nb = json.loads((ROOT / "workbooks" / notebook).read_text(encoding="utf-8"))
+    return sum("wb.activity(" in "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
 
 
 if __name__ == "__main__":
