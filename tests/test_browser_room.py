@@ -13,7 +13,7 @@ from conftest import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS, VoilaServer
 pytestmark = BROWSER_MARKS
 pytest.importorskip("playwright.async_api", reason="browser tests need the playwright package")
 
-from playwright.async_api import async_playwright  # noqa: E402
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError, async_playwright  # noqa: E402
 
 from vertaiset_widgets.store import SessionStore  # noqa: E402
 from vertaiset_widgets.kinds.highlights.wall import read_wall
@@ -45,8 +45,16 @@ async def _post(page, text: str) -> None:
 
 async def _vote(page, text: str) -> None:
     button = page.get_by_role("button", name=f"+1: {text}", exact=True)
+    done = page.get_by_role("button", name=f"Peru +1: {text}", exact=True)
     await button.click()
-    await page.get_by_role("button", name=f"Peru +1: {text}", exact=True).wait_for()
+    try:
+        await done.wait_for(timeout=30_000)
+    except PlaywrightTimeoutError:
+        # the wall was redrawn by others' votes as the tap landed, and the tap went to a button
+        # that was being replaced: a person taps again (a +1 counts once however often it is sent)
+        if await button.is_visible():
+            await button.click()
+        await done.wait_for()
 
 
 async def _room(server: VoilaServer, store: SessionStore, code: str, key: str, session_id: int, shots: str | None):
