@@ -199,8 +199,12 @@ def get(name: str) -> Kind:
 
 
 def stylesheet() -> str:
-    """Every kind's stylesheet block, in registry order: the Voila page and the report inline it."""
-    return "\n".join(css for css in (k.stylesheet() for k in all_kinds()) if css)
+    """The kinds' shared block (``shared.css``), then every kind's stylesheet block in registry
+    order: the Voila page and the report inline it."""
+    from importlib.resources import files
+
+    shared = files(__name__).joinpath("shared.css").read_text(encoding="utf-8")
+    return "\n".join(css for css in (shared, *(k.stylesheet() for k in all_kinds())) if css)
 
 
 def style_element() -> str:

@@ -58,15 +58,15 @@ def bar_html(tr: Any, activity: Progress, rows: Any, updates: dict[str, Update])
     labels = {s.id: tr.label(s) for s in activity.statuses}
     words = counts_text(tr, activity, rows, updates)
     parts = "".join(
-        f"<span class='vt-pg-part' data-status='{esc(s, quote=True)}' style='flex:{c}' title='{esc(labels[s], quote=True)} {c}'></span>"
+        f"<span class='vt-stack-part vt-pg-part' data-status='{esc(s, quote=True)}' style='flex:{c}' title='{esc(labels[s], quote=True)} {c}'></span>"
         for s, c in n.items() if c
     )
     legend = "".join(
-        f"<li><span class='vt-pg-swatch' data-status='{esc(s, quote=True)}'></span>{esc(labels[s])} <strong>{c}</strong></li>"
+        f"<li><span class='vt-stack-swatch vt-pg-swatch' data-status='{esc(s, quote=True)}'></span>{esc(labels[s])} <strong>{c}</strong></li>"
         for s, c in n.items()
     )
-    return (f"<div class='vt-pg-bar' role='img' aria-label='{esc(words, quote=True)}' data-vt-done='{n[activity.done]}'"
-            f" data-vt-stuck='{n[activity.stuck]}'>{parts}</div><ul class='vt-pg-legend'>{legend}</ul>")
+    return (f"<div class='vt-stack vt-pg-bar' role='img' aria-label='{esc(words, quote=True)}' data-vt-done='{n[activity.done]}'"
+            f" data-vt-stuck='{n[activity.stuck]}'>{parts}</div><ul class='vt-stack-legend vt-pg-legend'>{legend}</ul>")
 
 
 def _badge(tr: Any, activity: Progress, status: str) -> str:

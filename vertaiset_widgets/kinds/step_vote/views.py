@@ -37,17 +37,17 @@ def bars_html(tr: Any, tallies: Sequence[Tally], promoted: Iterable[str], *, emp
     for t in tallies:
         flag = " data-vt-promoted='true'" if t.step.item in promoted else ""
         parts = "".join(
-            f"<span class='vt-sv-part' data-choice='{c}' style='flex:{t.count(c)}'></span>" for c in CHOICES if t.count(c)
+            f"<span class='vt-stack-part vt-sv-part' data-choice='{c}' style='flex:{t.count(c)}'></span>" for c in CHOICES if t.count(c)
         )
         rows.append(
             f"<li class='vt-sv-step' data-vt-step='{esc(t.step.item, quote=True)}' data-vt-votes='{t.votes}'"
             f"{flag}>"
             f"<p class='vt-sv-text'>{esc(t.step.text)}{_mark(tr, t.step.item in promoted)}</p>"
-            f"<div class='vt-sv-bar' role='img' aria-label='{esc(_words(tr, t), quote=True)}'>{parts}</div>"
+            f"<div class='vt-stack vt-sv-bar' role='img' aria-label='{esc(_words(tr, t), quote=True)}'>{parts}</div>"
             f"<p class='vt-sv-counts'>{esc(_words(tr, t))}</p></li>"
         )
-    legend = "".join(f"<li><span class='vt-sv-swatch' data-choice='{c}'></span>{esc(tr(f'sv_{c}'))}</li>" for c in CHOICES)
-    return f"<ul class='vt-sv-legend' aria-hidden='true'>{legend}</ul><ol class='vt-sv-steps'>{''.join(rows)}</ol>"
+    legend = "".join(f"<li><span class='vt-stack-swatch vt-sv-swatch' data-choice='{c}'></span>{esc(tr(f'sv_{c}'))}</li>" for c in CHOICES)
+    return f"<ul class='vt-stack-legend vt-sv-legend' aria-hidden='true'>{legend}</ul><ol class='vt-sv-steps'>{''.join(rows)}</ol>"
 
 
 def _step_cell(tr: Any, t: Any, promoted: set[str]) -> Safe:
