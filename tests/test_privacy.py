@@ -353,9 +353,10 @@ def test_session_purge_leaves_nothing_in_the_sqlite_file(sqlite_url, content):
 
 def test_every_table_is_reached_by_purge():
     """Each table holds rows of a session (a session_id column), or is sessions, networks or a table of none
-    (the attempts' hashes, the activity templates sessions ran with: a trainer's texts, no one's answers)."""
+    (the attempts' hashes, the activity templates sessions ran with: a trainer's texts, no one's answers;
+    the practice bank, kept across sessions: descriptions and a room's mean profile, never a participant's answer)."""
     tables = {tb.name for tb in schema.metadata.sorted_tables if "session_id" not in tb.c}
-    assert tables <= {"sessions", "networks", "attempts", "template_versions"}, "a new table with session data must have session_id"
+    assert tables <= {"sessions", "networks", "attempts", "template_versions", "practices", "practice_versions"}, "a new table with session data must have session_id"
 
 
 def _aged(store, code: str, held_days_ago: int, created_days_ago: int) -> None:

@@ -18,6 +18,8 @@ from urllib.parse import parse_qs
 __all__ = ["PageParams", "default_db_url", "data_home", "resolve_db_url", "ROLES", "DEMO_CODE"]
 
 ROLES = ("participant", "facilitator", "screen", "report")
+#: The pages ``osallistu.ipynb`` serves besides answering (see :attr:`PageParams.view`).
+VIEWS = ("", "feedback", "notes", "bank")
 #: The join code of the demo session that `vertaiset demo` seeds and that notebooks use by default.
 DEMO_CODE = "DEMO"
 
@@ -75,6 +77,11 @@ class PageParams:
     key: str = ""
     db_url: str = ""
     from_query: bool = False
+    #: which page ``osallistu.ipynb`` is: "" (answering), "feedback" (the public feedback link,
+    #: with ``token``), "notes" (the note-taker, with ``session`` and its own ``key``) or "bank"
+    #: (the practice bank, read-only)
+    view: str = ""
+    token: str = ""
 
     @classmethod
     def from_notebook(cls, *, query: str | None = None, **params: str) -> "PageParams":
@@ -97,7 +104,7 @@ class PageParams:
             return base.cleaned()
         values = {k: v[-1] for k, v in parse_qs(query.lstrip("?")).items() if v}
         over: dict[str, object] = {"from_query": True}
-        for name in ("session", "role", "lang", "key"):
+        for name in ("session", "role", "lang", "key", "view", "token"):
             if name in values:
                 over[name] = values[name]
         if "role" not in values:
@@ -111,7 +118,8 @@ class PageParams:
         role = self.role if self.role in ROLES else "facilitator"
         session = self.session.strip()
         session = normalize_code(session) if session and _CODE_RE.match(normalize_code(session)) else session
-        return replace(self, lang=lang, role=role, session=session)
+        view = self.view if self.view in VIEWS else ""
+        return replace(self, lang=lang, role=role, session=session, view=view, token=self.token.strip()[:100])
 
     @property
     def code_is_wellformed(self) -> bool:

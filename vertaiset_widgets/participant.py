@@ -472,6 +472,18 @@ def participant_page(**params: str) -> ParticipantPage | W.HTML:
     display(HTML(kinds.style_element()))  # the kinds' looks, once per page (see kinds.stylesheet)
     page = PageParams.from_notebook(**params)
     try:
+        if page.view == "feedback":  # a Puimala's public feedback link
+            from .feedback_page import FeedbackPage
+
+            return FeedbackPage(page)
+        if page.view == "notes":  # a Puimala's note-taker, with the notes key
+            from .notes_page import NotesPage
+
+            return NotesPage(page)
+        if page.view == "bank":  # the practice bank, read-only
+            from .bank_phone import BankPhonePage
+
+            return BankPhonePage(page)
         return ParticipantPage(page)
     except Exception as exc:
         log.exception("opening the participant page failed")

@@ -231,6 +231,9 @@ def _delete_sessions(store: SessionStore, sessions: Iterable[SessionInfo]) -> Er
                 done.participants = int(result.rowcount or 0)
         # a later round that followed a purged one follows the one before it by date from now on
         conn.execute(sa.update(t.sessions).where(t.sessions.c.follows_id.in_(ids)).values(follows_id=None))
+        # the bank keeps its practices; a version fed by a purged session no longer names it
+        pv = t.practice_versions
+        conn.execute(sa.update(pv).where(pv.c.from_session_id.in_(ids)).values(from_session_id=None))
         conn.execute(sa.delete(t.sessions).where(t.sessions.c.id.in_(ids)))
         # a network's name is the organisation's words: it goes with its last session
         still_used = set(

@@ -14,19 +14,26 @@ __all__ = [
     "agenda_items",
     "answers",
     "attempts",
+    "bank_shown",
     "board_entries",
     "carried_steps",
     "metadata",
     "moderation_events",
     "networks",
+    "feedback",
     "participants",
+    "practice_versions",
+    "practices",
+    "puimala",
+    "puimala_materials",
+    "puimala_notes",
     "sessions",
     "template_versions",
 ]
 
 #: The newest migration. The store compares it with the database's ``alembic_version``
 #: on open, and runs Alembic only when they differ (importing Alembic costs start-up time).
-SCHEMA_REVISION = "0010_rounds"
+SCHEMA_REVISION = "0012_bank"
 
 metadata = sa.MetaData()
 
@@ -221,4 +228,134 @@ attempts = sa.Table(
     sa.Column("subject", sa.String(64), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_attempts_lookup", "scope", "subject", "created_at"),
+)
+
+# ---------------------------------------------------------------------- Puimala (0011)
+# A session run as a Puimala, the forum in three stages (pre-work, forum, post-work): one row
+# per session, its settings (changed in place; the participants' words live in the tables below).
+puimala = sa.Table(
+    "puimala",
+    metadata,
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), primary_key=True),
+    # "live" (in a room) or "online" (a verkkopuimala: the same pages used remotely)
+    sa.Column("mode", sa.String(16), nullable=False),
+    # the self-paced pre-work: a JSON list of activity ids, open on their own between the dates
+    sa.Column("prework_activities", sa.Text, nullable=False),
+    sa.Column("prework_opens", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("prework_closes", sa.DateTime(timezone=True), nullable=True),
+    # the note-taker's own key (its hash, like the facilitator's)
+    sa.Column("notes_key_hash", sa.String(128), nullable=True),
+    sa.Column("notes_on_screen", sa.Boolean, nullable=False),
+    sa.Column("notes_published_at", sa.DateTime(timezone=True), nullable=True),
+    # the public feedback link's token (a link anyone may have: kept as it is, unique), its
+    # period, and how many comments one browser or address may send per minute
+    sa.Column("feedback_token", sa.String(64), nullable=True, unique=True),
+    sa.Column("feedback_opens", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("feedback_closes", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("feedback_per_minute", sa.Integer, nullable=False),
+    # True: a comment shows to others only once the facilitator has approved it
+    sa.Column("feedback_premoderated", sa.Boolean, nullable=False),
+    # whom the published notes go to: a JSON list of {"name", "kind" (network|municipal), "contact"}
+    sa.Column("peers", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# The pre-work material: the core group's stories and the fact pack (texts, links, files).
+# Rows are never changed but for ``withdrawn_at``.
+puimala_materials = sa.Table(
+    "puimala_materials",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), nullable=False),
+    # story | fact | link | file
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("body", sa.Text, nullable=True),
+    sa.Column("url", sa.String(2000), nullable=True),
+    sa.Column("filename", sa.String(255), nullable=True),
+    sa.Column("media_type", sa.String(100), nullable=True),
+    sa.Column("size", sa.Integer, nullable=True),
+    sa.Column("content", sa.LargeBinary, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Index("ix_materials_session", "session_id"),
+)
+
+# The forum's notes, append-only: the latest row per agenda block (its ``block_key``; "" for
+# notes outside the plan) is the block's notes.
+puimala_notes = sa.Table(
+    "puimala_notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), nullable=False),
+    sa.Column("block", sa.String(32), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_notes_session", "session_id", "block"),
+)
+
+# Open feedback through the public link, from anyone: one row per comment. ``client`` is the
+# SHA-256 of a token kept in the sender's browser (for the per-minute limit); ``idem`` makes a
+# resent comment land once. Moderation sets ``hidden_at`` or ``approved_at``.
+feedback = sa.Table(
+    "feedback",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), nullable=False),
+    sa.Column("client", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(60), nullable=True),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("idem", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("hidden_at", sa.DateTime(timezone=True), nullable=True),
+    sa.UniqueConstraint("session_id", "idem", name="uq_feedback_idem"),
+    sa.Index("ix_feedback_session", "session_id", "created_at"),
+)
+
+# ---------------------------------------------------------------------- practice bank (0012)
+# The active practice bank, kept across networks and sessions. A practice is its versions:
+# append-only, the highest ``version`` is the practice now, the earlier ones its history.
+practices = sa.Table(
+    "practices",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    # stable across banks: an import matches practices by it
+    sa.Column("uid", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+practice_versions = sa.Table(
+    "practice_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("practice_id", sa.Integer, sa.ForeignKey("practices.id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    # every field of the practice as JSON (the Innokylä-shaped description and the rest)
+    sa.Column("body", sa.Text, nullable=False),
+    # copies of the fields the bank filters by
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("maturity", sa.String(16), nullable=False),
+    sa.Column("network", sa.String(200), nullable=True),
+    sa.Column("sector", sa.String(200), nullable=True),
+    sa.Column("area", sa.String(200), nullable=True),
+    # the searchable text, and its words in their base forms (the search on SQLite)
+    sa.Column("search_text", sa.Text, nullable=False),
+    sa.Column("terms", sa.Text, nullable=False),
+    # the session that fed this version (Levittäminen, a Puimala's outcome), if any. Not
+    # ``session_id``: the bank outlives its sessions (a purge clears this link, nothing else).
+    sa.Column("from_session_id", sa.Integer, nullable=True),
+    sa.Column("changed_by", sa.String(120), nullable=True),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("practice_id", "version", name="uq_practice_version"),
+)
+
+# The practice a session's facilitator has put on the room's screen (None: none).
+bank_shown = sa.Table(
+    "bank_shown",
+    metadata,
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), primary_key=True),
+    sa.Column("practice_uid", sa.String(64), nullable=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )

@@ -25,8 +25,10 @@ from .. import schema as t
 from ..config import resolve_db_url
 from ..revisions import PEOPLE_KEY, SESSION_KEY
 from .answers import AnswersMixin
+from .bank import BankMixin
 from .engine import _is_locked, _make_engine
 from .rows import ActivityState, Answer, AnswerInput, MODERATION, Participant, SessionInfo, hash_token, new_join_code
+from .puimala import PuimalaMixin
 from .rounds import CarriedStep, NetworkInfo, RoundsMixin
 from .sessions import SessionsMixin
 
@@ -47,7 +49,7 @@ __all__ = [
 ]
 
 
-class SessionStore(SessionsMixin, RoundsMixin, AnswersMixin):
+class SessionStore(SessionsMixin, RoundsMixin, AnswersMixin, PuimalaMixin, BankMixin):
     """Read and write sessions, participants, activity states and answers.
 
     Parameters
