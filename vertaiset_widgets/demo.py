@@ -48,6 +48,7 @@ def seed_demo(store: SessionStore, content: Content | None = None, *, participan
     existing = store.find_session(DEMO_CODE)
     if existing is not None:
         _seed_phases(store, existing, content)  # a demo made by an earlier version gains the phases it lacks
+        _seed_beside(store, content)
         return store.get_session(DEMO_CODE), store.set_key(DEMO_CODE)
     session, key = store.create_session(DEMO_TITLE, network=DEMO_NETWORK, held_on=DEMO_DATE, code=DEMO_CODE)
     rng = random.Random(20221116)
@@ -72,7 +73,17 @@ def seed_demo(store: SessionStore, content: Content | None = None, *, participan
     from .kinds.meeting_planner.demo import seed_plan
 
     seed_plan(store, session, content)  # the day's blocks, 9.00–16.00, with the lunch and the break
+    _seed_beside(store, content)
     return store.get_session(DEMO_CODE), key
+
+
+def _seed_beside(store: SessionStore, content: Content) -> None:
+    """What the demo holds beside its day, each seeded once: the practice bank and a Puimala."""
+    from .demo_bank import seed_bank
+    from .demo_puimala import seed_puimala
+
+    seed_bank(store)
+    seed_puimala(store, content)
 
 
 # What small groups posted on "the network of our dreams" (group, tag, text).
