@@ -35,7 +35,7 @@ def _links(code: str, key: str, args: argparse.Namespace, lang: str = "fi"):
     return SessionLinks(code, key=key, base_url=base, lang=lang)
 
 
-def _print_session(session, key: str, args: argparse.Namespace, store=None) -> int:
+def _print_session(session, key: str, args: argparse.Namespace, store=None, puimala: dict | None = None) -> int:
     from .links import qr_svg, qr_terminal
 
     links = _links(session.code, key, args, session.lang)
@@ -62,6 +62,7 @@ def _print_session(session, key: str, args: argparse.Namespace, store=None) -> i
         **({"calendar": calendar} if calendar else {}),
         "qr_png": str(png),
         "qr_svg": str(svg),
+        **({"puimala": puimala} if puimala else {}),
     }
     if args.json:
         print(json.dumps(record, ensure_ascii=False))
@@ -76,9 +77,15 @@ def _print_session(session, key: str, args: argparse.Namespace, store=None) -> i
     if calendar:
         print(f"Kalenteri / Calendar feed:    {calendar}")
     print(f"QR: {png}  {svg}")
+    if puimala:  # the demo's Puimala beside the day
+        print(f"\nPuimala ({puimala['code']}), ohjaajan avain / facilitator key:  {puimala['facilitator_key']}")
+        for name, label in (("facilitator_url", "Ohjaaja / Facilitator:"), ("screen_url", "Salin näyttö / Room screen:"),
+                            ("notes_url", "Muistiinpanija / Note-taker:"), ("feedback_url", "Palaute / Feedback:")):
+            print(f"  {label:<29} {puimala[name]}")
     print()
     print(qr_terminal(links.participant))
     return 0
+
 
 
 def _use_root(args: argparse.Namespace) -> None:
@@ -171,7 +178,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     store = _store(args)
     session, key = seed_demo(store)
     if args.json or args.links:
-        return _print_session(session, key, args, store)
+        from .demo_puimala import puimala_links
+
+        return _print_session(session, key, args, store, puimala_links(store, _links(session.code, key, args).base_url))
     print(session.code)
     return 0
 
@@ -415,10 +424,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--qr-dir", help="where to write the QR code files")
     demo.set_defaults(func=cmd_demo)
 
+    from .cli_bank import add_bank_parsers
     from .cli_network import add_network_parsers
     from .cli_templates import add_template_parsers
 
     add_network_parsers(sub, db)
+    add_bank_parsers(sub, db)
     add_template_parsers(sub, root)
     return parser
 

@@ -77,6 +77,7 @@ class ParticipantPage(W.VBox):
         self.token_widget: BrowserToken | None = None
         self._joined_token: str | None = None  # one page is one participant: the first token that joined
         self.profile_form: FieldsForm | None = None
+        self.material: Any = None  # a Puimala's pre-work material, once joined (puimala_phone)
         #: the day's running block (the facilitator's plan): shown while no task's timer runs
         self.block_timer = Countdown(label=self.tr("mp_block_left"), done_label=self.tr("mp_block_over"))
         self._blocks: list[Any] = []
@@ -203,6 +204,9 @@ class ParticipantPage(W.VBox):
         self._joined_token = token
         self.guard.session_code = self.session.code  # the address keeps the code: a reload comes back
         self._build_profile()
+        from .puimala_phone import PhoneMaterial
+
+        self.material = PhoneMaterial.attach(self)
         self._footer.value = self._footer_html()
         self._changes = ChangeFeed(self.store, self.session.id)
         self._poller.revision = None
@@ -271,6 +275,9 @@ class ParticipantPage(W.VBox):
             # "present" on the facilitator's console: this page is open
             self._last_seen = now
             self.store.touch(self.participant)
+        if self.material is not None and self.material.boundary_passed() and self._changes is not None:
+            self._changes.forget()  # a pre-work window opened or closed by the clock: draw it all
+            self._poller.revision = None
         return self.store.revision(self.session.id)
 
     def _refresh(self) -> None:
@@ -281,6 +288,8 @@ class ParticipantPage(W.VBox):
             return
         with self._changes.changes() as keys:
             changed = None if keys is None else revisions.by_activity(keys)
+            if self.material is not None:
+                self.material.follow(keys)
             if self._rendered and changed is not None and not set(changed) - {PEOPLE_KEY}:
                 return
             session = self.store.get_session(self.session.code) if changed is None or SESSION_KEY in changed else self.session
@@ -398,6 +407,7 @@ class ParticipantPage(W.VBox):
         running = sorted(
             (state.timer_ends_at, activity_id) for activity_id, state in self.states.items()
             if state.is_open and state.timer_ends_at is not None and self._places.get(activity_id) == "now"
+            and (state.seconds_left() or 0) <= 3600  # a pre-work window's days: counted down in its last hour
         ) if self.session is not None and self.session.is_open else []
         self._update_block(task_timer=bool(running))
         if not running:

@@ -20,8 +20,8 @@ from .config import resolve_db_url
 from .content import load_content, templates_dir
 from .store import SessionStore
 
-__all__ = ["CHROMIUM_FLAGS", "DEFAULT_WORKBOOKS", "build_report", "filter_language", "html_to_pdf", "report_resources",
-           "workbooks_dir"]
+__all__ = ["CHROMIUM_FLAGS", "DEFAULT_WORKBOOKS", "PUIMALA_WORKBOOKS", "build_report", "filter_language", "html_to_pdf",
+           "report_resources", "workbooks_dir"]
 
 #: Headless Chromium on a machine with no outside network: without the background-networking
 #: flags Chromium keeps trying to reach its own services. Used for PDFs, tests and benchmarks.
@@ -38,6 +38,8 @@ CHROMIUM_FLAGS = [
 
 #: The workbooks a report runs, in this order (those missing are skipped).
 DEFAULT_WORKBOOKS = ("01_tilannekuva.ipynb", "02_tavoitteet.ipynb", "03_koordinointi.ipynb", "04_arviointi.ipynb")
+#: What a Puimala's report runs instead of the phase workbooks (a session with Puimala settings).
+PUIMALA_WORKBOOKS = ("puimala.ipynb",)
 
 _ACTIVITY_CALL = re.compile(r"""wb\.activity\(\s*["']([a-z0-9_]+)["']""")
 
@@ -155,6 +157,9 @@ def build_report(
 ) -> Path:
     """Run the workbooks for session ``code`` and write the report; return the HTML's path.
 
+    A Puimala (a session with Puimala settings) runs :data:`PUIMALA_WORKBOOKS` in place of the
+    default phase workbooks.
+
     Raises
     ------
     VertaisetUnknownSessionError
@@ -166,6 +171,8 @@ def build_report(
     url = resolve_db_url(db_url)
     store = SessionStore(url)
     session = store.get_session(code)
+    if tuple(workbooks) == DEFAULT_WORKBOOKS and store.puimala(session.id) is not None:
+        workbooks = PUIMALA_WORKBOOKS
     content = load_content()
     lang = content.lang(lang or session.lang)
     out = Path(out_dir)

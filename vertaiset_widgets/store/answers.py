@@ -11,6 +11,7 @@ from .. import revisions
 from .. import schema as t
 from ..errors import VertaisetActivityClosedError, VertaisetInputError, VertaisetSessionClosedError
 from .engine import _insert_ignoring_duplicates
+from .puimala_rows import prework_open
 from .rows import ActivityState, Answer, AnswerInput, MODERATION, Participant, _clean_key, _clean_text, _idempotency_key, _now, _state
 
 
@@ -19,14 +20,21 @@ class AnswersMixin:
 
     # ------------------------------------------------------------------ activity states
     def activity_states(self, session_id: int) -> dict[str, ActivityState]:
-        """The state of every activity the facilitator has touched in this session."""
+        """The state of every activity the facilitator has touched in this session, and of those
+        a Puimala's pre-work window opens now (:func:`~.puimala_rows.prework_open`)."""
         with self.engine.connect() as conn:
             rows = (
                 conn.execute(sa.select(t.activity_states).where(t.activity_states.c.session_id == session_id))
                 .mappings()
                 .all()
             )
-        return {r["activity_id"]: _state(r) for r in rows}
+            prework, closes = prework_open(conn, session_id)
+        if closes is not None and self.is_sqlite:  # as SQLite gives the facilitator's timers: naive UTC
+            closes = closes.replace(tzinfo=None)
+        states = {r["activity_id"]: _state(r) for r in rows}
+        for activity_id in prework:  # a state the facilitator set wins
+            states.setdefault(activity_id, ActivityState(activity_id, is_open=True, timer_ends_at=closes))
+        return states
 
     def activity_state(self, session_id: int, activity_id: str) -> ActivityState:
         """The state of one activity (closed, round 1, when never touched)."""
@@ -148,7 +156,7 @@ class AnswersMixin:
                 .mappings()
                 .first()
             )
-            if require_open and not (state and state["is_open"]):
+            if require_open and not (state["is_open"] if state else activity_id in prework_open(conn, participant.session_id)[0]):
                 raise VertaisetActivityClosedError(f"activity {activity_id!r} is not open")
             current_round = state["round"] if state else 1
             now = _now()

@@ -39,6 +39,12 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("practice_id", "version", name="uq_practice_version"),
     )
+    if op.get_bind().dialect.name == "postgresql":
+        # the bank's search on PostgreSQL: its own Finnish text search over the searchable text
+        op.execute(
+            "CREATE INDEX ix_practice_versions_fts ON practice_versions "
+            "USING gin (to_tsvector('finnish'::regconfig, search_text))"
+        )
     op.create_table(
         "bank_shown",
         sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), primary_key=True),
@@ -49,5 +55,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("bank_shown")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_practice_versions_fts")
     op.drop_table("practice_versions")
     op.drop_table("practices")
