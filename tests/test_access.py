@@ -137,7 +137,8 @@ def render(workbook: str, query: dict[str, str], db_url: str, home: Path) -> Pag
             _strings(output.data, out, seen)
         _strings(run.value, out, seen)
         match = _ACTIVITY_CELL.search(run.source)
-        cells[match.group(1) if match else "header"] = "\n".join(out)
+        name = match.group(1) if match else "header" if "wb.header()" in run.source else f"cell-{len(cells)}"
+        cells[name] = "\n".join(out)
     wb = namespace["wb"]
     wb.store.close()
     return Page(cells, wb)

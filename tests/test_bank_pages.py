@@ -9,7 +9,7 @@ from pathlib import Path
 
 import papermill
 import pytest
-from conftest import browser_sends, run_notebook_here
+from conftest import browser_sends
 
 from vertaiset_widgets.bank_feed import BankAction, bank_action
 from vertaiset_widgets.bank_page import BankConsole, BankScreen
@@ -238,15 +238,20 @@ def _outputs(runs) -> str:
     return "\n".join(str(o.get("data", {}).get("text/html", "")) for r in runs for o in r.outputs)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["facilitator", "screen"])
 def test_the_notebook_builds_the_live_pages(bank, role):
-    """kaytantopankki.ipynb as the facilitator's console (with the key) and as the room's screen."""
+    """papermill runs kaytantopankki.ipynb as the facilitator's console (with the key) and as the
+    room's screen: widgets, no error."""
     url, _store, _content, key = bank
-    runs, namespace = run_notebook_here(WORKBOOKS / "kaytantopankki.ipynb",
-                                        {"session": "DEMO", "role": role, "key": key if role == "facilitator" else "", "db_url": url})
-    widgets = [o for r in runs for o in r.outputs if WIDGET in o.get("data", {})]
-    assert widgets and "Traceback" not in _outputs(runs)
-    namespace["wb"].store.close()
+    nb = papermill.execute_notebook(str(WORKBOOKS / "kaytantopankki.ipynb"), None,
+                                    parameters={"session": "DEMO", "role": role, "key": key if role == "facilitator" else "",
+                                                "db_url": url},
+                                    kernel_name="python3", progress_bar=False, cwd=str(WORKBOOKS))
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert any(WIDGET in o.get("data", {}) for o in outputs)
+    assert "Traceback" not in json.dumps(outputs)
 
 
 @pytest.mark.slow
@@ -265,3 +270,30 @@ def test_the_notebook_is_a_report_in_a_kernel(bank):
     assert text.count("<article class='vt-bk-practice'") == len(practices)
     assert text.count("data:image/svg+xml;base64,") >= sum(1 for p in practices if p.profile)
     assert json.dumps(nb.metadata.get("papermill", {}).get("parameters", {})).count(url) == 1
+
+
+def test_the_rooms_screen_shows_a_practice_put_on_it_until_the_room_moves(bank):
+    """A practice put on the screen from the bank shows on the room's screen of any workbook: it is
+    the facilitator's latest move until an activity opens after it, and taking it off gives the room back."""
+    _url, store, _content, _key = bank
+    session = store.get_session("DEMO")
+    store.show_practice(session.id, None)
+    wb = Workbook(PageParams(session="DEMO", role="screen", db_url=_url), content=_content, store=store,
+                  notebook="04_arviointi.ipynb")
+    wb.header()
+    wall = wb.activity("unelmaverkosto")
+    practice = store.practices(query="tilannehuone")[0]
+    store.show_practice(session.id, practice.uid)
+    wb.refresh()
+    assert wb.presenter.summary() == {"shown": f"practice:{practice.uid}"}
+    assert wall.layout.display == "none" and f"data-vt-practice='{practice.uid}'" in wb.presenter._practice.value
+    store.set_activity_state(session.id, "unelmaverkosto", is_open=True)  # the room moves on
+    wb.refresh()
+    assert wb.presenter.summary() == {"shown": "unelmaverkosto"} and wb.presenter._practice.layout.display == "none"
+    store.show_practice(session.id, practice.uid)  # put on again: the latest move again
+    wb.refresh()
+    assert wb.presenter.summary() == {"shown": f"practice:{practice.uid}"}
+    store.show_practice(session.id, None)
+    wb.refresh()
+    assert wb.presenter.summary() == {"shown": "unelmaverkosto"}
+    store.set_activity_state(session.id, "unelmaverkosto", is_open=False)

@@ -337,16 +337,7 @@ class BankScreen(W.VBox):
         self.body.value = self._practice_html(practice) if practice is not None else ""
 
     def _practice_html(self, practice: Any) -> str:
-        tr, f = self.tr, practice.fields
-        with presenting(1.25):  # the projector: larger labels (more runs wrapped labels into each other)
-            radar = radar_html(tr, practice, self.dims, size=360)
-        idea = str(f.get("perusidea") or "").strip()
-        text = (f"<h1>{esc(practice.name)}</h1><p>{badge_html(tr, practice.maturity)}"
-                f"{' · ' + esc(practice.network) if practice.network else ''}</p>"
-                f"<p class='vt-bk-text'>{esc(str(f.get('summary') or ''))}</p>"
-                + (f"<p class='vt-bk-text'><strong>{esc(tr('bk_field_perusidea'))}:</strong> {esc(idea)}</p>" if idea else ""))
-        return (f"<div class='vt-bk-screen-grid' data-vt-practice='{esc(practice.uid, quote=True)}'>"
-                f"<div>{text}</div><div>{radar}</div></div>")
+        return screen_practice_html(self.tr, practice, self.dims)
 
     def refresh(self) -> None:
         """Look at the store now instead of at the next poll."""
@@ -372,3 +363,17 @@ def bank_report(wb: Any) -> None:
         versions = store.practice_versions(p.uid)
         display(HTML(practice_html(tr, p, profile_html=radar_html(tr, p, dims, size=260), moves=store.maturity_moves(p.uid))
                      + f"<p class='vt-bk-meta'>{esc(tr('bk_version_count', n=len(versions)))}</p>"))
+
+
+def screen_practice_html(tr: Any, practice: Any, dims: Any) -> str:
+    """A practice on the room's screen: its name, step, summary and basic idea in large type, and its radar."""
+    f = practice.fields
+    with presenting(1.25):  # the projector: larger labels (more runs wrapped labels into each other)
+        radar = radar_html(tr, practice, dims, size=360)
+    idea = str(f.get("perusidea") or "").strip()
+    text = (f"<h1>{esc(practice.name)}</h1><p>{badge_html(tr, practice.maturity)}"
+            f"{' · ' + esc(practice.network) if practice.network else ''}</p>"
+            f"<p class='vt-bk-text'>{esc(str(f.get('summary') or ''))}</p>"
+            + (f"<p class='vt-bk-text'><strong>{esc(tr('bk_field_perusidea'))}:</strong> {esc(idea)}</p>" if idea else ""))
+    return (f"<div class='vt-bk-screen-grid' data-vt-practice='{esc(practice.uid, quote=True)}'>"
+            f"<div>{text}</div><div>{radar}</div></div>")

@@ -99,8 +99,17 @@ class Presenter(W.VBox):
         self._has_block = False
         self.block_bar = W.HBox([self._block, self.block_timer])
         self.block_bar.add_class("vt-presenter-block")
-        self.children = [self._banner, self.block_bar, self._card, self.room_keys]
+        # a practice the facilitator put on the screen from the bank (kaytantopankki.ipynb)
+        self._practice = W.HTML()
+        self._practice.add_class("vt-presenter-practice")
+        self._practice.add_class("vt-bk-screen")
+        self._practice.layout.display = "none"
+        self._practice_on: tuple[str, datetime] | None = None  # (uid, when it was put on), as read
+        self.practice_shown: str | None = None
+        self._practice_drawn: tuple[str, datetime] | None = None
+        self.children = [self._banner, self.block_bar, self._card, self._practice, self.room_keys]
         self.update_block()
+        self.update_practice(read_only=True)
 
     # ------------------------------------------------------------------ what runs now
     @property
@@ -130,8 +139,55 @@ class Presenter(W.VBox):
             self._show(None)
         elif self._chosen is not None:
             self._show(self._chosen)
+        elif self._practice_is_latest():
+            self._show_practice()
         else:
             self._show(opened[0] if opened else revealed, more=max(0, len(opened) - 1))
+
+    # ------------------------------------------------------------------ a practice from the bank
+    def update_practice(self, *, read_only: bool = False) -> None:
+        """Read which practice the bank put on this session's screen (on a change of the session).
+
+        It shows while it is the facilitator's latest move: until an activity is opened, closed or
+        revealed after it, a key steps away, or it is taken off the screen."""
+        session = self.wb.session
+        on = self.wb.store.practice_on_screen(session.id) if session is not None else None
+        if on == self._practice_on:
+            return
+        self._practice_on = on
+        self._practice_drawn = None
+        if on is not None:  # put on just now: it takes the screen from a key's choice
+            self._chosen, self._chose_card = None, False
+        if not read_only:
+            self.update()
+
+    def _practice_is_latest(self) -> bool:
+        if self._practice_on is None:
+            return False
+        moves = [c.state.updated_at for c in self.consoles if c.state.updated_at is not None]
+        latest = max((m if m.tzinfo else m.replace(tzinfo=timezone.utc) for m in moves), default=None)
+        return latest is None or self._practice_on[1] >= latest
+
+    def _show_practice(self) -> None:
+        assert self._practice_on is not None
+        uid = self._practice_on[0]
+        if self._practice_drawn != self._practice_on:
+            practice = self.wb.store.practice(uid)
+            if practice is None:  # gone from the bank since: the room's activity instead
+                self._practice_on = None
+                self.update()
+                return
+            from .bank_page import screen_practice_html
+            from .bank_views import bank_style, dimension_labels
+
+            self._practice.value = bank_style() + screen_practice_html(self.wb.tr, practice,
+                                                                       dimension_labels(self.wb.tr, self.wb.content))
+            self._practice_drawn = self._practice_on
+        self._show(None)
+        self.shown, self.practice_shown = None, uid
+        self._card.layout.display = "none"
+        self._banner.layout.display = None
+        self._practice.layout.display = None
 
     def _plan(self) -> list[tuple[str, str]]:
         """The day's agenda as (workbook, activity id); without one, this workbook's activities."""
@@ -209,7 +265,8 @@ class Presenter(W.VBox):
             (c.add_class if self._has_block else c.remove_class)("vt-below-block")
 
     def _show(self, console: "ActivityConsole | None", *, more: int = 0) -> None:
-        self.shown = console
+        self.shown, self.practice_shown = console, None
+        self._practice.layout.display = "none"
         self._mark_below_block()
         # the others hidden first, then the one shown: the room never sees two activities at once
         for c in self.consoles:
@@ -233,6 +290,8 @@ class Presenter(W.VBox):
 
     def summary(self) -> dict[str, Any]:
         """What the screen shows now (for tests and logs): the activity's id or ``join``."""
+        if self.practice_shown is not None:
+            return {"shown": f"practice:{self.practice_shown}"}
         return {"shown": self.shown.activity.id if self.shown is not None else "join"}
 
 

@@ -372,6 +372,7 @@ class Workbook:
                     self.now_bar.update_day(read=True)
                 if self.presenter is not None:
                     self.presenter.update_block()
+                    self.presenter.update_practice()
             for console in self._consoles:
                 # an activity that reads another (its ``source``: a reading of the 360, a history,
                 # votes on a wall's steps) redraws when that one changes too

@@ -234,6 +234,16 @@ class BankMixin:
                 sa.select(t.bank_shown.c.practice_uid).where(t.bank_shown.c.session_id == session_id)
             ).scalar()
 
+    def practice_on_screen(self, session_id: int) -> tuple[str, datetime] | None:
+        """The practice on the session's screen and when it was put there, or None."""
+        bs = t.bank_shown
+        with self.engine.connect() as conn:  # type: ignore[attr-defined]
+            row = conn.execute(sa.select(bs.c.practice_uid, bs.c.updated_at).where(bs.c.session_id == session_id)).first()
+        if row is None or row.practice_uid is None:
+            return None
+        at = row.updated_at
+        return row.practice_uid, at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
     def practice(self, uid: str) -> Practice | None:
         """The latest version of a practice, or None."""
         found = self._read_practices(self._latest_query().where(t.practices.c.uid == uid))

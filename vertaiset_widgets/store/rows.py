@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -82,6 +82,8 @@ class ActivityState:
     timer_ends_at: datetime | None = None
     #: when the results were revealed (None while hidden, and for reveals older than the column)
     revealed_at: datetime | None = None
+    #: when the facilitator last changed it (not compared: the same state written again is the same)
+    updated_at: datetime | None = field(default=None, compare=False)
 
     def seconds_left(self, now: datetime | None = None) -> int | None:
         """Whole seconds until the timer ends (0 once it has), or None without a timer."""
@@ -139,7 +141,7 @@ def _to_participant(row: Any) -> Participant:
 def _state(row: Any) -> ActivityState:
     return ActivityState(
         row["activity_id"], bool(row["is_open"]), bool(row["is_revealed"]), row["round"], row["timer_ends_at"],
-        row["revealed_at"],
+        row["revealed_at"], row["updated_at"],
     )
 
 
