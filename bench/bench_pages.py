@@ -880,7 +880,17 @@ def main(argv: list[str] | None = None) -> int:
                  ("button", "Avaa vastattavaksi"), "button \"Avaa vastattavaksi\""),
         ]
         if not args.only_360:  # the phase 1 and 2 consoles: eight activities each, every kind's charts
+            from vertaiset_widgets.store import SessionStore
+
+            with SessionStore(db_url) as store:  # the demo Puimala's key (seeded beside the demo day)
+                puimala_key = store.set_key("PUIMALA")
             pages += [
+                Page("bank_phone", "practice bank, phone", "osallistu.ipynb", {"view": "bank"},
+                     ("button", "Hae"), "button \"Hae\""),
+                Page("bank", "practice bank, facilitator", "kaytantopankki.ipynb", {"session": demo_code, "key": demo_key},
+                     ("button", "Hae"), "button \"Hae\""),
+                Page("puimala", "Puimala, facilitator", "puimala.ipynb", {"session": "PUIMALA", "key": puimala_key},
+                     ("button", "Avaa vastattavaksi"), "button \"Avaa vastattavaksi\""),
                 Page("tilannekuva", "facilitator, phase 1", "01_tilannekuva.ipynb", {"session": demo_code, "key": demo_key},
                      ("button", "Avaa vastattavaksi"), "button \"Avaa vastattavaksi\""),
                 Page("tavoitteet", "facilitator, phase 2", "02_tavoitteet.ipynb", {"session": demo_code, "key": demo_key},
