@@ -44,23 +44,20 @@ def test_session_new_text_shows_terminal_qr(sqlite_url, tmp_path):
 
 
 def test_demo_prints_its_code_and_honours_db_url(sqlite_url):
-    """`demo` seeds the database named by VERTAISET_DB_URL and prints the code."""
+    """`demo` seeds the database named by VERTAISET_DB_URL (the day, the bank, the Puimala) and prints
+    the code; run again, it adds nothing, and `--json` gives a facilitator key that the store accepts."""
     from vertaiset_widgets.store import SessionStore
 
     assert vertaiset("demo", env_db=sqlite_url).stdout.strip() == "DEMO"
     store = SessionStore(sqlite_url)
-    session = store.get_session("DEMO")
-    assert len(store.participants(session.id)) == 25
-    assert vertaiset("demo", env_db=sqlite_url).stdout.strip() == "DEMO"  # twice: no second copy
-    assert len(store.participants(session.id)) == 25
-
-
-def test_demo_json_key_works(sqlite_url):
-    """`demo --json` gives a facilitator key that the store accepts."""
-    from vertaiset_widgets.store import SessionStore
-
-    record = json.loads(vertaiset("demo", "--json", env_db=sqlite_url).stdout)
-    assert SessionStore(sqlite_url).check_key(record["code"], record["facilitator_key"])
+    session, puimala = store.get_session("DEMO"), store.get_session("PUIMALA")
+    seeded = (len(store.participants(session.id)), len(store.practices()), len(store.participants(puimala.id)),
+              len(store.feedback(puimala.id)), store.count_rows(puimala.id))
+    assert seeded[:2] == (25, 12)
+    record = json.loads(vertaiset("demo", "--json", env_db=sqlite_url).stdout)  # twice: no second copy
+    assert record["code"] == "DEMO" and store.check_key(record["code"], record["facilitator_key"])
+    assert (len(store.participants(session.id)), len(store.practices()), len(store.participants(puimala.id)),
+            len(store.feedback(puimala.id)), store.count_rows(puimala.id)) == seeded
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
