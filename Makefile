@@ -26,7 +26,8 @@ run: install
 	$(BIN)/vertaiset demo --links --base-url http://127.0.0.1:$(PORT)
 	$(BIN)/vertaiset serve --port $(PORT)
 
-# Debian's chromium for the browser tests (Playwright's own browser download is not used).
+# Debian's chromium for the browser tests (Playwright's own browser download is not used), and
+# poppler-utils (pdftotext, pdftoppm) for reading the report's PDF back.
 chromium:
 	@tools/ensure-chromium.sh
 

@@ -365,6 +365,33 @@ def test_participant_markup_stays_text(case, lang, views, role):
         assert ESCAPED in view.html or MARKUP in view.text
 
 
+# ---------------------------------------------------------------------- the report's summary line
+def test_summary_line_is_one_plain_line_naming_no_one(case, content, room_store):
+    """``kinds.summary_line`` in fi, sv and en, before and after an answer (the kind's own example
+    answer, in a session of its own) and with the author's markup: None or one line of plain text
+    (no markup of its own, no line break) that never carries the author's nickname."""
+    session, _key = room_store.create_session(f"Tiivistelmä: {case.kind.name}", network="Kontrakti")
+    room_store.set_activity_state(session.id, case.activity.id, is_open=True)
+
+    def lines(on: Any) -> dict[str, str | None]:
+        return {lang: kinds.summary_line(room_store, on, case.activity, Translator.create(content, lang)) for lang in LANGS}
+
+    before = lines(session)
+    page = _phone(room_store, content, session.code, f"token-contract-summary-{case.kind.name}")
+    browser_sends(page.profile_form, {"type": "submit", "value": {"nickname": "Kirjoittaja", "group": "Ryhmä A"}})
+    forms = _forms(_shown(page, case.activity.id))
+    sent = case.demo.answer(forms[0] if forms else None)
+    if sent is not None:
+        browser_sends(forms[0], sent)
+    after, marked = lines(session), lines(case.session)
+    for name, line in [*(("before", v) for v in before.values()), *(("after", v) for v in after.values()),
+                       *(("markup", v.replace(MARKUP, "") if v else v) for v in marked.values())]:
+        assert line is None or (isinstance(line, str) and line.strip()), (name, line)
+        assert line is None or ("<" not in line and "\n" not in line and "Kirjoittaja" not in line), (name, line)
+    if sent is not None:  # an answer is something to sum up
+        assert all(after.values()), after
+
+
 # ---------------------------------------------------------------------- exports parse back
 @pytest.mark.parametrize("fmt", EXPORT_FORMATS)
 def test_session_export_parses_back(case, room_store, tmp_path, fmt):

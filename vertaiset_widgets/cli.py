@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from datetime import date
 from pathlib import Path
 
 from .config import data_home, resolve_db_url
-from .errors import VertaisetError
+from .errors import VertaisetError, VertaisetInputError
 from .limits import DEFAULT_MAX_PER_ADDRESS
 
 __all__ = ["main", "build_parser"]
@@ -228,17 +229,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """Run the workbooks for a session with papermill and write an offline HTML report."""
-    from .report import build_report
-
-    from .report import DEFAULT_WORKBOOKS
+    """Run the workbooks for a session with papermill and write an offline HTML report; with
+    ``--format pdf|docx`` the same report beside it. ``--out x.docx`` (.pdf, .html) names the file."""
+    from .report import DEFAULT_WORKBOOKS, FORMATS, build_report
 
     _use_root(args)
-    path = build_report(args.code, args.out, lang=args.lang, db_url=args.db_url, pdf=args.pdf,
-                        workbooks=args.workbooks or DEFAULT_WORKBOOKS)
-    print(path)
-    if args.pdf:
-        print(path.with_suffix(".pdf"))
+    out = Path(args.out)
+    suffix = out.suffix.lower().lstrip(".")
+    target = out if suffix in FORMATS else None
+    fmt = args.format or ("pdf" if args.pdf else suffix if target else "html")
+    if target is not None and suffix != fmt:
+        raise VertaisetInputError(f"--out {out.name} is not a .{fmt} file (--format {fmt})")
+    path = build_report(args.code, target.parent if target else out, lang=args.lang, db_url=args.db_url,
+                        pdf=fmt == "pdf", docx=fmt == "docx", workbooks=args.workbooks or DEFAULT_WORKBOOKS)
+    written = path.with_suffix(f".{fmt}")
+    if target is not None and target.resolve() != written.resolve():
+        written = Path(shutil.move(written, target))
+    print(path if fmt != "html" else written)
+    if fmt != "html":
+        print(written)
     return 0
 
 
@@ -377,14 +386,19 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser(
         "report",
         parents=[db, root],
-        help="write a session's report (HTML, optionally PDF)",
+        help="write a session's report (HTML, optionally PDF or an editable .docx)",
         description="Run the workbooks for the session with papermill (role=report) and write one HTML file "
         "that opens with no network. Prints the path of what it wrote.",
     )
     report.add_argument("code", help="the session's join code")
-    report.add_argument("--out", default="reports", help="folder to write into (default ./reports)")
+    report.add_argument("--out", default="reports", help="folder to write into (default ./reports), or a file: x.docx")
     report.add_argument("--lang", choices=["fi", "sv", "en"], help="language (default: the session's)")
-    report.add_argument("--pdf", action="store_true", help="also print it to PDF with headless Chromium")
+    report.add_argument(
+        "--format", choices=["html", "pdf", "docx"],
+        help="html (default); pdf: also print it to PDF with headless Chromium, each phase from a new page, the "
+        "session and page numbers in the footer; docx: also write it as a Word file to edit before sending it on",
+    )
+    report.add_argument("--pdf", action="store_true", help="the same as --format pdf")
     report.add_argument(
         "--workbooks", nargs="+", metavar="NOTEBOOK",
         help="the workbooks to run, in order (default: every phase workbook, 01_tilannekuva … 04_arviointi)",

@@ -1,5 +1,6 @@
 """Session reports: papermill runs the workbooks with ``role="report"``, nbconvert writes
-one self-contained HTML file (and, with Chromium at hand, a PDF) that opens offline.
+one self-contained HTML file that opens offline (and, with Chromium at hand, a PDF; or an
+editable ``.docx``, see :mod:`vertaiset_widgets.report_docx`).
 
 All workbooks of a report run in this one process (the papermill API, not one CLI call
 each), and in one kernel: starting papermill, nbconvert and a kernel costs seconds, running a
@@ -20,8 +21,8 @@ from .config import resolve_db_url
 from .content import load_content, templates_dir
 from .store import SessionStore
 
-__all__ = ["CHROMIUM_FLAGS", "DEFAULT_WORKBOOKS", "PUIMALA_WORKBOOKS", "build_report", "filter_language", "html_to_pdf",
-           "report_resources", "workbooks_dir"]
+__all__ = ["CHROMIUM_FLAGS", "DEFAULT_WORKBOOKS", "FORMATS", "PUIMALA_WORKBOOKS", "WORKBOOK_START", "build_report",
+           "filter_language", "html_to_pdf", "report_resources", "workbooks_dir"]
 
 #: Headless Chromium on a machine with no outside network: without the background-networking
 #: flags Chromium keeps trying to reach its own services. Used for PDFs, tests and benchmarks.
@@ -40,6 +41,12 @@ CHROMIUM_FLAGS = [
 DEFAULT_WORKBOOKS = ("01_tilannekuva.ipynb", "02_tavoitteet.ipynb", "03_koordinointi.ipynb", "04_arviointi.ipynb")
 #: What a Puimala's report runs instead of the phase workbooks (a session with Puimala settings).
 PUIMALA_WORKBOOKS = ("puimala.ipynb",)
+
+#: What ``vertaiset report`` writes: the HTML always, and beside it a PDF or a Word file if asked.
+FORMATS = ("html", "pdf", "docx")
+#: The tag of the first cell of every workbook after the first: the report template starts a
+#: new printed page there (each phase on its own pages).
+WORKBOOK_START = "vt-workbook-start"
 
 _ACTIVITY_CALL = re.compile(r"""wb\.activity\(\s*["']([a-z0-9_]+)["']""")
 
@@ -136,7 +143,7 @@ def _drop_repeats(nb: nbformat.NotebookNode, seen: set[str], *, first: bool) -> 
         if not first and "wb.header()" in source:
             kept += pending
         elif match and match.group(1) in seen:
-            pass  # shown already: its method text goes too
+            kept += [c for c in pending if _is_phase_title(c)]  # shown already: its method text goes too
         else:
             if match:
                 seen.add(match.group(1))
@@ -144,6 +151,11 @@ def _drop_repeats(nb: nbformat.NotebookNode, seen: set[str], *, first: bool) -> 
         pending = []
     nb.cells = kept + pending
     return nb
+
+
+def _is_phase_title(cell) -> bool:
+    """A markdown cell that opens a workbook with its level-1 heading (the phase's title)."""
+    return cell.cell_type == "markdown" and "".join(cell.get("source", "")).lstrip().startswith("# ")
 
 
 def build_report(
@@ -154,8 +166,10 @@ def build_report(
     db_url: str | None = None,
     workbooks: Sequence[str] = DEFAULT_WORKBOOKS,
     pdf: bool = False,
+    docx: bool = False,
 ) -> Path:
     """Run the workbooks for session ``code`` and write the report; return the HTML's path.
+    With ``pdf`` or ``docx`` the same report is written beside it as ``.pdf`` or ``.docx`` too.
 
     A Puimala (a session with Puimala settings) runs :data:`PUIMALA_WORKBOOKS` in place of the
     default phase workbooks.
@@ -193,7 +207,9 @@ def build_report(
             part = _strip_code_cells(_drop_repeats(filter_language(part, lang), seen, first=merged is None))
             if merged is None:
                 merged = part
-            else:
+            elif part.cells:
+                tags = part.cells[0].setdefault("metadata", {}).setdefault("tags", [])
+                tags.append(WORKBOOK_START)
                 merged.cells.extend(part.cells)
     if merged is None:
         raise FileNotFoundError(f"none of the workbooks {', '.join(workbooks)} is in {workbooks_dir()}")
@@ -216,6 +232,10 @@ def build_report(
     html_path.write_text(body, encoding="utf-8")
     if pdf:
         html_to_pdf(html_path, html_path.with_suffix(".pdf"))
+    if docx:
+        from .report_docx import html_to_docx
+
+        html_to_docx(body, html_path.with_suffix(".docx"))
     store.close()
     return html_path
 

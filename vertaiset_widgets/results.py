@@ -20,9 +20,21 @@ from .i18n import Translator
 from .store import ActivityState, SessionInfo, SessionStore
 
 __all__ = [
+    "clip",
     "results_for",
     "svg_img",
 ]
+
+
+def clip(text: str, limit: int = 60) -> str:
+    """``text`` on one line (its whitespace folded), cut at a word to at most ``limit`` characters with "…"."""
+    line = " ".join(str(text).split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.;:–-") + "…"
 
 
 def _table(caption: str, head: list[str], rows: list[list[str]], *, first_is_header: bool = True, css: str = "vt-table") -> str:
@@ -80,6 +92,11 @@ class _Results:
 
     def _has_content(self) -> bool:
         return False
+
+    def summary(self) -> str | None:
+        """The activity's key result as one line of plain text for the report's summary
+        (None: nothing to say yet). A kind says what matters most; by default how many answered."""
+        return self.tr("sum_answered", n=self.respondents) if self.respondents else None
 
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         raise NotImplementedError

@@ -16,7 +16,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 
-__all__ = ["Kind", "all_kinds", "for_activity", "get", "register", "style_element", "stylesheet"]
+__all__ = ["Kind", "all_kinds", "for_activity", "get", "register", "style_element", "stylesheet", "summary_line"]
 
 #: The kinds this package ships, in the order the schema and the docs list them.
 BUILTIN = (
@@ -91,6 +91,10 @@ class Kind:
     history : str, optional
         ``"module:function"`` drawing this kind's activity across a network's rounds (the
         ``history`` kind asks it; see ``kinds/history``).
+    summary : str, optional
+        ``"module:function"`` ``(store, session, activity, tr) -> str or None``: the activity's
+        key result as one line for the report's summary, for a kind whose line does not come
+        from its results' ``summary()`` (see :func:`summary_line`).
     """
 
     name: str
@@ -104,6 +108,7 @@ class Kind:
     tools: str | None = None
     demo: str | None = None
     history: str | None = None
+    summary: str | None = None
 
     # the parts, imported when first asked for ----------------------------------------
     def panel_class(self) -> type | None:
@@ -129,6 +134,10 @@ class Kind:
     def history_function(self) -> Callable[..., Any] | None:
         """The kind's drawing across a network's rounds (``history``), or None."""
         return _load(self.history) if self.history else None
+
+    def summary_function(self) -> Callable[..., str | None] | None:
+        """The kind's own summary line (``summary``), or None (the results' ``summary()`` says it)."""
+        return _load(self.summary) if self.summary else None
 
     def tools_class(self) -> type | None:
         """The facilitator's tools for this kind, or None."""
@@ -219,3 +228,18 @@ def style_element() -> str:
 def for_activity(activity: Any) -> Kind:
     """The kind of an activity record."""
     return get(activity.kind)
+
+
+def summary_line(store: Any, session: Any, activity: Any, tr: Any) -> str | None:
+    """``activity``'s key result in ``tr``'s language as one line of plain text, for the report's
+    summary: the kind's ``summary`` function, else its results' ``summary()``; None when there is
+    nothing to say yet or the kind has neither. Participants' words may be in it (unescaped: the
+    caller escapes it for HTML), never who wrote them."""
+    kind = for_activity(activity)
+    own = kind.summary_function()
+    if own is not None:
+        return own(store, session, activity, tr)
+    results = kind.results_class(activity)
+    if results is None:
+        return None
+    return results.load(store, session, activity, tr).summary()

@@ -32,6 +32,10 @@ class BoardResults(_Results):
     def _has_content(self) -> bool:
         return True
 
+    def summary(self) -> str | None:
+        """The agreements reached: the questions with the agreed status, out of all."""
+        return self.tr("sum_board", n=self.agreed(), total=len(self.questions)) if self.questions else None
+
     def counts_html(self) -> str:
         n, total = self.agreed(), len(self.questions)
         return f"<p class='vt-stat' data-vt-agreed='{n}'>{esc(self.tr('board_progress', n=n, total=total))}</p>"

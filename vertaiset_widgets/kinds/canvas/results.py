@@ -96,6 +96,23 @@ class CanvasResults(_Results):
                 blocks.append((fld.id, f"<h4>{esc(label)}</h4><ul class='vt-list'>{items}</ul>"))
         return blocks
 
+    def fullest_field(self) -> Any | None:
+        """The written field (a group's any text, a person's free text) with the most words in all, or None."""
+        kinds = ("text", "textarea") if self.activity.per == "group" else ("textarea",)
+        entries = self.entries().values()
+        sizes = {f.id: sum(len(v.get(f.id, "").split()) for v in entries) for f in self.activity.fields if f.type in kinds}
+        best = max(sizes, key=lambda k: sizes[k], default=None)
+        return next(f for f in self.activity.fields if f.id == best) if best and sizes[best] else None
+
+    def summary(self) -> str | None:
+        """How many filled it (groups' canvases, or people), and which field has the most text."""
+        n = len(self.entries())
+        if not n:
+            return None
+        text = self.tr("canvas_groups", n=n) if self.activity.per == "group" else self.tr("sum_answered", n=n)
+        field = self.fullest_field()
+        return text if field is None else self.tr("sum_canvas", counts=text, field=self.tr.text(field.label))
+
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         if self.activity.per == "group":
             return [("grid", self.grid_html())]

@@ -37,6 +37,13 @@ class ChoiceResults(_Results):
     def respondents(self) -> int:
         return int(self.frame.loc[self.frame["value"] > 0, "participant_id"].nunique())
 
+    def layer_respondents(self) -> dict[str, int]:
+        """Layer -> how many chose something in it (the shares' base)."""
+        return {
+            layer: int(self.frame[(self.frame["layer"] == layer) & (self.frame["value"] > 0)]["participant_id"].nunique())
+            for layer in self._layer_labels()
+        }
+
     def _labelled(self) -> pd.DataFrame:
         labels = {o.id: self.tr.label(o, short=True) for o in self.activity.options}
         layers = self._layer_labels()
@@ -55,10 +62,7 @@ class ChoiceResults(_Results):
     def table_html(self) -> str:
         counts = self.counts()
         layers = self._layer_labels()
-        per_layer = {
-            layer: int(self.frame[(self.frame["layer"] == layer) & (self.frame["value"] > 0)]["participant_id"].nunique())
-            for layer in layers
-        }
+        per_layer = self.layer_respondents()
         rows = []
         for o in self.activity.options:
             cells = [esc(self.tr.label(o))]
@@ -101,6 +105,23 @@ class ChoiceResults(_Results):
                 str(int(mine[(mine["group"] == g) & (mine["layer"] == layer)]["value"].sum())) for g, layer in keys
             ])
         return _table(self.tr("breakdown_caption", field=self.tr.text(content_field.label)), head, rows)
+
+    def summary(self) -> str | None:
+        """The most chosen option and its share of the respondents (its dots), per layer."""
+        if not self.respondents:
+            return None
+        counts, layers = self.counts(), self._layer_labels()
+        labels = {o.id: self.tr.label(o, short=True) for o in self.activity.options}
+        answered, parts = self.layer_respondents(), []
+        for layer, layer_label in layers.items():
+            mine = counts[counts["layer"] == layer]
+            top = mine["value"].max()
+            if not top:
+                continue
+            names = " / ".join(labels[o] for o in mine.loc[mine["value"] == top, "option"])
+            amount = self.tr("sum_dots", n=f"{top:.0f}") if self.activity.mode == "dots" else f"{100 * top / answered[layer]:.0f} %"
+            parts.append(f"{names} {amount}" + (f" ({layer_label})" if len(layers) > 1 else ""))
+        return self.tr("sum_choice", top="; ".join(parts))
 
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         if role == "screen":

@@ -38,6 +38,10 @@ class ContactsResults(_Results):
         """The entries not checked within the template's ``stale_after_days``."""
         return [e for e in self.entries if e.is_stale(self.activity.stale_after_days, self.today)]
 
+    def summary(self) -> str | None:
+        """How many contacts and how many are out of date: counts only, never a name or a detail."""
+        return self.tr("ct_counts", n=len(self.entries), stale=len(self.stale())) if self.entries else None
+
     def counts_html(self) -> str:
         n_stale = len(self.stale())
         return (f"<p class='vt-stat' data-vt-entries='{len(self.entries)}' data-vt-stale='{n_stale}'>"

@@ -3,6 +3,8 @@ relationship of the 360 ring as heatmaps, the strongest risks now and the most t
 relationships in words, and the numbers as tables."""
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from ...chart_render import to_svg
@@ -77,16 +79,35 @@ class FragmentationRisksResults(_Results):
         return svg_img(to_svg(chart), self.tr("fr_actor_alt", summary=summary), css="vt-chart vt-fr-actors")
 
     # words and tables ------------------------------------------------------
+    def now_layer(self) -> Any:
+        """The middle time layer (now), or the only one."""
+        layers = self.activity.layers
+        return layers[len(layers) // 2] if len(layers) > 1 else layers[0]
+
+    def strongest(self, n: int = 3) -> list[tuple[float, Any]]:
+        """``(mean, risk)`` of the ``n`` strongest risks now, the strongest first."""
+        now = self.now_layer()
+        return sorted(((m[0], r) for r in self.activity.risks if (m := self.means.get((r.id, now.id)))), key=lambda x: -x[0])[:n]
+
+    def strongest_text(self) -> str:
+        """The strongest risks now in words (``Risk 3.4, Other 2.9``), or "–"."""
+        return ", ".join(f"{self.tr.label(r)} {m:.1f}" for m, r in self.strongest()) or "–"
+
+    def summary(self) -> str | None:
+        """The strongest risks now, with their means."""
+        if not self.strongest():
+            return None
+        return self.tr("sum_listed", text=self.tr("fr_strongest", layer=self.tr.label(self.now_layer())), items=self.strongest_text())
+
     def summary_html(self) -> str:
         """The strongest risks in the middle time layer (now) and the most threatened relationships."""
         act, tr = self.activity, self.tr
-        now = act.layers[len(act.layers) // 2] if len(act.layers) > 1 else act.layers[0]
-        ranked = sorted(((m[0], r) for r in act.risks if (m := self.means.get((r.id, now.id)))), key=lambda x: -x[0])[:3]
+        now = self.now_layer()
         threatened: dict[str, int] = {}
         for (risk, actor), (marked, _raters) in self.actors.items():
             threatened[actor] = threatened.get(actor, 0) + marked
         top = sorted(((n, a) for a in act.actors if (n := threatened.get(a.id, 0))), key=lambda x: -x[0])[:3]
-        risks = ", ".join(f"{tr.label(r)} {m:.1f}" for m, r in ranked) or "–"
+        risks = self.strongest_text()
         actors = ", ".join(f"{tr.label(a, short=True)} ({n})" for n, a in top) or "–"
         # each pair in its own row: the label beside its value, or above it where they do not fit side by side
         return (f"<dl class='vt-fr-summary'><div class='vt-fr-pair'><dt>{esc(tr('fr_strongest', layer=tr.label(now)))}</dt>"

@@ -9,4 +9,5 @@ KIND = register(Kind(
     console=f"{__name__}.console:HighlightsConsole",
     report=f"{__name__}.console:report_highlights",
     demo=f"{__name__}.demo",
+    summary=f"{__name__}.results:highlights_summary",
 ))

@@ -46,6 +46,13 @@ class HistoryResults(_Results):
     def _has_content(self) -> bool:
         return True
 
+    def summary(self) -> str | None:
+        """How many of the network's rounds ran the source activity (None: none did)."""
+        if not self.rounds:
+            return None
+        source = self.rounds[-1].activity
+        return self.tr("sum_history", n=len(self.rounds), title=self.tr.text(source.title))
+
     def counts_html(self) -> str:
         total = len(self.store.rounds(self.session))
         return (

@@ -42,11 +42,18 @@ class MaturityLadderResults(_Results):
     def _step_label(self, step_id: str) -> str:
         return next((self.tr.label(s) for s in self.activity.steps if s.id == step_id), step_id)
 
+    def summary(self) -> str | None:
+        """How many practices are on the ladder, how many moved up and down, how many placed."""
+        return self._counts_text(list(self.moves().values())) if self.practices else None
+
+    def _counts_text(self, moves: list[str]) -> str:
+        return self.tr("ml_counts", n=len(self.practices), up=moves.count("up"), down=moves.count("down"), people=self.respondents)
+
     def counts_html(self) -> str:
         moves = list(self.moves().values())
         return (f"<p class='vt-stat' data-vt-respondents='{self.respondents}' data-vt-practices='{len(self.practices)}' "
                 f"data-vt-up='{moves.count('up')}' data-vt-down='{moves.count('down')}'>"
-                f"{esc(self.tr('ml_counts', n=len(self.practices), up=moves.count('up'), down=moves.count('down'), people=self.respondents))}</p>")
+                f"{esc(self._counts_text(moves))}</p>")
 
     def chart_html(self, *, columns: int = 2) -> str:
         steps = {s.id: n for n, s in enumerate(self.activity.steps)}

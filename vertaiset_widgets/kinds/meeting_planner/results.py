@@ -31,6 +31,12 @@ class PlannerResults(_Results):
     def _has_content(self) -> bool:
         return True
 
+    def summary(self) -> str | None:
+        """The day's plan: how many blocks, from when to when."""
+        if not self.plan:
+            return None
+        return self.tr("mp_counts", n=len(self.plan), start=self.plan[0].starts_at, end=clock(self.plan[-1].end))
+
     def counts_html(self) -> str:
         if not self.plan:
             return f"<p class='vt-stat' data-vt-blocks='0'>{esc(self.tr('mp_no_blocks'))}</p>"

@@ -72,11 +72,18 @@ class MultiTimeResults(_Results):
                 rows.append({"row": names[d.id], "column": self.tr.label(item), "count": n, "mode": bool(n and n == top)})
         return pd.DataFrame(rows, columns=["row", "column", "count", "mode"])
 
-    def counts_html(self) -> str:
+    def counts_text(self) -> str:
+        """How many decisions, placements and placers."""
         people = len({p.participant_id for p in self.placements})
+        return self.tr("mt_counts", decisions=len(self.decisions), placements=len(self.placements), n=people)
+
+    def summary(self) -> str | None:
+        """The counts (:meth:`counts_text`) once something is placed."""
+        return self.counts_text() if self.placements else None
+
+    def counts_html(self) -> str:
         return (f"<p class='vt-stat' data-vt-respondents='{self.respondents}' data-vt-decisions='{len(self.decisions)}' "
-                f"data-vt-placements='{len(self.placements)}'>"
-                f"{esc(self.tr('mt_counts', decisions=len(self.decisions), placements=len(self.placements), n=people))}</p>")
+                f"data-vt-placements='{len(self.placements)}'>{esc(self.counts_text())}</p>")
 
     def matrix_html(self) -> str:
         names = self._names()

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
-from ...results import _Results, _table
+from ...results import _Results, _table, clip
 from ...store import ActivityState, SessionInfo, SessionStore
 from .charts import network_chart
 from .model import NetworkMap
@@ -36,6 +36,21 @@ class NetworkResults(_Results):
 
     def _has_content(self) -> bool:
         return bool(self.network.visible_actors)
+
+    def summary(self) -> str | None:
+        """Actors, ties and the missing links: how many, and the first two by the actors' names."""
+        actors = len(self.network.visible_actors)
+        if not actors:
+            return None
+        missing = self.network.missing_links()
+        text = self.tr("sum_map", actors=actors, ties=len(self.network.edges()), missing=len(missing))
+        if not missing:
+            return text
+        links = ", ".join(f"{clip(self.network.name_of(e['source']), 40)} – {clip(self.network.name_of(e['target']), 40)}"
+                          for e in missing[:2])
+        if len(missing) > 2:
+            links = self.tr("sum_and_more", items=links)
+        return self.tr("sum_listed", text=text, items=links)
 
     def counts_html(self) -> str:
         actors = len(self.network.visible_actors)

@@ -55,6 +55,27 @@ class Peer360Results(_Results):
         return (f"<p class='vt-stat' data-vt-respondents='{self.respondents}' data-vt-pairs='{len(self.pairs)}'>"
                 f"{esc(self.tr('p360_counts', pairs=len(self.pairs), a=self._raters(a), b=self._raters(b)))}</p>")
 
+    def biggest_difference(self) -> tuple[str, float, float] | None:
+        """``(item id, A's mean, B's mean)`` of the dimension where B's mean differs most from A's
+        (the table's "B minus A"), or None until both roles have rated one."""
+        a, b = (r.id for r in self.activity.roles)
+        both = [(i.id, self.means[a][i.id][0], self.means[b][i.id][0]) for i in self.activity.items
+                if i.id in self.means[a] and i.id in self.means[b]]
+        return max(both, key=lambda d: abs(d[2] - d[1])) if both else None
+
+    def summary(self) -> str | None:
+        """Pairs and raters, and the dimension where A's and B's profiles differ most (no pair's name)."""
+        if not self.ratings:
+            return None
+        a, b = self.activity.roles
+        text = self.tr("p360_counts", pairs=len(self.pairs), a=self._raters(a.id), b=self._raters(b.id))
+        diff = self.biggest_difference()
+        if diff is None:
+            return text
+        item = next(i for i in self.activity.items if i.id == diff[0])
+        return self.tr("sum_p360", counts=text, item=self.tr.label(item, short=True), a=self.tr.label(a, short=True),
+                       b=self.tr.label(b, short=True), ma=f"{diff[1]:.1f}", mb=f"{diff[2]:.1f}")
+
     # charts ----------------------------------------------------------------
     def _values_text(self, role: str) -> str:
         means = self.means[role]

@@ -52,6 +52,16 @@ class PositionResults(_Results):
         caption = self.tr("position_caption", left=self.tr.text(self.activity.left), right=self.tr.text(self.activity.right), points=self.activity.points)
         return _table(caption, [esc(self.tr("layer")), esc(self.tr("mean")), esc(self.tr("median")), "n"], rows)
 
+    def summary(self) -> str | None:
+        """The mean position between the poles, per layer."""
+        means = self.means().dropna(subset=["mean"])
+        if means.empty:
+            return None
+        layers = self._layer_labels()
+        values = ", ".join(f"{r.mean:.1f}" + (f" ({layers[r.layer]})" if len(layers) > 1 else "") for r in means.itertuples())
+        return self.tr("sum_position", means=values, points=self.activity.points,
+                       left=self.tr.text(self.activity.left), right=self.tr.text(self.activity.right))
+
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         if role == "screen":
             return [("chart", self.chart_html(width=560))]

@@ -33,6 +33,12 @@ class PracticeProfileResults(_Results):
         """The partnerships that combine both kinds of practice."""
         return [p for p in self.profiles if p.combines_both]
 
+    def summary(self) -> str | None:
+        """How many partnerships, how many of them combine both kinds of practice, and how many marked."""
+        if not self.profiles:
+            return None
+        return self.tr("pp_counts", partnerships=len(self.profiles), both=len(self.combining), n=self.respondents)
+
     def counts_html(self) -> str:
         return (
             f"<p class='vt-stat' data-vt-respondents='{self.respondents}' data-vt-profiles='{len(self.profiles)}' "

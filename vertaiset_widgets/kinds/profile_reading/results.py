@@ -44,6 +44,13 @@ class ProfileReadingResults(_Results):
         return (f"<p class='vt-stat' data-vt-respondents='{self.respondents}'>"
                 f"{esc(self.tr('pr_room', n=self.respondents))}</p>")
 
+    def summary(self) -> str | None:
+        """The room's reading: its balance and the reference shape it is nearest to."""
+        if not self.room.values:
+            return None
+        words = describe(self.tr, self.activity, self.room)
+        return self.tr("sum_reading", n=self.respondents, balance=words["balance"], nearest=words["nearest"])
+
     # charts ----------------------------------------------------------------
     def _radar(self, profile: Profile, label: str, colour: str, size: int, alt_text: str) -> str:
         items = [self.tr.label(i, short=True) for i in self.activity.items]

@@ -7,7 +7,7 @@ from ...results import _Results
 from ...store import ActivityState, SessionInfo, SessionStore
 from .model import Progress
 from .progress import Source, Update, find_source, load_updates
-from .views import bar_html, counts, empty_html, list_html, source_text
+from .views import bar_html, counts, counts_text, empty_html, list_html, source_text
 
 __all__ = ["ProgressResults"]
 
@@ -30,6 +30,12 @@ class ProgressResults(_Results):
     def counts(self) -> dict[str, int]:
         """How many agreements have each status (stuck first); empty without a board."""
         return counts(self.activity, self.source.rows, self.updates) if self.source else {}
+
+    def summary(self) -> str | None:
+        """Done out of all, then each status (as the bar's words say); None without a board to follow."""
+        if self.source is None or not self.source.rows:
+            return None
+        return counts_text(self.tr, self.activity, self.source.rows, self.updates)
 
     def counts_html(self) -> str:
         if self.source is None:

@@ -11,4 +11,5 @@ KIND = register(Kind(
     report=f"{__name__}.console:report_rating",
     demo=f"{__name__}.demo",
     history=f"{__name__}.history:history",
+    summary=f"{__name__}.results:rating_summary",
 ))

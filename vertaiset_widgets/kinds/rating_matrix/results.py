@@ -23,7 +23,7 @@ from . import radar, radar_grid
 from .charts import heatmap_chart
 from .model import RatingMatrix
 
-__all__ = ["HeatmapResults", "RatingResults", "rating_results"]
+__all__ = ["HeatmapResults", "RatingResults", "rating_results", "rating_summary"]
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,32 @@ class RatingResults:
             f"{html.escape(self.tr('respondents_of', n=self.respondents, total=self.participants))}</p>"
         )
 
+    def biggest_gap(self) -> tuple[str, float, float] | None:
+        """``(item id, now, future)``: the item whose room mean differs most between the last two
+        time layers (now and the future), or None with fewer than two layers or no such item."""
+        layers = self.activity.layer_ids
+        if len(layers) < 2:
+            return None
+        means = self.summary.set_index(["item", "layer"])["mean"]
+        pairs = [(i.id, means[(i.id, layers[-2])], means[(i.id, layers[-1])]) for i in self.activity.items]
+        pairs = [p for p in pairs if not (pd.isna(p[1]) or pd.isna(p[2]))]
+        return max(pairs, key=lambda p: abs(p[2] - p[1])) if pairs else None
+
+    def summary_text(self) -> str | None:
+        """The key result in one line: the biggest gap between now and the future (the 360),
+        or with one layer the highest and the lowest item."""
+        if not self.respondents:
+            return None
+        labels = self.item_labels
+        gap = self.biggest_gap()
+        if gap is not None:
+            layers = list(self.layer_labels.values())
+            return self.tr("sum_gap", now=layers[-2], future=layers[-1], item=labels[gap[0]], a=f"{gap[1]:.1f}", b=f"{gap[2]:.1f}")
+        means = self.summary.dropna(subset=["mean"]).groupby("item")["mean"].mean()
+        if means.empty:
+            return None
+        return self.tr("sum_high_low", high=f"{labels[means.idxmax()]} {means.max():.1f}", low=f"{labels[means.idxmin()]} {means.min():.1f}")
+
 
 class HeatmapResults(_Results):
     """A rating matrix with columns (knowing – trust – commitment): heatmap and column means."""
@@ -180,8 +206,13 @@ class HeatmapResults(_Results):
     def respondents(self) -> int:
         return aggregate.respondent_count(self.frame)
 
-    def summary(self) -> pd.DataFrame:
+    def stats(self) -> pd.DataFrame:
+        """Mean, spread and count per item and layer (``aggregate.rating_summary``)."""
         return aggregate.rating_summary(self.frame, [i.id for i in self.activity.items], self.activity.layer_ids)
+
+    def item_means(self) -> pd.Series:
+        """Item id -> the cell's mean (over the layers), NaN where nobody rated it."""
+        return self.stats().groupby("item")["mean"].mean()
 
     def column_means(self) -> pd.DataFrame:
         """``column, mean, n``: the mean of every rating given in the column."""
@@ -194,7 +225,7 @@ class HeatmapResults(_Results):
     def heatmap_html(self, *, cell_width: int = 230, presenting: bool = False) -> str:
         """The heatmap; ``presenting``: the projector's wide, low layout with large text and each
         column's mean in its heading (the screen shows no separate column means)."""
-        summary = self.summary().groupby("item")["mean"].mean()
+        summary = self.item_means()
         heading = {c.id: self.tr.label(c) for c in self.activity.columns}
         if presenting:
             means = {r.column: r.mean for r in self.column_means().itertuples()}
@@ -222,7 +253,7 @@ class HeatmapResults(_Results):
         return f"<h4>{esc(self.tr('column_means'))}</h4><div class='vt-colmeans'>{cells}</div>"
 
     def table_html(self) -> str:
-        summary = self.summary()
+        summary = self.stats()
         by_item = {r.item: r for r in summary.itertuples()}
         rows = []
         for column, items in self.activity.column_items():
@@ -232,10 +263,30 @@ class HeatmapResults(_Results):
                 rows.append([esc(self.tr.label(item)), esc(self.tr.label(column)) if column else "", value])
         return _table(self.tr("heatmap_caption"), [esc(self.tr("dimension")), esc(self.tr("column")), esc(self.tr("mean"))], rows)
 
+    def summary(self) -> str | None:
+        """The highest and the lowest cell of the heatmap with their means."""
+        means = self.item_means().dropna()
+        if means.empty:
+            return None
+        columns = {c.id: self.tr.label(c) for c in self.activity.columns}
+
+        def cell(item_id: str) -> str:
+            item = next(i for i in self.activity.items if i.id == item_id)
+            return f"{self.tr.label(item, short=True)} ({columns.get(item.column or '', '')}) {means[item_id]:.1f}"
+
+        return self.tr("sum_high_low", high=cell(means.idxmax()), low=cell(means.idxmin()))
+
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         if role == "screen":
             return [("heatmap", self.heatmap_html(presenting=True))]
         return [("heatmap", self.heatmap_html()), ("columns", self.column_means_html()), ("table", self.table_html())]
+
+
+def rating_summary(store: SessionStore, session: SessionInfo, activity: RatingMatrix, tr: Translator) -> str | None:
+    """The rating matrix's line for the report's summary: the radar's gap, or the heatmap's cells."""
+    if activity.chart == "heatmap":
+        return HeatmapResults.load(store, session, activity, tr).summary()
+    return RatingResults.load(store, session, activity, tr).summary_text()
 
 
 def rating_results(activity: RatingMatrix) -> type[_Results] | None:

@@ -23,6 +23,13 @@ class RoundStartResults(_Results):
     def _has_content(self) -> bool:
         return True
 
+    def summary(self) -> str | None:
+        """The round's number, and how many steps the previous round promoted to it."""
+        line = self.tr("rs_round", n=self.view.number, network=self.view.network)
+        if self.view.previous is None:
+            return line
+        return self.tr("sum_round", round=line, n=len(self.view.steps))
+
     def counts_html(self) -> str:
         return ""  # nobody answers it
 

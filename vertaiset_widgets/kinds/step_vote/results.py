@@ -6,11 +6,11 @@ The room's screen shows the bars only (no names: the steps are the wall's, the v
 from __future__ import annotations
 
 from ...html_blocks import esc
-from ...results import _Results
+from ...results import _Results, clip
 from ...store import ActivityState, SessionInfo, SessionStore
 from .model import StepVote
 from .steps import Step, Tally, check_in_sectors, consensus, groups_of, load_steps, majority, promoted_items, tally, uncertain, votes_from
-from .views import bars_html, consensus_html, majority_html, promoted_html, uncertain_html
+from .views import bars_html, consensus_html, majority_html, percent, promoted_html, uncertain_html
 
 __all__ = ["StepVoteResults"]
 
@@ -35,6 +35,21 @@ class StepVoteResults(_Results):
     def tallies(self) -> list[Tally]:
         """Each step's agree, disagree and pass."""
         return tally(self.steps, self.votes)
+
+    def chosen(self) -> list[tuple[Tally, float]]:
+        """The steps chosen: those a majority agreed on, ``(tally, share)``, the largest share first."""
+        return [(t, share) for t, choice, share in majority(self.tallies(), self.activity.majority) if choice == "agree"]
+
+    def summary(self) -> str | None:
+        """How many steps were chosen, and the first of them with its share of agreement."""
+        if not self.votes:
+            return None
+        chosen = self.chosen()
+        if not chosen:
+            return self.tr("sum_no_steps", n=len(self.steps))
+        first, share = chosen[0]
+        return self.tr("sum_steps", n=len(chosen), total=len(self.steps), step=self.tr("sum_quote", text=clip(first.step.text)),
+                       share=percent(self.tr, share))
 
     def _empty_text(self) -> str:
         source = self.tr.content.activities.get(self.activity.source)

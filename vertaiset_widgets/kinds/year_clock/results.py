@@ -53,6 +53,10 @@ class YearClockResults(_Results):
     def _has_content(self) -> bool:
         return bool(self.events)
 
+    def summary(self) -> str | None:
+        """How many events are on the clock, and how many marked them."""
+        return self.tr("yc_counts", events=len(self.events), n=self.respondents) if self.events else None
+
     def counts_html(self) -> str:
         return (
             f"<p class='vt-stat' data-vt-respondents='{self.respondents}' data-vt-events='{len(self.events)}'>"
