@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 #: The maturity steps, lowest first (kiinnostava, lupaava, hyvä, kestävä hyvä käytäntö).
-MATURITY = ("kiinnostava", "lupaava", "hyva", "kestava")
+from .store.bank import MATURITY  # noqa: E402  (one list of the steps, the store's)
 #: The eight directions of the 360 (the item ids of ``arviointi_360`` in 04_arviointi.yaml).
 PROFILE_DIMENSIONS = (
     "pysyvat_kumppanit",

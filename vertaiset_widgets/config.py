@@ -22,6 +22,8 @@ ROLES = ("participant", "facilitator", "screen", "report")
 VIEWS = ("", "feedback", "notes", "bank")
 #: The join code of the demo session that `vertaiset demo` seeds and that notebooks use by default.
 DEMO_CODE = "DEMO"
+#: The demo Puimala, seeded beside the demo day (``demo_puimala``).
+DEMO_PUIMALA_CODE = "PUIMALA"
 
 _CODE_RE = re.compile(r"^[A-Za-z0-9]{2,16}$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")

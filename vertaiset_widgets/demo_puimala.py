@@ -14,11 +14,12 @@ from typing import Any
 
 from .kinds.highlights.wall import post_highlight, vote
 from .store import AnswerInput
+from .config import DEMO_PUIMALA_CODE
 from .store.agenda import AgendaBlock
 
 __all__ = ["PUIMALA_CODE", "PUIMALA_DATE", "PUIMALA_NETWORK", "PUIMALA_TITLE", "puimala_links", "seed_puimala"]
 
-PUIMALA_CODE = "PUIMALA"
+PUIMALA_CODE = DEMO_PUIMALA_CODE
 PUIMALA_TITLE = "Muutospuimala"
 PUIMALA_NETWORK = "Vertaiset – kuntien muutosverkosto"
 PUIMALA_DATE = date(2008, 5, 28)

@@ -19,7 +19,7 @@ import ipywidgets as W
 from IPython.display import HTML, display
 
 from . import chart_render, kinds, revisions, roots
-from .config import DEMO_CODE, PageParams
+from .config import DEMO_CODE, DEMO_PUIMALA_CODE, PageParams
 from .consoles import ActivityConsole
 from .content import Content, load_content
 from .errors import unavailable_message
@@ -61,7 +61,7 @@ class Workbook:
         self.session: SessionInfo | None = None
         code = params.session or DEMO_CODE
         self.session = self.store.find_session(code)
-        if self.session is None and code in (DEMO_CODE, "PUIMALA"):  # the demo day, and its Puimala beside it
+        if self.session is None and code in (DEMO_CODE, DEMO_PUIMALA_CODE):  # the demo day, and its Puimala beside it
             from .demo import seed_demo
 
             seed_demo(self.store, self.content)

@@ -12,19 +12,31 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from .. import schema as t
-from ..bank_model import DEFAULTS, MATURITY, PracticeFields, base_forms, canonical_json, search_text, validate_practice
+if TYPE_CHECKING:
+    from ..bank_model import PracticeFields
+
+#: The maturity steps, lowest first (``bank_model`` validates against these).
+MATURITY = ("kiinnostava", "lupaava", "hyva", "kestava")
 from ..errors import VertaisetInputError
 from ..revisions import SESSION_KEY
 from .rows import _clean_line, _clean_text, _now
 
 __all__ = ["MATURITY", "BankMixin", "Practice", "VersionIn"]
+
+
+def _model():
+    """The practice's models and its words' base forms (pydantic models, simplemma): imported when
+    the bank is first used, not by every page that opens the store (a participant's kernel)."""
+    from .. import bank_model
+
+    return bank_model
 
 _UID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 #: query words this long also find the compounds they begin (verkosto → verkostotyö)
@@ -91,17 +103,17 @@ def _like_escape(term: str) -> str:
 class _Prepared:
     """A version's columns, computed once from its validated fields."""
 
-    def __init__(self, fields: PracticeFields):
+    def __init__(self, fields: "PracticeFields"):
         self.fields = fields
-        self.body = canonical_json(fields)
-        self.search_text = search_text(fields)
+        self.body = _model().canonical_json(fields)
+        self.search_text = _model().search_text(fields)
 
     def values(self) -> dict[str, Any]:
         """The version's columns; the base forms only now (a version already there needs none)."""
         f = self.fields
         return {
             "body": self.body, "name": f.name, "maturity": f.maturity, "network": f.network, "sector": f.sector,
-            "area": f.area, "search_text": self.search_text, "terms": " ".join(base_forms(self.search_text)),
+            "area": f.area, "search_text": self.search_text, "terms": " ".join(_model().base_forms(self.search_text)),
         }
 
 
@@ -129,7 +141,7 @@ class BankMixin:
             A field is not valid (:class:`~vertaiset_widgets.bank_model.PracticeInvalid` names it),
             the id is malformed, or ``from_session_id`` names no session.
         """
-        prepared = _Prepared(validate_practice(fields))
+        prepared = _Prepared(_model().validate_practice(fields))
         if uid is not None:
             _check_uid(uid)
         who, why = _clean_line(changed_by, 120), _clean_text(note)
@@ -161,7 +173,7 @@ class BankMixin:
         checked = []
         for uid, versions in items:
             _check_uid(uid)
-            checked.append((uid, [(_Prepared(validate_practice(v.fields)), v) for v in versions]))
+            checked.append((uid, [(_Prepared(_model().validate_practice(v.fields)), v) for v in versions]))
 
         def run(conn: Connection) -> tuple[int, int]:
             codes = {v.from_session for _, vs in checked for _, v in vs if v.from_session}
@@ -285,7 +297,7 @@ class BankMixin:
             wanted = [w for w in wanted if w]
             if wanted:
                 sql = sql.where(pv.c[column].in_(wanted))
-        words = base_forms(query) if query and query.strip() else []
+        words = _model().base_forms(query) if query and query.strip() else []
         if not words:
             return self._read_practices(sql.order_by(pv.c.name, t.practices.c.uid).limit(max(0, limit)))
         padded = sa.literal(" ") + pv.c.terms + sa.literal(" ")
@@ -310,7 +322,7 @@ class BankMixin:
         scored = []
         for row in rows:
             terms = row["terms"].split()
-            in_name = set(base_forms(row["name"]))
+            in_name = set(_model().base_forms(row["name"]))
             score = sum(
                 sum(1 for term in terms if term == w or (len(w) >= _PREFIX_MIN and term.startswith(w))) + 2 * (w in in_name)
                 for w in words
@@ -359,7 +371,7 @@ class BankMixin:
         import json
 
         return Practice(
-            uid=row["uid"], version=row["version"], fields={**DEFAULTS, **json.loads(row["body"])}, name=row["name"],
+            uid=row["uid"], version=row["version"], fields={**_model().DEFAULTS, **json.loads(row["body"])}, name=row["name"],
             maturity=row["maturity"], network=row["network"], sector=row["sector"], area=row["area"],
             from_session=row["session_code"], changed_by=row["changed_by"], note=row["note"],
             created_at=_utc(row["created_at"]),
