@@ -217,14 +217,22 @@ def test_report_writes_offline_html(demo_report):
 
 
 @pytest.mark.slow
-def test_report_in_swedish(cli_demo, tmp_path):
-    """`report --lang sv` writes the Swedish report (of the workbook asked for: every workbook's report
-    role runs in Swedish in test_notebooks.py, and the Finnish report above runs them all)."""
-    printed = vertaiset("report", "DEMO", "--lang", "sv", "--workbooks", "02_tavoitteet.ipynb", "--out", str(tmp_path),
-                        env_db=cli_demo).stdout.strip()
+def test_report_in_swedish_with_names_as_an_interim_report(cli_demo, tmp_path):
+    """`report --lang sv` writes the Swedish report (of the workbooks asked for: every workbook's report
+    role runs in Swedish in test_notebooks.py, and the Finnish report above runs them all); `--names`
+    shows the contact list's names (never a phone or an e-mail); `--interim` says it is an interim
+    report, with the time, also in the file's name. Without a terminal there is no progress bar, and
+    the kernels' warnings are gone."""
+    run = vertaiset("report", "DEMO", "--lang", "sv", "--workbooks", "02_tavoitteet.ipynb", "03_koordinointi.ipynb",
+                    "--names", "--interim", "--out", str(tmp_path), env_db=cli_demo)
+    printed = run.stdout.strip()
+    assert re.fullmatch(r".*/vertaiset-DEMO-2022-11-16-sv-delrapport-\d{4}\.html", printed)
     html = Path(printed).read_text(encoding="utf-8")
     assert "Arbetssätt att komma överens om" in html and "<html lang=\"sv\"" in html
     assert "Yhteisesti sovittavia toimintatapoja" not in html and "Hur samordn" in html
+    assert "Aino Virtanen" in html and "040 123 4001" not in html and "aino.virtanen@example.org" not in html
+    assert "Delrapport" in html and f"kl. {printed[-9:-7]}.{printed[-7:-5]}" in html
+    assert "without encryption" not in run.stderr and "KeyboardInterrupt" not in run.stderr and "Executing" not in run.stderr
 
 
 def test_session_with_agenda_and_closing(sqlite_url, tmp_path):

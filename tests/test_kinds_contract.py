@@ -273,7 +273,9 @@ def _render(store: SessionStore, content, case: Case, role: str, lang: str) -> V
     markup: list[str] = []
     text: list[str] = []
     with _logged_errors() as errors, capture_output() as shown:
-        wb = Workbook(PageParams(session=case.session.code, role=role, key=case.key, lang=lang), content=content, store=store)
+        # the report as `--names` makes it: every word a participant gave is shown, so its escaping is checked
+        wb = Workbook(PageParams(session=case.session.code, role=role, key=case.key, lang=lang), content=content, store=store,
+                      names=role == "report")
         assert wb.view == role
         cell = wb.activity(case.activity.id)
     if cell is not None:

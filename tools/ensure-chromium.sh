@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Make sure Debian's chromium is there for the browser tests (and poppler-utils' pdftotext and
-# pdftoppm, which read the report's PDF back); install them when we can.
+# pdftoppm, which read the report's PDF back, and nginx for the proxy test); install them when we can.
 set -u
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)  # the proxy test: several servers behind nginx
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

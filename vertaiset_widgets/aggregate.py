@@ -116,18 +116,17 @@ def word_counts(
     English by ``lang``), and the stop words of every language are left out, as are numbers
     and one-letter words. Returns columns ``word, count``, most common first.
     """
-    import simplemma
+    from .lemmas import base_forms, tokens
 
     stop = frozenset().union(*(stopwords or {}).values())
+    words = [w for text in texts for w in tokens(text)
+             if len(w) >= 2 and any(ch.isalpha() for ch in w) and w not in stop]
+    bases = base_forms(words, lang)  # remembered across kernels: see lemmas.py
     counts: dict[str, int] = {}
-    for text in texts:
-        for token in simplemma.simple_tokenizer(text or ""):
-            word = token.casefold()
-            if len(word) < 2 or not any(ch.isalpha() for ch in word) or word in stop:
-                continue
-            base = simplemma.lemmatize(word, lang=lang).casefold()
-            if base in stop:
-                continue
-            counts[base] = counts.get(base, 0) + 1
+    for word in words:
+        base = bases[word]
+        if base in stop:
+            continue
+        counts[base] = counts.get(base, 0) + 1
     frame = pd.DataFrame(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), columns=["word", "count"])
     return frame.head(top).reset_index(drop=True)

@@ -19,10 +19,16 @@ The trade-off: phones behind one NAT address share a budget, so many honest typo
 room whose phones share an address can make one of them wait a little (ten typos cost
 nothing, and no wait is longer than a minute). Phones that
 join by the QR code's link do not type a code at all.
+
+Behind a reverse proxy every request comes from the proxy's address. ``vertaiset serve``
+believes the proxy's ``X-Forwarded-For`` only when the request comes from an address in
+:data:`TRUSTED_PROXIES_ENV` (:func:`forwarded_client`); a header from anyone else is ignored,
+so a phone cannot pick its own address to dodge the limits.
 """
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import os
 from datetime import datetime, timedelta, timezone
@@ -34,13 +40,19 @@ __all__ = [
     "CLIENT_ENV",
     "FREE_FAILURES",
     "WINDOW_SECONDS",
+    "TRUSTED_PROXIES_ENV",
     "AttemptGuard",
     "client_address",
+    "forwarded_client",
+    "trusted_proxies",
     "wait_seconds",
 ]
 
 #: The kernel's environment variable with the client's address (Voila's ``http_header_envs``).
 CLIENT_ENV = "HTTP_X_VERTAISET_CLIENT"
+#: The environment variable of ``vertaiset serve`` naming the reverse proxies whose
+#: ``X-Forwarded-For`` it believes: addresses or networks, separated by commas or spaces.
+TRUSTED_PROXIES_ENV = "VERTAISET_TRUSTED_PROXIES"
 #: Failures within the window that cost nothing.
 FREE_FAILURES = 10
 #: How long a failure counts.
@@ -64,6 +76,66 @@ def client_address() -> str | None:
     if address:
         return address
     return "*" if "VOILA_PREHEAT" in os.environ else None  # Voila marks every kernel it starts
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_proxies(value: str | None = None) -> tuple[Network, ...]:
+    """The proxies named in ``value`` (default: :data:`TRUSTED_PROXIES_ENV`), as networks.
+
+    Raises
+    ------
+    ValueError
+        An entry is not an address or a network (the message names it).
+    """
+    text = os.environ.get(TRUSTED_PROXIES_ENV, "") if value is None else value
+    networks = []
+    for item in text.replace(",", " ").split():
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError(f"{TRUSTED_PROXIES_ENV}: {item!r} is not an IP address or network") from None
+    return tuple(networks)
+
+
+def _is_trusted(address: str, trusted: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return False
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip in net for net in trusted)
+
+
+def forwarded_client(peer: str | None, forwarded_for: str | None, trusted: tuple[Network, ...]) -> str:
+    """The client's address as a server behind trusted proxies sees it.
+
+    Parameters
+    ----------
+    peer : str
+        The address the request came from (the TCP peer).
+    forwarded_for : str, optional
+        The request's ``X-Forwarded-For``: addresses, the client's first, each proxy
+        appending the address it was reached from.
+    trusted : tuple
+        The proxies whose header is believed (:func:`trusted_proxies`).
+
+    Returns the peer when it is not a trusted proxy; otherwise the nearest address in
+    ``X-Forwarded-For`` that is not a trusted proxy (the rightmost: the ones left of it
+    could be made up by the client), or the peer when the header is missing.
+    """
+    address = (peer or "").strip() or "?"
+    if not trusted or not _is_trusted(address, trusted):
+        return address
+    hops = [h.strip() for h in (forwarded_for or "").split(",") if h.strip()]
+    while hops:
+        hop = hops.pop()
+        if not _is_trusted(hop, trusted):
+            return hop[:100]
+        address = hop
+    return address
 
 
 def _utc(value: datetime) -> datetime:

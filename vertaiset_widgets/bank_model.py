@@ -282,14 +282,12 @@ DEFAULTS.pop("name")
 def base_forms(text: str | None) -> list[str]:
     """The words of ``text`` in their base forms, case-folded, each once, in order
     (``verkostoissa`` → ``verkosto``; Finnish first, then Swedish, then English)."""
-    import simplemma
+    from .lemmas import base_forms as _looked_up, tokens
 
+    words = [w for w in tokens(text or "") if any(ch.isalnum() for ch in w)]
+    bases = _looked_up(words, ("fi", "sv", "en"))
     out: dict[str, None] = {}
-    for token in simplemma.simple_tokenizer(text or ""):
-        word = token.casefold()
-        if not any(ch.isalnum() for ch in word):
-            continue
-        base = simplemma.lemmatize(word, lang=("fi", "sv", "en")).casefold()
-        for part in base.split():  # a base form never spans two terms
+    for word in words:
+        for part in bases[word].split():  # a base form never spans two terms
             out.setdefault(part, None)
     return list(out)

@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import sys
 from typing import Any, Iterator
 
-import altair as alt
+# jsonschema, under Altair, builds an IRI grammar at import (rfc3987-syntax with lark: about 1.3 s of
+# every chart-drawing kernel's start) only for the "iri" format checks, which no chart spec has.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+import altair as alt  # noqa: E402
 
 from .chart_base import DEFAULT_PALETTE, _FONT, _TEXT
 
-__all__ = ["PRESENTER_TEXT_SCALE", "THEME_NAME", "presenting", "register_theme", "to_svg"]
+__all__ = ["PRESENTER_TEXT_SCALE", "THEME_NAME", "presenting", "register_theme", "report_charts", "to_svg"]
 
 #: Name under which :func:`register_theme` registers the theme.
 THEME_NAME = "vertaiset"
@@ -55,6 +60,16 @@ def _scale_text(node: Any, scale: float, parent: str = "") -> Any:
     return node
 
 
+#: Whether :func:`to_svg` puts the chart's data into the SVG (a report's kernel: see :func:`report_charts`).
+_DATA_IN_SVG = {"on": False}
+
+
+def report_charts(on: bool = True) -> None:
+    """From now on this kernel's charts carry their data for the report's text alternatives and
+    data tables (:mod:`chart_tables`); live pages leave it out, as nothing there reads it."""
+    _DATA_IN_SVG["on"] = bool(on)
+
+
 def _vl_version() -> str | None:
     """The Vega-Lite version Altair targets, if vl-convert bundles it."""
     import vl_convert as vlc
@@ -79,11 +94,13 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     -------
     str
         A standalone SVG document beginning with ``<svg``.  Text is
-        XML-escaped.  External data URLs are refused, so rendering never
+        XML-escaped.  The data the chart shows is in its ``<metadata>`` (see
+        :mod:`chart_tables`).  External data URLs are refused, so rendering never
         touches the network.
     """
     import vl_convert as vlc
 
+    from .chart_tables import embed_data
     from .text import clean_tree
 
     # Our builders are covered by tests that validate their specs (to_dict() does); skipping
@@ -95,11 +112,13 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     scale = _text_scale.get()
     if scale != 1.0:
         spec = _scale_text(spec, scale)
-    return vlc.vegalite_to_svg(
+    svg = vlc.vegalite_to_svg(
         spec,
         vl_version=_vl_version(),
         allowed_base_urls=[],
     )
+    # in a report, the chart's own data rides along, for its text alternative and data table
+    return embed_data(svg, spec) if _DATA_IN_SVG["on"] else svg
 
 
 def _labels(size: int) -> dict[str, Any]:

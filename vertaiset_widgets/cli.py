@@ -9,13 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 from datetime import date
 from pathlib import Path
 
 from .config import data_home, resolve_db_url
-from .errors import VertaisetError, VertaisetInputError
+from .errors import VertaisetError
 from .limits import DEFAULT_MAX_PER_ADDRESS
 
 __all__ = ["main", "build_parser"]
@@ -221,34 +220,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"--VertaisetVoila.max_kernels={args.max_kernels}",
         f"--VertaisetVoila.max_kernels_per_address={args.max_kernels_per_address}",
     ]
-    if args.preheat:
-        cmd += ["--preheat_kernel=True", f"--pool_size={args.preheat}"]
+    if args.room or args.preheat:
+        # Voila's pools, filled a few kernels at a time by the server (vertaiset_widgets.preheat)
+        cmd += ["--preheat_kernel=True", "--pool_size=0", f"--VertaisetVoila.room={max(0, args.room)}",
+                f"--VertaisetVoila.preheat={max(0, args.preheat)}"]
+        env.pop("QUERY_STRING", None)  # a pool kernel waits until its request brings one
+        if args.ip not in ("0.0.0.0", "::", "127.0.0.1", "localhost"):
+            env["VOILA_APP_IP"] = args.ip  # where a pool kernel asks the server for its request
     print(f"Vertaiset: {public}/  (tietokanta / database: {url})", flush=True)
     os.execve(sys.executable, cmd, env)
     return 0  # pragma: no cover - execve does not return
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    """Run the workbooks for a session with papermill and write an offline HTML report; with
-    ``--format pdf|docx`` the same report beside it. ``--out x.docx`` (.pdf, .html) names the file."""
-    from .report import DEFAULT_WORKBOOKS, FORMATS, build_report
-
-    _use_root(args)
-    out = Path(args.out)
-    suffix = out.suffix.lower().lstrip(".")
-    target = out if suffix in FORMATS else None
-    fmt = args.format or ("pdf" if args.pdf else suffix if target else "html")
-    if target is not None and suffix != fmt:
-        raise VertaisetInputError(f"--out {out.name} is not a .{fmt} file (--format {fmt})")
-    path = build_report(args.code, target.parent if target else out, lang=args.lang, db_url=args.db_url,
-                        pdf=fmt == "pdf", docx=fmt == "docx", workbooks=args.workbooks or DEFAULT_WORKBOOKS)
-    written = path.with_suffix(f".{fmt}")
-    if target is not None and target.resolve() != written.resolve():
-        written = Path(shutil.move(written, target))
-    print(path if fmt != "html" else written)
-    if fmt != "html":
-        print(written)
-    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -367,7 +348,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--public-url", help="the address phones use, for links and QR codes (default http://IP:PORT)")
     serve.add_argument("--cull-idle-timeout", type=int, default=600, help="stop a closed page's kernel after this many idle seconds (default 600)")
     serve.add_argument("--cull-interval", type=int, default=60, help="how often to look for idle kernels, seconds (default 60)")
-    serve.add_argument("--preheat", type=int, default=0, help="keep this many kernels started in advance per notebook (default 0: off)")
+    serve.add_argument(
+        "--room", type=int, default=0, metavar="N",
+        help="phones the room holds: N participant pages are started in advance (their modules loaded, "
+        "waiting for their phone) and refilled up to N plus a tenth as phones take them; every console "
+        "workbook keeps 2 ready (1 under 10 phones). Memory (measured USS): (N + max(2, N/10)) x 110 MiB "
+        "for the phones, 6 workbooks x 2 x 160 MiB for the consoles' pools, 270 MiB per open console or "
+        "screen: about 9.5 GiB for 60 phones, 27 GiB for 200 (default 0: no pools, each page starts its "
+        "kernel when asked)",
+    )
+    serve.add_argument("--preheat", type=int, default=0, metavar="N",
+                       help="keep N kernels started in advance per console workbook (with --room), or per "
+                       "notebook without --room (default 0: off, or the room's default)")
     serve.add_argument(
         "--max-kernels", type=int, default=0, metavar="N",
         help="pages (kernels, ~90 MiB each) the server runs at once; over it a page says 'the room is full, "
@@ -383,27 +375,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(func=cmd_serve)
 
-    report = sub.add_parser(
-        "report",
-        parents=[db, root],
-        help="write a session's report (HTML, optionally PDF or an editable .docx)",
-        description="Run the workbooks for the session with papermill (role=report) and write one HTML file "
-        "that opens with no network. Prints the path of what it wrote.",
-    )
-    report.add_argument("code", help="the session's join code")
-    report.add_argument("--out", default="reports", help="folder to write into (default ./reports), or a file: x.docx")
-    report.add_argument("--lang", choices=["fi", "sv", "en"], help="language (default: the session's)")
-    report.add_argument(
-        "--format", choices=["html", "pdf", "docx"],
-        help="html (default); pdf: also print it to PDF with headless Chromium, each phase from a new page, the "
-        "session and page numbers in the footer; docx: also write it as a Word file to edit before sending it on",
-    )
-    report.add_argument("--pdf", action="store_true", help="the same as --format pdf")
-    report.add_argument(
-        "--workbooks", nargs="+", metavar="NOTEBOOK",
-        help="the workbooks to run, in order (default: every phase workbook, 01_tilannekuva … 04_arviointi)",
-    )
-    report.set_defaults(func=cmd_report)
 
     export = sub.add_parser(
         "export",
@@ -440,10 +411,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .cli_bank import add_bank_parsers
     from .cli_network import add_network_parsers
+    from .cli_report import add_report_parser
     from .cli_templates import add_template_parsers
 
     add_network_parsers(sub, db)
     add_bank_parsers(sub, db)
+    add_report_parser(sub, db, root)
     add_template_parsers(sub, root)
     return parser
 

@@ -69,7 +69,8 @@ class PageParams:
 
     Built from the notebook's ``parameters`` cell, then overridden by the URL query when
     the notebook runs under Voila (Voila puts the query in ``QUERY_STRING``; papermill
-    does not set it). ``from_query`` is True for every page Voila serves, even one whose
+    does not set it; a preheated kernel first waits here for its request, see
+    :mod:`vertaiset_widgets.preheat`). ``from_query`` is True for every page Voila serves, even one whose
     URL has no query: such a page never gets the notebook's own ``role="report"``.
     """
 
@@ -99,9 +100,11 @@ class PageParams:
         known = {k: str(v) for k, v in params.items() if k in cls.__dataclass_fields__ and v is not None}
         base = cls(**known)
         if query is None:
-            query = os.environ.get("QUERY_STRING")
+            from .preheat import request_query
+
+            query = request_query()  # a preheated kernel waits here for its request
         if query is None and _served_by_voila():
-            query = ""  # a preheated kernel runs before its request arrives: still a served page
+            query = ""  # a page Voila serves, though its query never came: still a served page
         if query is None:  # papermill or the CLI
             return base.cleaned()
         values = {k: v[-1] for k, v in parse_qs(query.lstrip("?")).items() if v}

@@ -3,15 +3,15 @@ one self-contained HTML file that opens offline (and, with Chromium at hand, a P
 editable ``.docx``, see :mod:`vertaiset_widgets.report_docx`).
 
 All workbooks of a report run in this one process (the papermill API, not one CLI call
-each), and in one kernel: starting papermill, nbconvert and a kernel costs seconds, running a
-workbook does not.
+each), in one kernel or, on a machine with cores to spare, two side by side
+(:mod:`vertaiset_widgets.report_run`).
 """
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
@@ -19,9 +19,13 @@ import nbformat
 
 from .config import resolve_db_url
 from .content import load_content, templates_dir
+from .i18n import Translator
+from .report_run import execute_workbooks
+from .report_summary import Phase, mark_sections, summary_html
+from .report_tidy import tidy_report
 from .store import SessionStore
 
-__all__ = ["CHROMIUM_FLAGS", "DEFAULT_WORKBOOKS", "FORMATS", "PUIMALA_WORKBOOKS", "WORKBOOK_START", "build_report",
+__all__ = ["CHROMIUM_FLAGS", "DEFAULT_WORKBOOKS", "FORMATS", "INSTRUCTIONS", "PUIMALA_WORKBOOKS", "WORKBOOK_START", "build_report",
            "filter_language", "html_to_pdf", "report_resources", "workbooks_dir"]
 
 #: Headless Chromium on a machine with no outside network: without the background-networking
@@ -47,6 +51,9 @@ FORMATS = ("html", "pdf", "docx")
 #: The tag of the first cell of every workbook after the first: the report template starts a
 #: new printed page there (each phase on its own pages).
 WORKBOOK_START = "vt-workbook-start"
+#: The tag of a method text's markdown cell that speaks to the room ("Kertokaa lyhyesti: …"):
+#: the live pages show it, the report leaves it out.
+INSTRUCTIONS = "vt-ohje"
 
 _ACTIVITY_CALL = re.compile(r"""wb\.activity\(\s*["']([a-z0-9_]+)["']""")
 
@@ -70,49 +77,17 @@ def report_resources() -> dict[str, str]:
 
 
 def filter_language(nb: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
-    """Drop the markdown cells tagged for another language (``lang:xx`` tags)."""
+    """Drop the markdown cells tagged for another language (``lang:xx`` tags), and the
+    instructions to the room (tag :data:`INSTRUCTIONS`): a report is read afterwards."""
     kept = []
     for cell in nb.cells:
-        tags = [t for t in cell.get("metadata", {}).get("tags", []) if t.startswith("lang:")]
-        if tags and f"lang:{lang}" not in tags:
+        all_tags = cell.get("metadata", {}).get("tags", [])
+        tags = [t for t in all_tags if t.startswith("lang:")]
+        if (tags and f"lang:{lang}" not in tags) or INSTRUCTIONS in all_tags:
             continue
         kept.append(cell)
     nb.cells = kept
     return nb
-
-
-def _combine(paths: Sequence[Path]) -> nbformat.NotebookNode | None:
-    """The workbooks as one notebook: the first one's parameters cell, then every workbook's
-    cells (each marked with its workbook, see :func:`_split`); None when none exists."""
-    combined: nbformat.NotebookNode | None = None
-    for path in paths:
-        if not path.exists():
-            continue
-        nb = nbformat.read(path, as_version=4)
-        cells = nb.cells
-        if combined is None:
-            combined = nb
-            combined.cells = []
-        else:  # the first workbook's parameters serve them all
-            cells = [c for c in cells if "parameters" not in c.get("metadata", {}).get("tags", [])]
-        for cell in cells:
-            cell.setdefault("metadata", {})["vertaiset_workbook"] = path.name
-            cell["id"] = f"{path.stem}-{len(combined.cells)}"[:64]
-            combined.cells.append(cell)
-    return combined
-
-
-def _split(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
-    """The executed combined notebook back as one notebook per workbook, in order."""
-    parts: list[nbformat.NotebookNode] = []
-    current = None
-    for cell in nb.cells:
-        name = cell.get("metadata", {}).get("vertaiset_workbook", current)
-        if name != current or not parts:
-            parts.append(nbformat.from_dict({**nb, "cells": []}))
-            current = name
-        parts[-1].cells.append(cell)
-    return parts
 
 
 def _strip_code_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -167,9 +142,20 @@ def build_report(
     workbooks: Sequence[str] = DEFAULT_WORKBOOKS,
     pdf: bool = False,
     docx: bool = False,
+    names: bool = False,
+    interim: datetime | None = None,
+    progress: bool = False,
+    kernels: int = 1,
 ) -> Path:
     """Run the workbooks for session ``code`` and write the report; return the HTML's path.
     With ``pdf`` or ``docx`` the same report is written beside it as ``.pdf`` or ``.docx`` too.
+
+    The report opens with its summary and contents (:mod:`vertaiset_widgets.report_summary`).
+    No participant's name, nickname or contact appears unless ``names`` is given. An
+    ``interim`` report (made during the event, at that time) says so at its top and in its
+    file name. ``progress`` shows a progress bar of the workbooks' cells on the terminal.
+    ``kernels`` (at most one per workbook) run the workbooks side by side, each kernel a run of
+    consecutive workbooks (see :func:`vertaiset_widgets.report_run.execute_workbooks`).
 
     A Puimala (a session with Puimala settings) runs :data:`PUIMALA_WORKBOOKS` in place of the
     default phase workbooks.
@@ -179,7 +165,6 @@ def build_report(
     VertaisetUnknownSessionError
         No session has this code.
     """
-    import papermill
     from nbconvert import HTMLExporter
 
     url = resolve_db_url(db_url)
@@ -191,20 +176,24 @@ def build_report(
     lang = content.lang(lang or session.lang)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    tr = Translator.create(content, lang)
     merged: nbformat.NotebookNode | None = None
     seen: set[str] = set()
-    combined = _combine([workbooks_dir() / name for name in workbooks])
-    if combined is not None:  # every workbook in one kernel: its start and imports are paid once
-        executed = papermill.execute_notebook(
-            combined,
-            None,
-            parameters={"session": session.code, "role": "report", "lang": lang, "db_url": url},
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(workbooks_dir()),
+    phases: list[Phase] = []
+    paths = [p for p in (workbooks_dir() / name for name in workbooks) if p.exists()]
+    if paths:
+        executed = execute_workbooks(
+            paths,
+            parameters={"session": session.code, "role": "report", "lang": lang, "db_url": url, "names": bool(names)},
+            kernels=kernels,
+            progress=progress,
         )
-        for part in _split(executed):
+        for part in executed:
+            workbook = part.cells[0].get("metadata", {}).get("vertaiset_workbook", "") if part.cells else ""
             part = _strip_code_cells(_drop_repeats(filter_language(part, lang), seen, first=merged is None))
+            phase = mark_sections(part, workbook, content, tr)
+            if phase is not None:
+                phases.append(phase)
             if merged is None:
                 merged = part
             elif part.cells:
@@ -213,11 +202,14 @@ def build_report(
                 merged.cells.extend(part.cells)
     if merged is None:
         raise FileNotFoundError(f"none of the workbooks {', '.join(workbooks)} is in {workbooks_dir()}")
+    _insert_summary(merged, summary_html(store, session, content, tr, phases, interim=interim,
+                                         appendix=any(APPENDIX_MARK in _outputs_text(c) for c in merged.cells)))
+    title = f"{session.title} – {session.held_on.strftime('%-d.%-m.%Y')}"
     merged.metadata["vertaiset"] = {
         "lang": lang,
-        "title": f"{session.title} – {session.held_on.strftime('%-d.%-m.%Y')}",
+        "title": f"{title} – {tr('rp_interim')}" if interim is not None else title,
         "code": session.code,
-        "generated": date.today().isoformat(),
+        "generated": (interim or datetime.now()).isoformat(timespec="minutes"),
     }
     exporter = HTMLExporter(
         template_name="vertaiset_report",
@@ -227,8 +219,10 @@ def build_report(
         exclude_output_prompt=True,
     )
     body, _resources = exporter.from_notebook_node(merged, resources=report_resources())
+    body = tidy_report(body, tr)
     slug = re.sub(r"[^A-Za-z0-9]+", "-", session.code).strip("-")
-    html_path = out / f"vertaiset-{slug}-{session.held_on.isoformat()}-{lang}.html"
+    suffix = f"-{tr('rp_interim_file')}-{interim.strftime('%H%M')}" if interim is not None else ""
+    html_path = out / f"vertaiset-{slug}-{session.held_on.isoformat()}-{lang}{suffix}.html"
     html_path.write_text(body, encoding="utf-8")
     if pdf:
         html_to_pdf(html_path, html_path.with_suffix(".pdf"))
@@ -238,6 +232,22 @@ def build_report(
         html_to_docx(body, html_path.with_suffix(".docx"))
     store.close()
     return html_path
+
+
+#: What marks a free-text list for the appendix (see :func:`vertaiset_widgets.results.free_text_html`).
+APPENDIX_MARK = "class='vt-appendix'"
+
+
+def _outputs_text(cell) -> str:
+    return "".join(str(o.get("data", {}).get("text/html", "")) for o in cell.get("outputs", []))
+
+
+def _insert_summary(nb: nbformat.NotebookNode, html: str) -> None:
+    """The summary and contents as a cell right after the session's header (the first code cell)."""
+    cell = nbformat.v4.new_code_cell("", outputs=[nbformat.v4.new_output("display_data", data={"text/html": html})])
+    cell.id = "vt-summary"
+    first = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), -1)
+    nb.cells.insert(first + 1, cell)
 
 
 def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:

@@ -17,7 +17,9 @@ __all__ = ["html_to_docx"]
 #: Never shown: code, styles, form controls and the notebook's own chrome.
 _SKIP_TAGS = {"style", "script", "template", "noscript", "head", "title", "button", "input", "select",
               "textarea", "canvas", "iframe", "object", "video", "audio", "meta", "link"}
-_SKIP_CLASSES = {"anchor-link", "jp-InputPrompt", "jp-OutputPrompt", "jp-OutputArea-prompt", "jp-Collapser"}
+#: ``vt-chart-data``: a chart's data as a folded table, for the HTML's readers; the Word file, like the
+#: printed PDF, has the chart (with its text alternative) without it.
+_SKIP_CLASSES = {"anchor-link", "jp-InputPrompt", "jp-OutputPrompt", "jp-OutputArea-prompt", "jp-Collapser", "vt-chart-data"}
 #: What starts a paragraph (or a table, a list, a picture) of its own.
 _BLOCKS = {"p", "div", "section", "article", "main", "aside", "header", "footer", "nav", "body", "figure",
            "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table",

@@ -21,6 +21,8 @@ from .store import ActivityState, SessionInfo, SessionStore
 
 __all__ = [
     "clip",
+    "free_text_html",
+    "grouped_texts",
     "results_for",
     "svg_img",
 ]
@@ -52,6 +54,9 @@ class _Results:
     frame: pd.DataFrame
     participants: int
     extra: dict[str, Any] = field(default_factory=dict)
+    #: False in a report made without ``--names``: no names, nicknames or contact details, and free texts
+    #: grouped without their authors (the live pages keep True)
+    names: bool = True
     #: How much larger the projector draws the charts' text (None: ``chart_render.PRESENTER_TEXT_SCALE``);
     #: a kind whose chart places its labels by hand keeps it lower, so that they do not overlap.
     PRESENTER_TEXT_SCALE: ClassVar[float | None] = None
@@ -98,6 +103,11 @@ class _Results:
         (None: nothing to say yet). A kind says what matters most; by default how many answered."""
         return self.tr("sum_answered", n=self.respondents) if self.respondents else None
 
+    def roster(self) -> list[tuple[str, list[tuple[str, int]]]]:
+        """Who took part, counted per field (e.g. sector, organisation): ``(label, [(value, n)])``,
+        most first; never a name. Empty for a kind that does not ask who people are."""
+        return []
+
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         raise NotImplementedError
 
@@ -117,3 +127,36 @@ def results_for(activity: Any) -> type[_Results] | None:
     from . import kinds
 
     return kinds.for_activity(activity).results_class(activity)
+
+
+def grouped_texts(values: list[str]) -> list[tuple[str, int]]:
+    """Free texts with the same words (case, spacing and end punctuation aside) as one, counted;
+    the most common first, then in the order they came."""
+    groups: dict[str, list[Any]] = {}
+    for value in values:
+        line = " ".join(str(value).split())
+        key = line.casefold().rstrip(" .!?…")
+        if key:
+            groups.setdefault(key, [line, 0])[1] += 1
+    return sorted(((text, n) for text, n in groups.values()), key=lambda tn: -tn[1])
+
+
+def free_text_html(tr: Translator, label: str, values: list[str], anchor: str) -> str:
+    """A report's free-text answers for readers: the same answers once with their count, the most
+    common words in their base form, and the full list as an appendix (moved to the report's end,
+    see :mod:`vertaiset_widgets.report_tidy`). Never an author."""
+    groups = grouped_texts(values)
+    items = "".join(f"<li>{esc(text)}{f' <span class=vt-muted>×{n}</span>' if n > 1 else ''}</li>" for text, n in groups)
+    parts = [f"<h4>{esc(label)}</h4>",
+             f"<p class='vt-muted'>{esc(tr('rp_free_counts', n=len(values), distinct=len(groups)))}</p>",
+             f"<ul class='vt-list vt-grouped'>{items}</ul>"]
+    words = aggregate.word_counts(values, tr.lang, tr.content.stopwords, top=12)
+    if not words.empty:
+        chips = "".join(f"<li>{esc(str(w))} <span class=vt-muted>×{int(n)}</span></li>" for w, n in zip(words["word"], words["count"]))
+        parts.append(f"<p class='vt-words-title'>{esc(tr('words_title'))}</p><ul class='vt-chips vt-words'>{chips}</ul>")
+    full = "".join(f"<li>{esc(' '.join(str(v).split()))}</li>" for v in values)
+    safe_anchor = esc(anchor, quote=True)
+    parts.append(f"<p><a href='#{safe_anchor}'>{esc(tr('rp_appendix_link', n=len(values)))}</a></p>"
+                 f"<section class='vt-appendix' id='{safe_anchor}' data-vt-appendix='{esc(label, quote=True)}'>"
+                 f"<h3>{esc(label)}</h3><ol class='vt-list'>{full}</ol></section>")
+    return "".join(parts)

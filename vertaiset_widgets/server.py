@@ -17,7 +17,8 @@ What it adds to Voila 0.5 (``python -m vertaiset_widgets.server`` takes Voila's 
   styles (Voila's page needs them), ``data:``/``blob:`` images (QR codes) and modules
   (anywidget), and the websocket back to the same host. No outside origin.
 * The client address reaches the kernel as ``HTTP_X_VERTAISET_CLIENT`` (Voila's
-  ``http_header_envs``), for :mod:`vertaiset_widgets.attempts`.
+  ``http_header_envs``), for :mod:`vertaiset_widgets.attempts`; behind a reverse proxy named
+  in ``VERTAISET_TRUSTED_PROXIES``, the address the proxy forwards.
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
+from .preheat import RoomPools, pool_kernels_at_most, room_margin
 from .limits import (
     DEFAULT_MAX_PER_ADDRESS,
     KernelLimiter,
@@ -171,9 +173,10 @@ class _ClaimingKernelManager:
     """The kernel manager as one page request sees it: the kernel it starts or takes
     from a preheated pool is reported to ``claim`` (everything else passes through)."""
 
-    def __init__(self, manager: Any, claim: Callable[[str], None]):
+    def __init__(self, manager: Any, claim: Callable[[str], None], pools: RoomPools | None = None):
         self._manager = manager
         self._claim = claim
+        self._pools = pools
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._manager, name)
@@ -184,9 +187,21 @@ class _ClaimingKernelManager:
         return kernel_id
 
     async def get_rendered_notebook(self, *args: Any, **kwargs: Any) -> Any:
+        if self._pools is not None and kwargs.get("notebook_name"):
+            self._pools.before_take(kwargs["notebook_name"])  # Voila refills the pool as it takes a kernel
         result = await self._manager.get_rendered_notebook(*args, **kwargs)
         self._claim(result[2])  # (render_task, rendered_cache, kernel_id)
         return result
+
+
+def _client_address(handler: tornado.web.RequestHandler) -> str:
+    """The client's address: the TCP peer's, or behind a proxy named in ``$VERTAISET_TRUSTED_PROXIES``
+    the one it puts in ``X-Forwarded-For`` (anyone else's header is ignored)."""
+    from .attempts import forwarded_client
+
+    request = handler.request
+    return forwarded_client(request.remote_ip, request.headers.get("X-Forwarded-For"),
+                            handler.settings.get("vertaiset_trusted_proxies", ()))
 
 
 def _out_of_resources(exc: BaseException) -> bool:
@@ -206,7 +221,7 @@ class LimitedVoilaHandler(_OurErrorPages, TornadoVoilaHandler):
 
     @property
     def client_address(self) -> str:
-        return self.request.remote_ip or "?"
+        return _client_address(self)
 
     @property
     def content_security_policy(self) -> str:
@@ -218,7 +233,8 @@ class LimitedVoilaHandler(_OurErrorPages, TornadoVoilaHandler):
         if self._ticket is None:
             return manager
         ticket = self._ticket
-        return _ClaimingKernelManager(manager, lambda kernel_id: self.limiter.claim(ticket, kernel_id))
+        return _ClaimingKernelManager(manager, lambda kernel_id: self.limiter.claim(ticket, kernel_id),
+                                      self.settings.get("vertaiset_pools"))
 
     @tornado.web.authenticated
     async def get(self, path: str | None = None) -> None:
@@ -277,7 +293,7 @@ class LimitsHandler(JupyterHandler):
     @tornado.web.authenticated
     def get(self) -> None:
         limiter: KernelLimiter = self.settings["vertaiset_limiter"]
-        address = self.request.remote_ip or "?"
+        address = _client_address(self)
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")
         self.finish(json.dumps({
@@ -286,6 +302,7 @@ class LimitsHandler(JupyterHandler):
             "in_use_by_you": limiter.in_use(address),
             "max_kernels": limiter.max_total,
             "max_kernels_per_address": limiter.max_per_address,
+            "pools": pools.sizes() if (pools := self.settings.get("vertaiset_pools")) else {},
         }))
 
 
@@ -341,6 +358,18 @@ class VertaisetVoila(Voila):
         "one address: raise it or set 0 (no per-address cap) then.",
     )
     room_full_retry = Integer(20, config=True, help="Seconds in the room-full page's Retry-After (and its reload).")
+    room = Integer(
+        0,
+        config=True,
+        help="Phones the room holds: with --preheat_kernel=True, osallistu.ipynb keeps this many kernels "
+        "ready before the room arrives and refills up to the room and a tenth more (see vertaiset_widgets.preheat).",
+    )
+    preheat = Integer(
+        0,
+        config=True,
+        help="With --preheat_kernel=True: ready kernels per console notebook (and per notebook without "
+        "a room); 0: --pool_size, or the room's default (2, 1 under 10 phones).",
+    )
 
     def initialize(self, argv: Any = None) -> None:
         super().initialize(argv)
@@ -348,20 +377,48 @@ class VertaisetVoila(Voila):
         if CLIENT_HEADER not in envs:
             self.voila_configuration.http_header_envs = envs + [CLIENT_HEADER]
         open_files = self.open_files = raise_open_files_limit()
-        wanted = self.max_kernels or default_max_kernels()
-        self.kernel_cap = fit_to_open_files(wanted, open_files)
+        pooled = self._preheated()
+        # the room's own ready kernels become its pages; the margin and the consoles' pools come on top
+        reserve = pooled - self.room if self.room else pooled
+        wanted = self.max_kernels or max(4, default_max_kernels() - reserve)
+        self.kernel_cap = max(1, fit_to_open_files(wanted + pooled, open_files) - pooled)
         if self.kernel_cap < wanted:
-            self.log.warning("open files limit %d allows only %d kernels (asked %d)", open_files, self.kernel_cap, wanted)
-        self.zmq_sockets = zmq_sockets_for(self.kernel_cap + self._preheated())
+            self.log.warning("open files limit %d allows only %d kernels (asked %d, and %d in the pools)",
+                             open_files, self.kernel_cap, wanted, pooled)
+        if self.room > self.kernel_cap:
+            self.log.warning("a room of %d is more than the %d pages the server runs at once", self.room, self.kernel_cap)
+        self.zmq_sockets = zmq_sockets_for(self.kernel_cap + pooled)
         raise_zmq_sockets(zmq.Context.instance(), self.zmq_sockets)
 
-    def _preheated(self) -> int:
-        if not self.voila_configuration.preheat_kernel:
-            return 0
+    def _pool_notebooks(self) -> list[str]:
         from pathlib import Path
 
-        notebooks = len(list(Path(self.root_dir).rglob("*.ipynb"))) if self.root_dir else 1
-        return self.voila_configuration.default_pool_size * max(1, notebooks)
+        if not self.root_dir:
+            return []
+        root = Path(self.root_dir)
+        return sorted(str(p.relative_to(root)) for p in root.rglob("*.ipynb") if ".ipynb_checkpoints" not in str(p))
+
+    def _preheated(self) -> int:
+        """Kernels the pools hold ready at most, beside the pages in use (for the caps)."""
+        if not self.voila_configuration.preheat_kernel:
+            return 0
+        notebooks = self._pool_notebooks()
+        consoles = max(0, len(notebooks) - (1 if "osallistu.ipynb" in notebooks else 0)) if notebooks else 1
+        preheat = self.preheat or self.voila_configuration.default_pool_size
+        return pool_kernels_at_most(self.room, consoles, preheat)
+
+    def _make_pools(self) -> RoomPools | None:
+        if not self.voila_configuration.preheat_kernel or not hasattr(self.kernel_manager, "_pools"):
+            return None
+        from voila.request_info_handler import RequestInfoSocketHandler
+
+        pools = RoomPools(self.kernel_manager, self._pool_notebooks(), room=max(0, self.room),
+                          preheat=max(0, self.preheat or self.voila_configuration.default_pool_size),
+                          ready=lambda kernel_id: kernel_id in RequestInfoSocketHandler._waiters)
+        pools.tick()
+        self.log.info("Vertaiset pools: %s", ", ".join(f"{nb} {pools.target(nb)}" for nb in pools.notebooks)
+                      + (f" (a room of {self.room}, margin {room_margin(self.room)})" if self.room else ""))
+        return pools
 
     def init_settings(self) -> dict[str, Any]:
         settings = super().init_settings()
@@ -372,6 +429,21 @@ class VertaisetVoila(Voila):
         settings["vertaiset_limiter"] = KernelLimiter(self.kernel_cap, max(0, self.max_kernels_per_address),
                                                       lambda: manager.list_kernel_ids())
         settings["vertaiset_retry_after"] = max(1, self.room_full_retry)
+        self.pools = settings["vertaiset_pools"] = self._make_pools()  # Voila made its kernel manager just now
+        if self.pools is not None:
+            from tornado.ioloop import PeriodicCallback
+
+            self._pool_ticker = PeriodicCallback(self.pools.tick, 500)
+            self._pool_ticker.start()
+        from .attempts import trusted_proxies
+
+        try:
+            settings["vertaiset_trusted_proxies"] = trusted_proxies()
+        except ValueError as exc:  # a bad value stops the server here, named
+            self.log.critical("%s", exc)
+            self.exit(2)
+        if settings["vertaiset_trusted_proxies"]:
+            self.log.info("Vertaiset: X-Forwarded-For believed from %s", ", ".join(map(str, settings["vertaiset_trusted_proxies"])))
         settings["headers"] = {**settings.get("headers", {}), "Content-Security-Policy": content_security_policy()}
         settings["default_handler_class"] = NotFoundHandler
         self.log.info("Vertaiset limits: %d kernels in total, %s per address, %d ZeroMQ sockets, %d open files",

@@ -50,8 +50,11 @@ class Workbook:
     """
 
     def __init__(self, params: PageParams, *, content: Content | None = None, store: SessionStore | None = None,
-                 notebook: str = "04_arviointi.ipynb"):
+                 notebook: str = "04_arviointi.ipynb", names: bool = False):
         self.params = params
+        #: the report shows participants' names and contacts (``vertaiset report --names``); a page Voila
+        #: serves never does by its query
+        self.names = bool(names) and self.params.role == "report" and not params.from_query
         self.notebook = notebook  # this workbook's file: the screen link opens the same one
         self.role = params.role if params.role != "participant" else "screen"
         self.content = content or load_content()
@@ -90,11 +93,14 @@ class Workbook:
         self.session_close: SessionClose | None = None
         self.now_bar: NowBar | None = None
         self.presenter: Presenter | None = None
+        self.report_download: Any = None  # the console's "Lataa raportti" (report_button.ReportDownload)
         self._methods: dict[str, str] | None = None
         chart_render.register_theme()
+        if self.role == "report":
+            chart_render.report_charts()
 
     @classmethod
-    def open(cls, notebook: str = "04_arviointi.ipynb", **params: str) -> "Workbook | UnavailableWorkbook":
+    def open(cls, notebook: str = "04_arviointi.ipynb", names: bool = False, **params: str) -> "Workbook | UnavailableWorkbook":
         """Build from notebook parameters (``session, role, lang, key, db_url``); ``notebook``
         names the workbook's own file (for the link to its screen view).
 
@@ -103,7 +109,7 @@ class Workbook:
         """
         page = PageParams.from_notebook(**params)
         try:
-            return cls(page, notebook=notebook)
+            return cls(page, notebook=notebook, names=names)
         except Exception as exc:  # shown as a message, logged in full for the facilitator
             log.exception("opening the workbook failed")
             return UnavailableWorkbook(page, exc)
@@ -179,7 +185,10 @@ class Workbook:
             # cells are hidden on this page (see vertaiset.css), so the folded catalogue is short
             catalogue.add_class("vt-catalogue-methods")
         self._ensure_polling()
-        page = W.VBox([self.now_bar, box, self._agenda, self.session_close, catalogue])
+        from .report_button import ReportDownload
+
+        self.report_download = ReportDownload(self)
+        page = W.VBox([self.now_bar, box, self._agenda, self.session_close, self.report_download, catalogue])
         self.now_bar.dock(page)
         return page
 
@@ -328,7 +337,8 @@ class Workbook:
         """The report of an activity drawn by its kind's results: counts, then the report's blocks."""
         assert self.session is not None
         results = kinds.for_activity(activity).results_class(activity).load(self.store, self.session, activity, self.tr)
-        display(HTML(results.counts_html()))
+        results.names = self.names
+        # no console counters here: the report's summary says how many answered
         for _name, block in results.blocks("report"):
             display(HTML(block))
 

@@ -19,6 +19,8 @@ class CanvasField(Record):
     type: Literal["text", "textarea", "select"] = "textarea"
     options: UniqueItems = Field(default_factory=list)
     max_length: Annotated[int, Field(ge=10, le=2000)] = 500
+    #: a person's own name or contact: a report made without ``--names`` leaves it out
+    personal: bool = False
 
     @model_validator(mode="after")
     def _validate_options(self) -> "CanvasField":

@@ -9,7 +9,7 @@ import pandas as pd
 from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
 from ...kind_charts import bars_chart
-from ...results import _Results, _table
+from ...results import _Results, _table, free_text_html
 from .charts import choice_bars
 from .model import Canvas
 
@@ -59,8 +59,12 @@ class CanvasResults(_Results):
     def overview_html(self, role: str) -> list[tuple[str, str]]:
         entries = self.entries()
         blocks: list[tuple[str, str]] = []
-        texts = [f for f in self.activity.fields if f.type == "text"]
-        if len(texts) >= 2 and role != "screen":  # who is here: one row per person (e.g. name, organisation, sector)
+        private = role == "report" and not self.names  # a report sent on: no names, texts without their authors
+        fields = [f for f in self.activity.fields if not (private and f.personal)]
+        texts = [f for f in fields if f.type == "text"]
+        if private:
+            pass  # who took part is counted below (chips and bars), never listed person by person
+        elif len(texts) >= 2 and role != "screen":  # who is here: one row per person (e.g. name, organisation, sector)
             shown = [f for f in self.activity.fields if f.type != "textarea"]
             rows = [
                 [esc(self._option_label(f, v.get(f.id, "")) if f.type == "select" else v.get(f.id, "")) for f in shown]
@@ -68,7 +72,7 @@ class CanvasResults(_Results):
             ]
             blocks.append(("people", _table(self.tr("checked_in", n=len(entries)), [esc(self.tr.text(f.label)) for f in shown], rows)))
             texts = texts[1:]  # the first text field (the name) is in the table; the rest also as chips
-        for fld in self.activity.fields:
+        for fld in fields:
             values = [v[fld.id] for v in entries.values() if v.get(fld.id)]
             label = self.tr.text(fld.label)
             if not values:
@@ -91,6 +95,8 @@ class CanvasResults(_Results):
                     f"<li>{esc(name)}{f' <span class=vt-muted>×{n}</span>' if n > 1 else ''}</li>" for name, n in counts.items()
                 )
                 blocks.append((fld.id, f"<h4>{esc(label)}</h4><ul class='vt-chips'>{chips}</ul>"))
+            elif fld.type == "textarea" and role == "report":
+                blocks.append((fld.id, free_text_html(self.tr, label, values, f"vt-appendix-{self.activity.id}-{fld.id}")))
             elif fld.type == "textarea" and role != "screen":
                 items = "".join(f"<li>{esc(v)}</li>" for v in values)
                 blocks.append((fld.id, f"<h4>{esc(label)}</h4><ul class='vt-list'>{items}</ul>"))
@@ -112,6 +118,24 @@ class CanvasResults(_Results):
         text = self.tr("canvas_groups", n=n) if self.activity.per == "group" else self.tr("sum_answered", n=n)
         field = self.fullest_field()
         return text if field is None else self.tr("sum_canvas", counts=text, field=self.tr.text(field.label))
+
+    def roster(self) -> list[tuple[str, list[tuple[str, int]]]]:
+        """A check-in's people counted by each choice (sector) and short text (organisation) that is
+        not personal; a group's canvas counts nobody."""
+        if self.activity.per != "participant":
+            return []
+        entries = list(self.entries().values())
+        out = []
+        for fld in self.activity.fields:
+            if fld.personal or fld.type == "textarea":
+                continue
+            values = [v[fld.id] for v in entries if v.get(fld.id)]
+            if fld.type == "select":
+                values = [self._option_label(fld, v) for v in values]
+            counts = pd.Series([" ".join(v.split()) for v in values], dtype=object).value_counts()
+            if len(counts):
+                out.append((self.tr.text(fld.label), [(str(k), int(n)) for k, n in counts.items()]))
+        return out
 
     def _blocks(self, role: str) -> list[tuple[str, str]]:
         if self.activity.per == "group":

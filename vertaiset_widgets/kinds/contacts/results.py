@@ -58,13 +58,14 @@ class ContactsResults(_Results):
             return f"<span class='vt-contact-stale' data-vt-stale='1'>{esc(self.tr('ct_stale'))}</span>"
         return f"<span class='vt-contact-fresh'>{esc(self.tr('ct_fresh'))}</span>"
 
-    def table_html(self, *, details: bool) -> str:
-        """The list; ``details`` adds the phone and e-mail columns (the facilitator's console only)."""
+    def table_html(self, *, details: bool, names: bool = True) -> str:
+        """The list; ``details`` adds the phone and e-mail columns (the facilitator's console only);
+        without ``names`` (a report made without ``--names``) the names column goes too."""
         roles = {r.id: self.tr.label(r) for r in self.activity.roles}
-        head = ["ct_name", "ct_org", "ct_role"] + (["ct_phone", "ct_email"] if details else []) + ["ct_checked", "ct_status"]
+        head = (["ct_name"] if names else []) + ["ct_org", "ct_role"] + (["ct_phone", "ct_email"] if details else []) + ["ct_checked", "ct_status"]
         rows = []
         for e in self.entries:
-            row = [esc(e.name), esc(e.org), esc(roles.get(e.role, self.tr("unknown")))]
+            row = ([esc(e.name)] if names else []) + [esc(e.org), esc(roles.get(e.role, self.tr("unknown")))]
             if details:
                 # a number stays on one line; an address may break anywhere, so that the long ones
                 # do not push the status column out of view
@@ -109,4 +110,4 @@ class ContactsResults(_Results):
         if role == "facilitator":
             return [("roles", self.roles_html()), ("entries", self.table_html(details=True)),
                     ("exports", self.exports_html())]
-        return [("roles", self.roles_html()), ("entries", self.table_html(details=False))]
+        return [("roles", self.roles_html()), ("entries", self.table_html(details=False, names=self.names))]

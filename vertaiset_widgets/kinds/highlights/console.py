@@ -106,9 +106,6 @@ def report_highlights(wb: "Workbook", activity: "Highlights") -> None:
     tr = wb.tr
     highlights = read_wall(wb.store, wb.session.id, activity.id)
     items = wall_items(highlights, activity, tr)
-    writers = len({h.participant_id for h in highlights if not h.withdrawn})
-    total = len(wb.store.participants(wb.session.id))
-    display(HTML(f"<p class='vt-stat'>{html.escape(tr('highlights_count', n=len(items), writers=writers, total=total))}</p>"))
     if not items:
         display(HTML(f"<p class='vt-muted'>{html.escape(tr('no_answers'))}</p>"))
         return None

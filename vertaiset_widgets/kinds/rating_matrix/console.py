@@ -82,7 +82,6 @@ def report_rating(wb: "Workbook", activity: RatingMatrix) -> None:
     assert wb.session is not None
     tr = wb.tr
     results = RatingResults.load(wb.store, wb.session, activity, tr)
-    display(HTML(results.counts_html()))
     if not results.respondents:
         display(HTML(f"<p class='vt-muted'>{html.escape(tr('no_answers'))}</p>"))
         return None

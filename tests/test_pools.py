@@ -1,0 +1,193 @@
+"""Preheated kernel pools: `vertaiset serve --room 4` keeps pages ready, and each waits for its request.
+
+One real server on loopback serves the module, with pools for a room of 4 phones and one
+kernel per console workbook. Its store starts empty (no demo), so a pool kernel that went
+on without its request would show in the store: a console page opened without a session
+seeds the demo day.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import time
+from typing import Iterator
+
+import pytest
+from conftest import CHROMIUM, CHROMIUM_ARGS, VOILA_GROUP, VoilaServer, free_port
+from test_serve_limits import limits, request, shut_down
+
+from vertaiset_widgets.config import DEMO_CODE
+from vertaiset_widgets.content import load_content
+from vertaiset_widgets.preheat import (
+    console_pool_size,
+    pool_kernels_at_most,
+    request_query,
+    room_margin,
+)
+from vertaiset_widgets.store import SessionStore
+
+pytestmark = pytest.mark.xdist_group(VOILA_GROUP)
+
+STRINGS = load_content().strings
+ROOM, CAP = 4, 3
+_KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[VoilaServer]:
+    """`vertaiset serve --room 4 --preheat 1` on an empty store, its pools filled."""
+    tmp = tmp_path_factory.mktemp("pools")
+    url = f"sqlite:///{tmp / 'store.sqlite'}"
+    SessionStore(url).close()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VERTAISET_HOME", str(tmp / "home"))
+        srv = VoilaServer(url, free_port(), tmp / "voila.log",
+                          extra=["--room", str(ROOM), "--preheat", "1", "--max-kernels", str(CAP)])
+    deadline = time.time() + 150
+    while time.time() < deadline:
+        pools = limits(srv)["pools"]
+        if pools["osallistu.ipynb"]["ready"] >= ROOM and pools["01_tilannekuva.ipynb"]["ready"] >= 1:
+            break
+        time.sleep(0.5)
+    else:
+        srv.stop()
+        pytest.fail(f"the pools did not fill: {limits(srv)['pools']}\n{srv.log()[-3000:]}")
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def sessions(server) -> dict[str, tuple[str, str]]:
+    """Two sessions, created after the pools filled: title -> (code, key)."""
+    store = SessionStore(server.db_url)
+    made = {}
+    for title in ("Aamu Alfa", "Ilta Beeta"):
+        info, key = store.create_session(title, network="N")
+        made[title] = (info.code, key)
+    store.close()
+    return made
+
+
+def _session_titles(server: VoilaServer) -> list[str]:
+    with sqlite3.connect(server.db_url.removeprefix("sqlite:///")) as conn:
+        return sorted(row[0] for row in conn.execute("select title from sessions"))
+
+
+def _taken_from_pool(server: VoilaServer, notebook: str) -> int:
+    return len(re.findall(rf"Using pre-heated kernel: \S+ for {re.escape(notebook)}", server.log()))
+
+
+# --------------------------------------------------------------------------- sizes
+def test_room_sizes():
+    """A room keeps its phones' kernels, a tenth more (at least 2), and two per console (one under 10)."""
+    assert [room_margin(n) for n in (0, 4, 20, 60, 200)] == [0, 2, 2, 6, 20]
+    assert [console_pool_size(n) for n in (0, 4, 60)] == [0, 1, 2]
+    assert pool_kernels_at_most(60, 6) == 60 + 6 + 2 * 6
+    assert pool_kernels_at_most(4, 6, preheat=1) == 4 + 2 + 6
+    assert pool_kernels_at_most(0, 6, preheat=3) == 3 + 3 * 6
+
+
+def test_outside_a_pool_nothing_waits(monkeypatch):
+    """Papermill and plain Python (no Voila), and a kernel started for its request, never wait."""
+    for name in ("VOILA_PREHEAT", "VOILA_KERNEL_ID", "QUERY_STRING"):
+        monkeypatch.delenv(name, raising=False)
+    assert request_query() is None
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("VOILA_KERNEL_ID", "k")
+    monkeypatch.setenv("QUERY_STRING", "session=ABC")
+    assert request_query() == "session=ABC"
+    monkeypatch.setenv("VOILA_PREHEAT", "True")  # a pool kernel whose request came
+    assert request_query() == "session=ABC"
+
+
+# --------------------------------------------------------------------------- the server
+def test_the_pools_wait_and_touch_no_session(server):
+    """After start the pools hold ready kernels, and none of them opened or seeded a session."""
+    pools = limits(server)["pools"]
+    assert pools["osallistu.ipynb"]["ready"] == ROOM
+    assert pools["01_tilannekuva.ipynb"]["ready"] >= 1
+    assert _session_titles(server) in ([], ["Aamu Alfa", "Ilta Beeta"])
+    store = SessionStore(server.db_url)
+    assert store.find_session(DEMO_CODE) is None
+    store.close()
+    assert "Traceback" not in server.log()
+
+
+@pytest.mark.browser
+def test_a_console_from_the_pool_opens_its_own_session(server, sessions, chromium):
+    """A facilitator's console takes a pool kernel and shows its session with the controls (the key);
+    the next console, of another session without a key, shows that one, keyless. Neither seeds the demo."""
+    code_a, key_a = sessions["Aamu Alfa"]
+    code_b, _ = sessions["Ilta Beeta"]
+    before = _taken_from_pool(server, "01_tilannekuva.ipynb")
+    seen, kernels = [], []
+    for code, key, title in ((code_a, key_a, "Aamu Alfa"), (code_b, "", "Ilta Beeta")):
+        ctx = chromium.new_context(viewport={"width": 1280, "height": 2000})
+        page = ctx.new_page()
+        page.goto(server.url("01_tilannekuva.ipynb", session=code, key=key, role="facilitator"), timeout=120_000)
+        page.locator(".vt-session-title").first.wait_for(timeout=90_000)
+        page.wait_for_timeout(500)
+        kernels.append(page.evaluate(
+            "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"))
+        seen.append((page.locator(".vt-session-title").first.inner_text(),
+                     page.get_by_text(STRINGS["no_key"]["fi"]).count() > 0,
+                     page.get_by_role("button", name=STRINGS["session_close"]["fi"], exact=True).count() > 0))
+        ctx.close()
+    assert seen == [("Aamu Alfa", False, True), ("Ilta Beeta", True, False)]
+    assert _taken_from_pool(server, "01_tilannekuva.ipynb") >= before + 1
+    assert _session_titles(server) == ["Aamu Alfa", "Ilta Beeta"]
+    for kernel_id in kernels:
+        shut_down(server, kernel_id)
+
+
+@pytest.mark.browser
+def test_two_phones_get_their_own_session_and_language(server, sessions, chromium):
+    """Two phones served from the pool: each shows its own session, in its own language."""
+    before = _taken_from_pool(server, "osallistu.ipynb")
+    seen = {}
+    kernels = []
+    for title, lang, other in (("Aamu Alfa", "sv", "Ilta Beeta"), ("Ilta Beeta", "en", "Aamu Alfa")):
+        ctx = chromium.new_context(viewport={"width": 390, "height": 1600})
+        page = ctx.new_page()
+        page.goto(server.url("osallistu.ipynb", session=sessions[title][0], lang=lang), timeout=120_000)
+        page.get_by_role("button", name=STRINGS["profile_save"][lang], exact=True).wait_for(timeout=90_000)
+        page.get_by_text(title).first.wait_for(timeout=30_000)
+        kernels.append(page.evaluate(
+            "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"))
+        seen[title] = (page.evaluate("document.documentElement.lang"), page.get_by_text(other).count())
+        ctx.close()
+    assert seen == {"Aamu Alfa": ("sv", 0), "Ilta Beeta": ("en", 0)}
+    assert _taken_from_pool(server, "osallistu.ipynb") == before + 2
+    assert _session_titles(server) == ["Aamu Alfa", "Ilta Beeta"]
+    for kernel_id in kernels:
+        shut_down(server, kernel_id)
+
+
+def test_over_the_cap_a_phone_gets_the_room_full_page(server):
+    """Pool kernels do not count as pages; past the cap of pages a phone gets our 503 page, not a 500."""
+    opened = []
+    try:
+        while limits(server)["in_use"] < CAP:
+            status, _, body = request(server, "/voila/render/osallistu.ipynb")
+            assert status == 200
+            opened += _KERNEL_ID.findall(body)[:1]
+        status, headers, body = request(server, "/voila/render/osallistu.ipynb?lang=en")
+        assert status == 503 and int(headers["Retry-After"]) > 0
+        assert STRINGS["room_full_title"]["en"] in body
+        assert limits(server)["kernels"] > CAP  # the pools' ready kernels beside the pages
+    finally:
+        for kernel_id in opened:
+            shut_down(server, kernel_id)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's headless Chromium (skipped where it is not installed)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (set VERTAISET_CHROMIUM to another binary)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -1,0 +1,165 @@
+"""The report's first pages: the session in a few facts, who took part (counted, never named),
+each activity's key result in one line, and a table of contents that links to every phase and
+activity.
+
+:func:`mark_sections` gives the executed workbooks' phase titles and activity headings anchors
+(``cell.metadata["vertaiset_anchor"]``, which the report template writes as an ``id``) and
+returns the outline; :func:`summary_html` draws the summary and the contents from it and the
+store. Every word from the store or the templates is escaped here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import nbformat
+
+from . import kinds
+from .html_blocks import esc
+from .i18n import Translator
+from .store import SessionInfo, SessionStore
+
+__all__ = ["Phase", "Section", "mark_sections", "roster", "summary_html"]
+
+_ACTIVITY_CALL = re.compile(r"""wb\.activity\(\s*["']([a-z0-9_]+)["']""")
+
+
+@dataclass
+class Section:
+    """One activity of the report: its id, its heading's text and anchor."""
+
+    activity_id: str
+    title: str
+    anchor: str
+
+
+@dataclass
+class Phase:
+    """One workbook of the report: its title, anchor and activities in order."""
+
+    title: str
+    anchor: str
+    sections: list[Section] = field(default_factory=list)
+
+
+def _heading(cell: Any, marks: str) -> str | None:
+    """The text of a markdown cell's first line if it is a heading of exactly ``marks`` (``#``, ``##``)."""
+    if cell.cell_type != "markdown":
+        return None
+    first = "".join(cell.get("source", "")).lstrip().split("\n", 1)[0]
+    if first.startswith(marks + " "):
+        return first[len(marks) + 1:].strip()
+    return None
+
+
+def _plain(markdown: str) -> str:
+    """A heading's text without its inline markdown (emphasis, code marks)."""
+    return re.sub(r"[*_`]+", "", markdown).strip()
+
+
+def mark_sections(nb: nbformat.NotebookNode, workbook: str, content: Any, tr: Translator) -> Phase | None:
+    """Anchor the workbook's phase title and each activity's heading; return its outline.
+
+    An activity's heading is the nearest ``## `` markdown cell before its code cell (its method
+    text); without one, the code cell itself carries the anchor and the template's title names it.
+    """
+    stem = re.sub(r"[^a-z0-9_]+", "-", workbook.rsplit(".", 1)[0].lower())
+    phase: Phase | None = None
+    last_heading: Any = None
+    for cell in nb.cells:
+        title = _heading(cell, "#")
+        if title is not None and phase is None:
+            phase = Phase(_plain(title), f"vt-{stem}")
+            cell.setdefault("metadata", {})["vertaiset_anchor"] = phase.anchor
+            continue
+        if _heading(cell, "##") is not None:
+            last_heading = cell
+            continue
+        if cell.cell_type != "code":
+            continue
+        match = _ACTIVITY_CALL.search("".join(cell.get("source", "")))
+        if not match:
+            continue
+        activity_id = match.group(1)
+        try:
+            activity = content.activity(activity_id)
+        except KeyError:
+            continue
+        anchor = f"vt-{activity_id}"
+        target = last_heading if last_heading is not None else cell
+        if "vertaiset_anchor" in target.get("metadata", {}):  # one heading over two activities: the second links to its cell
+            target = cell
+        target.setdefault("metadata", {})["vertaiset_anchor"] = anchor
+        title = _plain(_heading(last_heading, "##") or "") if target is last_heading else tr.text(activity.title)
+        if phase is None:
+            phase = Phase(tr.text(activity.title), anchor)
+        phase.sections.append(Section(activity_id, title, anchor))
+        last_heading = None
+    return phase
+
+
+def roster(store: SessionStore, session: SessionInfo, content: Any, tr: Translator,
+           phases: list[Phase]) -> list[tuple[str, list[tuple[str, int]]]]:
+    """Who took part, counted: the first activity of the report whose kind counts its people
+    (``roster()`` of its results, e.g. a check-in's sector and organisation), else nothing."""
+    for phase in phases:
+        for section in phase.sections:
+            activity = content.activity(section.activity_id)
+            results = kinds.for_activity(activity).results_class(activity)
+            if results is None or not hasattr(results, "roster"):
+                continue
+            counted = results.load(store, session, activity, tr).roster()
+            if counted:
+                return counted
+    return []
+
+
+def _counts_line(pairs: list[tuple[str, int]]) -> str:
+    return ", ".join(f"{label} {n}" for label, n in pairs)
+
+
+def summary_html(store: SessionStore, session: SessionInfo, content: Any, tr: Translator, phases: list[Phase], *,
+                 interim: datetime | None = None, appendix: bool = False) -> str:
+    """The summary and the table of contents, as HTML (every text escaped)."""
+    when = session.held_on
+    rounds = store.rounds(session)
+    participants = len(store.participants(session.id))
+    facts = [
+        (tr("rp_session"), session.title),
+        (tr("rp_network"), session.network_name),
+        (tr("rp_date"), tr("hist_date", d=when.day, m=when.month, y=when.year)),
+        (tr("rp_round"), tr("rp_round_value", n=len(rounds) or 1)),
+        (tr("rp_participants"), str(participants)),
+    ]
+    parts = ["<section class='vt-summary' aria-labelledby='vt-summary-title'>",
+             f"<h2 id='vt-summary-title'>{esc(tr('rp_summary'))}</h2>"]
+    if interim is not None:
+        parts.append(f"<p class='vt-interim' role='note'><strong>{esc(tr('rp_interim'))}</strong> "
+                     f"{esc(tr('rp_interim_made', d=interim.day, m=interim.month, y=interim.year, t=interim.strftime('%H.%M')))}</p>")
+    parts.append("<dl class='vt-facts'>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>")
+    counted = roster(store, session, content, tr, phases)
+    if counted:
+        parts.append(f"<h3>{esc(tr('rp_who'))}</h3><ul class='vt-roster'>")
+        parts += [f"<li><strong>{esc(label)}:</strong> {esc(_counts_line(pairs))}</li>" for label, pairs in counted]
+        parts.append("</ul>")
+    parts.append(f"<h3>{esc(tr('rp_key_results'))}</h3>")
+    for phase in phases:
+        lines = []
+        for section in phase.sections:
+            line = kinds.summary_line(store, session, content.activity(section.activity_id), tr)
+            if line:
+                lines.append(f"<li><a href='#{esc(section.anchor, quote=True)}'>{esc(section.title)}</a>: {esc(line)}</li>")
+        if lines:
+            parts.append(f"<p class='vt-sum-phase'>{esc(phase.title)}</p><ul class='vt-sum-lines'>{''.join(lines)}</ul>")
+    parts.append("</section>")
+    toc = []
+    for phase in phases:
+        items = "".join(f"<li><a href='#{esc(s.anchor, quote=True)}'>{esc(s.title)}</a></li>" for s in phase.sections)
+        toc.append(f"<li><a href='#{esc(phase.anchor, quote=True)}'>{esc(phase.title)}</a>{f'<ol>{items}</ol>' if items else ''}</li>")
+    if appendix:
+        toc.append(f"<li><a href='#vt-appendix'>{esc(tr('rp_appendix'))}</a></li>")
+    parts.append(f"<nav class='vt-toc' aria-labelledby='vt-toc-title'><h2 id='vt-toc-title'>{esc(tr('rp_contents'))}</h2>"
+                 f"<ol>{''.join(toc)}</ol></nav>")
+    return "".join(parts)
