@@ -59,7 +59,7 @@ CHROMIUM = os.environ.get("VERTAISET_CHROMIUM", "/usr/bin/chromium")
 from vertaiset_widgets.report import CHROMIUM_FLAGS as CHROMIUM_ARGS  # noqa: E402  (the tests' flags too)
 
 sys.path.insert(0, str(BENCH))
-from benchlib import ServeProcess, free_port, kernel_processes  # noqa: E402
+from benchlib import ServeProcess, free_port, kernel_processes, ratio_verdict, server_limits  # noqa: E402
 
 MIB = 1024 * 1024
 AIM = 1.2  # participant page within 1.2x the bare notebook, in time and in memory
@@ -99,6 +99,9 @@ class Page:
     control: tuple[str, str]  # ("css", selector) or ("button", exact text)
     control_label: str
     runs: list["Run"] = field(default_factory=list)
+    #: a page the browser is on first (loaded until interactive, not timed): the switch from one console to another
+    via: "Page | None" = None
+    kind: str = ""  # "participant", "console", "screen", "switch" or "" (bare and others): which aim applies
 
     def counted(self) -> list["Run"]:
         """The runs that count (warm-up rounds left out)."""
@@ -123,6 +126,9 @@ class Run:
     kernel_stopped: str = ""
     error: str = ""
     load1: float | None = None  # 1-minute load average when the load started
+    kernel_id: str = ""
+    pools_before: str = ""  # the pools when the load started (ready/pool/target)
+    pooled: bool | None = None  # with pools: the server log says this page's kernel came from its pool
 
 
 # --------------------------------------------------------------------------- helpers
@@ -171,8 +177,10 @@ def kernel_id(proc: psutil.Process) -> str | None:
 class Server(ServeProcess):
     """The benchmark's server (default culling), which can also shut one kernel down cleanly."""
 
-    def __init__(self, root: Path, db_url: str, port: int, log_path: Path, env: dict[str, str]):
-        super().__init__(root, db_url, port, log_path, env)
+    def __init__(self, root: Path, db_url: str, port: int, log_path: Path, env: dict[str, str],
+                 extra_args: list[str] | None = None):
+        super().__init__(root, db_url, port, log_path, env, extra_args)
+        self.pools = bool(extra_args)
 
     def wait_ready(self, timeout: float = SERVER_START_TIMEOUT) -> float:
         return super().wait_ready(timeout)
@@ -285,6 +293,107 @@ def measure_once(browser, server: Server, page_def: Page, run: Run, timeout_s: f
         again = [p for p in kernel_processes(server.ps) if p.pid not in before]
         how += [f"{p.pid} (again): {server.shutdown_kernel(p)}" for p in again]
         run.kernel_stopped = "; ".join(how) or "no kernel"
+
+
+# --------------------------------------------------------------------------- one load from a pool
+KERNEL_ID_JS = """() => { const el = document.getElementById("jupyter-config-data");
+  return el ? JSON.parse(el.textContent).kernelId : null; }"""
+
+
+def kernels_cpu(server: Server) -> float:
+    total = 0.0
+    for proc in kernel_processes(server.ps):
+        try:
+            t = proc.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def wait_pools(server: Server, timeout: float = 600.0) -> str:
+    """Until every pool (``/vertaiset/api/limits``) holds its target -- the workbooks' kernels waiting
+    for their request, the bare slider's having run -- and the kernels are quiet (under 20 % of one
+    CPU for a second): each load then finds what a page finds on a server that has been up a while."""
+    deadline = time.monotonic() + timeout
+    pools: dict = {}
+    while True:
+        try:
+            pools = server_limits(server.base_url).get("pools") or {}
+        except Exception:  # noqa: BLE001 - busy starting kernels
+            pools = {}
+        if pools and all(p["pool"] >= p["target"] and (nb == BARE_NOTEBOOK.name or p["ready"] >= p["target"])
+                         for nb, p in pools.items()):
+            break
+        if time.monotonic() > deadline:
+            return "pools NOT full after %.0f s: %s" % (timeout, pools)
+        time.sleep(0.5)
+    while time.monotonic() < deadline:
+        before = kernels_cpu(server)
+        time.sleep(1.0)
+        if kernels_cpu(server) - before < 0.2:
+            break
+    return ", ".join(f"{nb} {p['ready']}/{p['pool']}/{p['target']}" for nb, p in sorted(pools.items()))
+
+
+def measure_pooled(browser, server: Server, page_def: Page, run: Run, timeout_s: float, settle_s: float) -> None:
+    """One load with pools on: the page's kernel is named by the page (``jupyter-config-data``), must
+    have come from its pool (server log), and is the only one shut down afterwards (with the console
+    the browser was on first, for a switch); the pools refill by themselves."""
+    run.load1 = os.getloadavg()[0]
+    context = browser.new_context()
+    page = None
+    ids: list[str] = []
+    try:
+        page = context.new_page()
+        if page_def.via is not None:  # the console the facilitator is on before switching
+            via = page_def.via
+            page.goto(server.url(via.notebook, via.query), wait_until="commit", timeout=timeout_s * 1000)
+            page.wait_for_function(READY_JS, arg=list(via.control), polling=20, timeout=timeout_s * 1000)
+            ids.append(page.evaluate(KERNEL_ID_JS) or "")
+            wait_pools(server)  # its own pool refills meanwhile; the facilitator has been on it a while
+        t0 = time.perf_counter()
+        page.goto(server.url(page_def.notebook, page_def.query), wait_until="commit", timeout=timeout_s * 1000)
+        run.commit_seconds = time.perf_counter() - t0
+        remaining = max(1.0, timeout_s - run.commit_seconds)
+        page.wait_for_function(READY_JS, arg=list(page_def.control), polling=20, timeout=remaining * 1000)
+        run.seconds = time.perf_counter() - t0
+        kind, arg = page_def.control
+        loc = page.locator(arg) if kind == "css" else page.get_by_role("button", name=arg, exact=True)
+        if not (loc.first.is_visible() and loc.first.is_enabled()):
+            raise RuntimeError("control found by the page script but Playwright says not visible/enabled")
+        run.kernel_id = page.evaluate(KERNEL_ID_JS) or ""
+        ids.append(run.kernel_id)
+        time.sleep(settle_s)
+        proc = next((p for p in kernel_processes(server.ps) if kernel_id(p) == run.kernel_id), None)
+        if proc is None:
+            raise RuntimeError(f"no kernel process for the page's kernel {run.kernel_id!r}")
+        mem = proc.memory_full_info()
+        run.kernel_pid, run.rss_mib, run.uss_mib = proc.pid, mem.rss / MIB, mem.uss / MIB
+        run.pooled = run.kernel_id in preheated_kernel_ids(server)
+        run.ok = True
+    except Exception as exc:
+        run.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+        if page is not None:
+            try:
+                shown = " ".join(page.inner_text("body", timeout=3000).split())[:80]
+                run.error += f"; the page showed: {shown!r}"
+            except Exception:
+                pass
+    finally:
+        try:
+            if page is not None:
+                page.close()
+            context.close()
+        except Exception as exc:  # pragma: no cover
+            run.error = run.error or f"closing the page failed: {exc}"
+        how = [f"{p.pid}: {server.shutdown_kernel(p)}" for p in kernel_processes(server.ps) if kernel_id(p) in ids]
+        run.kernel_stopped = "; ".join(how) or "no kernel"
+
+
+def preheated_kernel_ids(server: Server) -> set[str]:
+    """Kernels the server handed to a page from a pool (its log: "Using pre-heated kernel: ID for NB")."""
+    return set(re.findall(r"Using pre-heated kernel: (\S+) for", server.log_text()))
 
 
 # --------------------------------------------------------------------------- imports
@@ -584,17 +693,54 @@ def results_table(pages: list[Page]) -> list[str]:
     return lines
 
 
+#: The aims with pools on (issue 15): page kind -> (time ÷ bare, USS ÷ bare or None).
+POOL_AIMS = {"participant": (1.2, 1.2), "console": (1.5, None), "screen": (1.5, None), "switch": (1.5, None)}
+
+
+def pools_table(pages: list[Page]) -> list[str]:
+    """Each page against the bare one with pools on, the aim beside it and "met"/"not met" computed."""
+    bare = pages[0]
+    bt = [r.seconds for r in bare.ok_runs()]
+    bu = [r.uss_mib for r in bare.ok_runs()]
+
+    def from_pool(p: Page) -> str:
+        ok = p.ok_runs()
+        return f"{sum(1 for r in ok if r.pooled)}/{len(ok)}"
+
+    lines = [
+        f"Bare slider: {from_pool(bare)} loads from its pool. A page's aim counts as met only when every "
+        "counted load succeeded and came from the pool.",
+        "",
+        "| page | time ÷ bare | aim | met? | USS ÷ bare | aim | met? | loads from the pool |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for p in pages[1:]:
+        if p.kind not in POOL_AIMS:
+            continue
+        ok = p.ok_runs()
+        complete = bool(ok) and len(ok) == len(p.counted()) and all(r.pooled for r in ok) and all(r.pooled for r in bare.ok_runs())
+        t_aim, u_aim = POOL_AIMS[p.kind]
+        t = ratio([r.seconds for r in ok], bt)
+        u = ratio([r.uss_mib for r in ok], bu)
+        t_met = ratio_verdict(t, t_aim) if complete else "not met"
+        u_cells = (f"{fmt_ratio(u)} | ≤ {u_aim}× | {ratio_verdict(u, u_aim) if complete else 'not met'}"
+                   if u_aim else f"{fmt_ratio(u)} | – | –")
+        lines.append(f"| {p.title} | {fmt_ratio(t)} | ≤ {t_aim}× | {t_met} | {u_cells} | {from_pool(p)} |")
+    return lines
+
+
 def runs_table(pages: list[Page]) -> list[str]:
     all_runs = sorted((r for p in pages for r in p.runs), key=lambda r: r.index)
     lines = [
-        "| # | page | counted | goto committed, s | interactive, s | RSS, MiB | USS, MiB | kernel stop | error |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| # | page | counted | goto committed, s | interactive, s | RSS, MiB | USS, MiB | from the pool | kernel stop | error |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     f = lambda v, d: "–" if v is None else f"{v:.{d}f}"  # noqa: E731
     for r in all_runs:
         lines.append(
             f"| {r.index + 1} | {r.page} | {'no (warm-up)' if r.warmup else 'yes'} | {f(r.commit_seconds, 2)} "
-            f"| {f(r.seconds, 2)} | {f(r.rss_mib, 1)} | {f(r.uss_mib, 1)} | {r.kernel_stopped} | {r.error} |"
+            f"| {f(r.seconds, 2)} | {f(r.rss_mib, 1)} | {f(r.uss_mib, 1)} "
+            f"| {'–' if r.pooled is None else 'yes' if r.pooled else 'no'} | {r.kernel_stopped} | {r.error} |"
         )
     return lines
 
@@ -796,19 +942,37 @@ def write_report(args, pages, imp, meta) -> str:
         "\"Lähetä vastaukset\" (it appears after the browser token round trip, the join and the first poll); "
         "facilitator the first button \"Avaa vastattavaksi\" (the 360 console's; whether its charts are drawn by "
         "then depends on the code: a live page may draw them after the console shows).",
-        f"- Kernel memory: {args.settle:g} s after that, RSS and USS (psutil `memory_full_info`) of the newest "
-        "`ipykernel_launcher` child of the server, checked to be new for this load. Then the page and context are "
-        "closed and that kernel is shut down through the server's kernel API (`DELETE /api/kernels/ID`, which "
-        "stops the process; a plain kill makes jupyter_client's restarter start it again), with SIGKILL if it "
-        "outlives 20 s. So each load runs with no other kernel of this server alive.",
+        (f"- Kernel memory: {args.settle:g} s after that, RSS and USS (psutil `memory_full_info`) of the page's "
+         "kernel (the `ipykernel_launcher` child of the server whose connection file has the id in the page's "
+         "`jupyter-config-data`). Then the page and context are closed and that kernel is shut down through the "
+         "server's kernel API (`DELETE /api/kernels/ID`), with SIGKILL if it outlives 20 s; the pools' idle "
+         "kernels stay (waiting, they use no CPU)." if "pools" in meta else
+         f"- Kernel memory: {args.settle:g} s after that, RSS and USS (psutil `memory_full_info`) of the newest "
+         "`ipykernel_launcher` child of the server, checked to be new for this load. Then the page and context are "
+         "closed and that kernel is shut down through the server's kernel API (`DELETE /api/kernels/ID`, which "
+         "stops the process; a plain kill makes jupyter_client's restarter start it again), with SIGKILL if it "
+         "outlives 20 s. So each load runs with no other kernel of this server alive."),
         "- Ratios are median ÷ median. RSS counts shared library pages too; USS is what this kernel alone holds, "
         "i.e. what one more phone costs.",
+        "",
+        *([] if "pools" not in meta else [
+            f"- Pools on: `serve --room {args.room} --preheat {args.preheat}` (in the same root: the participant page "
+            f"keeps {args.room} kernels ready, every other notebook -- each console, which also serves its screen, and "
+            f"the bare slider -- keeps {args.preheat}). Filled {meta['pools_fill']:.0f} s after the server answered "
+            f"(ready/pool/target: {meta['pools']}). Before each load the bench waits until every pool is full again "
+            "and the kernels are quiet; the page's kernel is the one its `jupyter-config-data` names, it must be one "
+            "the server log says it handed out from a pool (\"Using pre-heated kernel\"), and only it is shut down "
+            "afterwards. Screens: `role=screen`, waited for until the join banner's QR code shows. Switch: the "
+            "browser is on 01's console (interactive, then the pools settle), then goes to 02's console in the same "
+            "tab; timed from that `page.goto` until 02's first \"Avaa vastattavaksi\" is usable.",
+        ]),
         "",
         "## Results",
         "",
         *results_table(pages),
         "",
-        f"Aim: participant page within {AIM}× the bare notebook in time and memory.",
+        *(["### With pools: the aims", "", *pools_table(pages), ""] if "pools" in meta else
+          [f"Aim: participant page within {AIM}× the bare notebook in time and memory.", ""]),
         "",
         "## Reading",
         "",
@@ -822,6 +986,20 @@ def write_report(args, pages, imp, meta) -> str:
 
 
 # --------------------------------------------------------------------------- main
+def kept_sections(path: Path) -> str:
+    """The other benchmarks' sections of ``path`` (bench_room.py's, bench_report.py's), kept when this
+    report replaces the file."""
+    if not path.exists():
+        return ""
+    keep, out = False, []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            keep = line.startswith(("## A full room", "## QR burst", "## Session report"))
+        if keep:
+            out.append(line)
+    return ("\n" + "\n".join(out) + "\n") if out else ""
+
+
 def _shown_python() -> str:
     """The interpreter as the command line in RESULTS.md shows it: relative to the repository, else `python`."""
     exe = Path(sys.executable)
@@ -846,6 +1024,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", help="write the report here (e.g. bench/RESULTS.md)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (server log, database)")
     ap.add_argument("--only-360", action="store_true", help="leave out the phase 1 and 2 facilitator pages")
+    ap.add_argument("--no-pools", action="store_true",
+                    help="serve without preheated pools (each load starts its kernel, as before --room existed)")
+    ap.add_argument("--room", type=int, default=2, help="with pools: serve --room N (the participant pool; default 2)")
+    ap.add_argument("--preheat", type=int, default=1,
+                    help="with pools: serve --preheat K, the pool of every other notebook, the bare one's too (default 1)")
+    ap.add_argument("--pages", default="", help="only these pages (keys, comma-separated; bare is always in)")
     args = ap.parse_args(argv)
     if args.runs < 1 or args.warmup < 0:
         ap.error("--runs must be >= 1 and --warmup >= 0")
@@ -896,12 +1080,42 @@ def main(argv: list[str] | None = None) -> int:
                 Page("tavoitteet", "facilitator, phase 2", "02_tavoitteet.ipynb", {"session": demo_code, "key": demo_key},
                      ("button", "Avaa vastattavaksi"), "button \"Avaa vastattavaksi\""),
             ]
+        if not args.no_pools and not args.only_360:
+            open_btn = ("button", "Avaa vastattavaksi")
+            pages.insert(-1, Page("koordinointi", "facilitator, phase 3", "03_koordinointi.ipynb",
+                                  {"session": demo_code, "key": demo_key}, open_btn, "button \"Avaa vastattavaksi\""))
+            screen = ("css", ".vt-presenter .vt-qr")
+            for nb, title, session in (("01_tilannekuva.ipynb", "phase 1", demo_code), ("02_tavoitteet.ipynb", "phase 2", demo_code),
+                                       ("03_koordinointi.ipynb", "phase 3", demo_code), ("04_arviointi.ipynb", "phase 4 (360)", demo_code),
+                                       ("puimala.ipynb", "Puimala", "PUIMALA"), ("kaytantopankki.ipynb", "practice bank", demo_code)):
+                pages.append(Page(f"screen_{nb.split('.')[0]}", f"screen, {title}", nb, {"session": session, "role": "screen"},
+                                  screen, "the join banner's QR code (`.vt-presenter .vt-qr`)", kind="screen"))
+            tilannekuva = next(p for p in pages if p.key == "tilannekuva")
+            pages.append(Page("switch", "switch 01 → 02 console", "02_tavoitteet.ipynb", {"session": demo_code, "key": demo_key},
+                              open_btn, "button \"Avaa vastattavaksi\" of 02, from 01's console", via=tilannekuva, kind="switch"))
+        for p in pages:
+            if not p.kind:
+                p.kind = {"participant": "participant", "bare": "", "bank_phone": ""}.get(p.key, "console")
+        if args.pages:
+            keep = {"bare", *args.pages.split(",")}
+            unknown = keep - {p.key for p in pages}
+            if unknown:
+                ap.error(f"unknown page(s) {', '.join(sorted(unknown))}; pages: {', '.join(p.key for p in pages)}")
+            pages = [p for p in pages if p.key in keep]
         env = {k: v for k, v in os.environ.items() if k != "QUERY_STRING"}
         env["PYTHONUNBUFFERED"] = "1"
-        server = Server(tmp, db_url, free_port(), tmp / "server.log", env)
+        pool_args = [] if args.no_pools else ["--room", str(args.room), "--preheat", str(args.preheat)]
+        server = Server(tmp, db_url, free_port(), tmp / "server.log", env, pool_args)
         atexit.register(server.stop)
         meta["server_start"] = server.wait_ready()
         print(f"server up on {server.base_url} after {meta['server_start']:.1f} s", flush=True)
+        measure = measure_once
+        if server.pools:
+            measure = measure_pooled
+            t = time.monotonic()
+            meta["pools"] = wait_pools(server)
+            meta["pools_fill"] = time.monotonic() - t
+            print(f"pools full after {meta['pools_fill']:.0f} s: {meta['pools']}", flush=True)
 
         from playwright.sync_api import sync_playwright
 
@@ -925,20 +1139,25 @@ def main(argv: list[str] | None = None) -> int:
                             p.runs.append(run)
                             print(f"[{'warm-up' if warm else f'run {round_no - args.warmup + 1}'}] {p.key:<12} SKIPPED", flush=True)
                             continue
-                        measure_once(browser, server, p, run, args.timeout, args.settle)
+                        if server.pools:
+                            run.pools_before = wait_pools(server)
+                        measure(browser, server, p, run, args.timeout, args.settle)
                         p.runs.append(run)
                         status = (
                             f"{run.seconds:6.2f} s  RSS {run.rss_mib:6.1f} MiB  USS {run.uss_mib:6.1f} MiB"
                             if run.ok else f"FAILED {run.error}"
                         )
                         print(f"[{'warm-up' if warm else f'run {round_no - args.warmup + 1}'}] {p.key:<12} {status}  "
-                              f"(kernel stop: {run.kernel_stopped})", flush=True)
+                              + ("" if run.pooled is None else "from the pool  " if run.pooled else "NOT from the pool  ")
+                              + f"(kernel stop: {run.kernel_stopped})", flush=True)
                         time.sleep(args.pause)
             finally:
                 browser.close()
         left = kernel_processes(server.ps)
-        if left:
+        if left and not server.pools:
             print(f"warning: {len(left)} kernel(s) of the server still alive at the end", flush=True)
+        elif left:
+            print(f"{len(left)} pool kernel(s) alive at the end (stopped with the server)", flush=True)
 
         imp = None
         if not args.skip_imports:
@@ -952,7 +1171,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.out:
             out = Path(args.out)
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(report, encoding="utf-8")
+            out.write_text(report + kept_sections(out), encoding="utf-8")
             print(f"wrote {out}")
         return 0 if all(r.ok for p in pages for r in p.runs if not r.warmup) else 1
     finally:

@@ -4,6 +4,17 @@
 Run::
 
     .venv/bin/python bench/bench_room.py --participants 60 [--out bench/RESULTS.md] [--compare-preheat 4]
+    .venv/bin/python bench/bench_room.py --participants 200 --burst 30 [--servers 2 --db postgresql] --out FILE
+
+With ``--burst S`` (the QR burst) the phones arrive at seeded uniform random moments within S
+seconds, each sending its GET at once; the server runs ``--room N`` and the run waits until its
+pools are full (``/vertaiset/api/limits``) before the first arrival. Then the same arrivals meet
+the bare slider (bench/bare_slider.ipynb) from a pool of the same size, as the baseline. The
+section written has the issue's figures with their targets and "met"/"not met" computed. With
+``--servers K --db postgresql`` K servers share one PostgreSQL (``--db-url``, or a throwaway
+cluster started here) behind nginx rendered from deploy/nginx (tests/nginx_proxy.py); each phone
+keeps the proxy's sticky cookie. Its section shows the one-server figures of the same room from
+the ``--out`` file beside its own.
 
 Nothing here is a mock and nothing goes through the store on the participants' behalf:
 every participant is a real Voila page with its own real kernel, driven through Voila's own
@@ -91,7 +102,9 @@ from tornado.websocket import websocket_connect
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from benchlib import HOST, ServeProcess, free_port  # noqa: E402
+from benchlib import (HOST, ROOM_TARGETS, ServeProcess, ThrowawayPostgres, burst_arrivals, free_port,  # noqa: E402
+                      pools_full, pools_text, preheated_takes, room_target_column, server_limits, verdict)
+BARE_NB = "bare_slider.ipynb"
 ACTIVITY = "unelmaverkosto"
 PARTICIPANT_NB = "osallistu.ipynb"
 FACILITATOR_NB = "04_arviointi.ipynb"
@@ -212,13 +225,15 @@ class Server(ServeProcess):
     """The room's server: culling as in production, optionally preheated kernels."""
 
     def __init__(self, root: Path, db_url: str, port: int, log_path: Path, preheat: int,
-                 extra_env: dict[str, str] | None = None):
+                 extra_env: dict[str, str] | None = None, room: int = 0):
         env = {k: v for k, v in os.environ.items() if k not in ("QUERY_STRING", "VERTAISET_DB_URL")}
         env["PYTHONUNBUFFERED"] = "1"
         env.update(extra_env or {})
         extra = ["--cull-idle-timeout", str(CULL_IDLE), "--cull-interval", str(CULL_INTERVAL),
                  # every simulated phone comes from 127.0.0.1: the per-address cap would stop the room at 60
                  "--max-kernels-per-address", "0"]
+        if room:
+            extra += ["--room", str(room)]
         if preheat:
             extra += ["--preheat", str(preheat)]
         super().__init__(root, db_url, port, log_path, env, extra)
@@ -228,9 +243,9 @@ class Server(ServeProcess):
 class Sampler(threading.Thread):
     """RSS of the server and its kernels every ``interval`` s; keeps the peak."""
 
-    def __init__(self, server: Server, interval: float = 1.0):
+    def __init__(self, servers: list[Server], interval: float = 1.0):
         super().__init__(daemon=True)
-        self.server = server
+        self.servers = servers
         self.interval = interval
         self.stop_event = threading.Event()
         self.peak_total = 0
@@ -240,12 +255,14 @@ class Sampler(threading.Thread):
         self.lock = threading.Lock()
 
     def sample(self) -> tuple[int, int, int]:
-        try:
-            srv = self.server.ps.memory_info().rss
-        except psutil.Error:
-            return (0, 0, 0)
+        srv = 0
+        for server in self.servers:
+            try:
+                srv += server.ps.memory_info().rss
+            except psutil.Error:
+                pass
         total_k = 0
-        kernels = self.server.kernels()
+        kernels = [k for server in self.servers for k in server.kernels()]
         for k in kernels:
             try:
                 total_k += k.memory_info().rss
@@ -267,12 +284,13 @@ class Sampler(threading.Thread):
     def cpu_snapshot(self, facilitator_kernel: str | None) -> dict[str, float]:
         """CPU seconds used so far: the server process, all its kernels, the facilitator's kernel."""
         out = {"server": 0.0, "kernels": 0.0, "facilitator": 0.0}
-        try:
-            t = self.server.ps.cpu_times()
-            out["server"] = t.user + t.system
-        except psutil.Error:
-            pass
-        for k in self.server.kernels():
+        for server in self.servers:
+            try:
+                t = server.ps.cpu_times()
+                out["server"] += t.user + t.system
+            except psutil.Error:
+                pass
+        for k in [k for server in self.servers for k in server.kernels()]:
             try:
                 t = k.cpu_times()
                 c = t.user + t.system
@@ -312,8 +330,9 @@ class Reply:
 class PageConn:
     """A websocket to one page's kernel, with the widget models as the browser would hold them."""
 
-    def __init__(self, server: Server, kernel_id: str, label: str):
-        self.server = server
+    def __init__(self, server: Any, kernel_id: str, label: str, cookie: str = ""):
+        self.server = server  # what the page was loaded through: a Server or the Front (nginx)
+        self.cookie = cookie
         self.kernel_id = kernel_id
         self.label = label
         self.session = uuid.uuid4().hex
@@ -335,9 +354,9 @@ class PageConn:
 
     async def connect(self, timeout: float) -> None:
         url = f"{self.server.ws_url}/api/kernels/{self.kernel_id}/channels?session_id={self.session}"
-        self.ws = await asyncio.wait_for(
-            websocket_connect(url, connect_timeout=timeout, max_message_size=256 * MIB), timeout
-        )
+        req = HTTPRequest(url, connect_timeout=timeout, validate_cert=getattr(self.server, "validate_cert", True),
+                          headers={"Cookie": self.cookie} if self.cookie else None)
+        self.ws = await asyncio.wait_for(websocket_connect(req, max_message_size=256 * MIB), timeout)
         self._reader = asyncio.ensure_future(self._read())
 
     async def _read(self) -> None:
@@ -571,6 +590,7 @@ class ParticipantRun:
     form_open: float | None = None
     code_typed: bool = False
     kernel_id: str = ""
+    cookie: str = ""  # the proxy's sticky cookie (vertaiset_server=HOST:PORT), with several servers
     conn: PageConn | None = None
     form_id: str | None = None
     wall_id: str | None = None
@@ -589,6 +609,7 @@ class FacilitatorView:
     conn: PageConn | None = None
     kernel_id: str = ""
     get_seconds: float | None = None
+    cookie: str = ""
     counts: list[tuple[float, int]] = field(default_factory=list)  # (t, highlights) on each change
     text_seen: dict[str, float] = field(default_factory=dict)
     wall_votes: list[tuple[float, int]] = field(default_factory=list)
@@ -628,11 +649,30 @@ class FacilitatorView:
 
 
 # --------------------------------------------------------------------------- one run
+@dataclass
+class Front:
+    """Where the phones load pages and open websockets: one server, or nginx in front of several."""
+
+    base_url: str
+    ws_url: str
+    validate_cert: bool = True
+
+
 class Room:
-    def __init__(self, args: argparse.Namespace, tmp: Path, preheat: int, label: str, workaround: bool = False):
+    bare = False
+
+    def __init__(self, args: argparse.Namespace, tmp: Path, preheat: int, label: str, workaround: bool = False,
+                 room: int = 0, db_url: str = ""):
         self.args = args
         self.tmp = tmp
         self.preheat = preheat
+        self.room = room  # serve --room N (preheated pools sized for the room)
+        self.shared_db_url = db_url  # PostgreSQL for every room of the run; "" = a SQLite file per room
+        self.servers: list[Server] = []
+        self.nginx = None
+        self.front: Front | None = None
+        self.pool_fill: float | None = None
+        self.pool_state = ""
         self.label = label
         self.slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         self.workaround = workaround
@@ -659,7 +699,7 @@ class Room:
         for nb in (PARTICIPANT_NB, FACILITATOR_NB):
             shutil.copy(ROOT / "workbooks" / nb, root / nb)
         self.root = root
-        self.db_url = f"sqlite:///{self.tmp / f'room-{self.slug}.sqlite'}"
+        self.db_url = self.shared_db_url or f"sqlite:///{self.tmp / f'room-{self.slug}.sqlite'}"
         store = SessionStore(self.db_url)
         try:
             session, key = store.create_session(f"Kuormitustesti {self.args.participants}", network="Bench")
@@ -671,15 +711,20 @@ class Room:
         self.key = key
 
     def page_url(self, notebook: str, query: dict[str, str]) -> str:
-        return f"{self.server.base_url}/voila/render/{notebook}?{urlencode(query)}"
+        return f"{self.front.base_url}/voila/render/{notebook}?{urlencode(query)}"
 
-    async def get_page(self, url: str) -> tuple[str, int, float, float]:
+    async def get_page(self, url: str, holder: Any = None) -> tuple[str, int, float, float, int]:
+        """GET a page; with several servers ``holder.cookie`` gets the proxy's sticky cookie."""
         http = AsyncHTTPClient()
         req = HTTPRequest(url, method="GET", request_timeout=self.args.get_timeout, connect_timeout=30,
-                          headers={"Accept": "text/html"})
+                          headers={"Accept": "text/html"}, validate_cert=self.front.validate_cert)
         start = now()
         resp = await http.fetch(req, raise_error=False)
         done = now()
+        if holder is not None:
+            for value in resp.headers.get_list("Set-Cookie") if resp.headers else []:
+                if value.startswith("vertaiset_server="):
+                    holder.cookie = value.split(";", 1)[0]
         if resp.code != 200:
             body = (resp.body or b"")[:300].decode("utf-8", "replace")
             raise RuntimeError(f"GET {url} -> {resp.code} {resp.error!r} {body}")
@@ -696,16 +741,16 @@ class Room:
     # ---------------------------------------------------------------- facilitator
     async def open_facilitator(self) -> None:
         query = {"session": self.code, "key": self.key}
-        if self.preheat:
+        if self.preheat and not self.room:
             # A preheated kernel has run the notebook without the query (no session, no key: the
             # demo session's report). A theme that differs from the preheated one makes Voila
             # start a fresh kernel for this request, so the facilitator sees the right session.
             query["theme"] = "dark"
         url = self.page_url(FACILITATOR_NB, query)
-        kid, _size, start, done, self.fac_views = await self.get_page(url)
+        kid, _size, start, done, self.fac_views = await self.get_page(url, self.fac)
         self.fac.get_seconds = done - start
         self.fac.kernel_id = kid
-        conn = PageConn(self.server, kid, "facilitator")
+        conn = PageConn(self.front, kid, "facilitator", self.fac.cookie)
         self.fac.conn = conn
         conn.hooks.append(self.fac.hook)
         await conn.connect(60)
@@ -719,9 +764,10 @@ class Room:
         p.launched = now()
         try:
             async with sem:
-                kid, size, p.get_start, p.get_done, p.views = await self.get_page(self.page_url(PARTICIPANT_NB, {"session": self.code}))
+                kid, size, p.get_start, p.get_done, p.views = await self.get_page(
+                    self.page_url(PARTICIPANT_NB, {"session": self.code}), p)
             p.kernel_id, p.get_bytes = kid, size
-            conn = p.conn = PageConn(self.server, kid, f"participant {p.idx}")
+            conn = p.conn = PageConn(self.front, kid, f"participant {p.idx}", p.cookie)
             await conn.connect(60)
             p.ws_open = now()
             await conn.request_states(a.ack_timeout)
@@ -824,6 +870,78 @@ class Room:
             p.error = (p.error or "") + f" vote: {exc}"
             self.say(f"participant {p.idx} vote FAILED: {exc}")
 
+    # ---------------------------------------------------------------- servers, pools, arrivals
+    async def start_servers(self, extra_env: dict[str, str], notebooks_root: Path | None = None) -> None:
+        """``--servers`` servers on the room's database; with more than one, nginx (deploy/nginx) in front."""
+        count = max(1, getattr(self.args, "servers", 1)) if not getattr(self, "bare", False) else 1
+        env = dict(extra_env)
+        if count > 1:
+            env["VERTAISET_TRUSTED_PROXIES"] = "127.0.0.1 ::1"  # nginx's X-Forwarded-For is believed
+        room_each = -(-self.room // count)  # the room is spread over the servers: each pools its share
+        for i in range(count):
+            name = f"server-{self.slug}" + (f"-{i + 1}" if count > 1 else "") + ".log"
+            server = Server(notebooks_root or self.root, self.db_url, free_port(), self.tmp / name, self.preheat, env,
+                            room=room_each)
+            self.servers.append(server)
+            atexit.register(server.stop)
+        self.server = self.servers[0]
+        self.server_start = max(await asyncio.gather(*(asyncio.to_thread(s.wait_ready) for s in self.servers)))
+        if count > 1:
+            sys.path.insert(0, str(ROOT / "tests"))
+            from nginx_proxy import Nginx, find_nginx
+
+            binary = find_nginx()
+            if binary is None:
+                raise RuntimeError("--servers needs nginx (Debian: apt-get install nginx; or set VERTAISET_NGINX)")
+            self.nginx = Nginx(binary, self.tmp / f"nginx-{self.slug}", [f"{HOST}:{s.port}" for s in self.servers])
+            atexit.register(self.nginx.stop)
+            self.front = Front(self.nginx.base_url, self.nginx.base_url.replace("https://", "wss://"), False)
+        else:
+            self.front = Front(self.server.base_url, self.server.ws_url)
+
+    async def wait_pools(self, waits_for_request: bool) -> None:
+        """Until every server's pools hold their targets (``/vertaiset/api/limits``), then until the
+        kernels are quiet (below 20 % of one CPU): the pools a room finds when it arrives."""
+        start = now()
+        deadline = start + self.args.preheat_wait
+        limits: list[dict] = []
+        while now() < deadline:
+            try:
+                limits = [await asyncio.to_thread(server_limits, s.base_url) for s in self.servers]
+            except Exception as exc:  # noqa: BLE001 - the server may be busy starting kernels
+                limits = [{"error": repr(exc)}]
+            if limits and all(pools_full(lim, waits_for_request) for lim in limits):
+                break
+            await asyncio.sleep(1)
+        else:
+            self.notes.append(f"the pools were not full after {self.args.preheat_wait:.0f} s: "
+                              + "; ".join(pools_text(lim) for lim in limits))
+        last = self.sampler.cpu_snapshot(None)["kernels"]
+        while now() < deadline:
+            await asyncio.sleep(2)
+            cur = self.sampler.cpu_snapshot(None)["kernels"]
+            if cur - last < 0.4:
+                break
+            last = cur
+        self.pool_fill = now() - start
+        self.pool_state = "; ".join(pools_text(lim) for lim in limits)
+        self.say(f"pools full after {self.pool_fill:.0f} s (ready/pool/target): {self.pool_state}")
+
+    async def arrive(self, join: Callable[[ParticipantRun], Any]) -> None:
+        """Start each phone's join at its arrival: with ``--burst S`` at seeded uniform random moments
+        within S seconds (the first at 0), else ``--arrival-gap`` apart; wait for all."""
+        a = self.args
+        offsets = (burst_arrivals(len(self.people), a.burst, a.seed) if a.burst
+                   else [i * a.arrival_gap for i in range(len(self.people))])
+        start = now()
+        tasks = []
+        for p, offset in zip(self.people, offsets):
+            delay = start + offset - now()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.ensure_future(join(p)))
+        await asyncio.wait_for(asyncio.gather(*tasks), a.phase_timeout)
+
     # ---------------------------------------------------------------- phases
     def mark(self, phase: str) -> None:
         self.phase_cpu[phase] = self.sampler.cpu_snapshot(self.fac.kernel_id or None)
@@ -847,14 +965,13 @@ class Room:
             startup.mkdir(parents=True)
             (startup / "00-vt-bench-workaround.py").write_text(WORKAROUND_STARTUP, encoding="utf-8")
             extra_env = {"IPYTHONDIR": str(ipdir), "VT_BENCH_WORKAROUND_LOG": str(self.workaround_log)}
-        self.server = Server(self.root, self.db_url, free_port(), self.tmp / f"server-{self.slug}.log", self.preheat,
-                             extra_env)
-        atexit.register(self.server.stop)
-        self.server_start = self.server.wait_ready()
-        self.say(f"server up on {self.server.base_url} after {self.server_start:.1f} s; session {self.code}")
-        self.sampler = Sampler(self.server)
+        await self.start_servers(extra_env)
+        self.say(f"server(s) up on {self.front.base_url} after {self.server_start:.1f} s; session {self.code}")
+        self.sampler = Sampler(self.servers)
         self.sampler.start()
-        if self.preheat:
+        if self.room:
+            await self.wait_pools(waits_for_request=True)
+        elif self.preheat:
             # let the pools fill before the room arrives (as they would before a workshop starts)
             deadline = now() + a.preheat_wait
             want = 2 * self.preheat
@@ -877,11 +994,7 @@ class Room:
         sem = asyncio.Semaphore(a.get_concurrency)
         self.people = [ParticipantRun(i + 1, secrets.token_hex(16)) for i in range(a.participants)]
         self.join_start = now()
-        tasks = []
-        for p in self.people:
-            tasks.append(asyncio.ensure_future(self.join(p, sem)))
-            await asyncio.sleep(a.arrival_gap)
-        await asyncio.wait_for(asyncio.gather(*tasks), a.phase_timeout)
+        await self.arrive(lambda p: self.join(p, sem))
         self.join_end = now()
         joined = [p for p in self.people if p.joined]
         self.say(f"{len(joined)}/{len(self.people)} joined in {self.join_end - self.join_start:.1f} s")
@@ -1043,9 +1156,10 @@ class Room:
                 wall = self.phase_time[b_] - self.phase_time[a_]
                 cpu[b_] = {k: (self.phase_cpu[b_][k] - self.phase_cpu[a_][k], wall) for k in self.phase_cpu[b_]}
         r["cpu"] = cpu
-        r["log_problems"] = log_problems(self.server.log_text())
-        r["iopub_timeouts"] = self.server.log_text().count("Timeout waiting for IOPub output")
-        r["port_clashes"] = self.server.log_text().count("Address already in use")
+        log = self.log_text()
+        r["log_problems"] = log_problems(self.log_text(before_stop=True))
+        r["iopub_timeouts"] = log.count("Timeout waiting for IOPub output")
+        r["port_clashes"] = log.count("Address already in use")
         r["code"] = (f"git {self.code_start[0]}, files {self.code_start[1]}"
                      + ("" if self.code_start[1] == self.code_end[1] else
                         f" → **changed during the run** to git {self.code_end[0]}, files {self.code_end[1]}")
@@ -1071,6 +1185,123 @@ class Room:
             r["workaround"] = Counter(line.split(" ", 1)[1] if " " in line else line for line in lines)
         else:
             r["workaround"] = None
+        self.burst_numbers(r, joined, ok_posts, ok_votes)
+        return r
+
+    def log_text(self, before_stop: bool = False) -> str:
+        """The servers' logs; ``before_stop``: each only up to its stop (kernels dying then log noise)."""
+        logs = [s.log_text() for s in self.servers]
+        if before_stop:
+            logs = [t.split("] Handle signal", 1)[0] for t in logs]
+        return "\n".join(logs)
+
+    def burst_numbers(self, r: dict, joined: list[ParticipantRun], ok_posts: list, ok_votes: list) -> None:
+        """The issue's figures (``figures``: key -> (value, complete)), pools and the servers' shares."""
+        everyone = len(joined) == len(self.people)
+        first = min(p.launched for p in self.people)
+        r["join_all_arrival"] = (max(p.form_open for p in joined) - first) if joined else None
+        complete_walls = [p for p in joined if p.wall_complete]
+        r["reveal_all"] = max(r["wall_complete"]) if r["wall_complete"] else None
+        lost = len(r["lost_posts"]) + len(r["lost_votes"])
+        doubled = len(r["doubled_posts"]) + len(r["doubled_votes"])
+        r["figures"] = {
+            "join_all_s": (r["join_all_arrival"], everyone),
+            "join_p95_s": (pct(r["join_from_arrival"], 95), everyone),
+            "post_ack_p95_s": (pct(r["post_ack"], 95), r["posts_ok"] == r["posts_sent"] > 0),
+            "post_fac_p95_s": (pct(r["fac_latency"], 95), r["fac_missing"] == 0 and bool(r["fac_latency"])),
+            "vote_ack_p95_s": (pct(r["vote_ack"], 95), r["votes_ok"] == r["votes_sent"] > 0),
+            "reveal_all_s": (r["reveal_all"], everyone and len(complete_walls) == len(joined)),
+            "lost_doubled": ((lost, doubled), True),
+        }
+        r["spread"] = dict(Counter(p.cookie.split("=", 1)[1] for p in joined if p.cookie))
+        r["pool_fill"] = self.pool_fill
+        r["pool_state"] = self.pool_state
+        r["preheated"] = preheated_takes(self.log_text())
+        r["servers"] = len(self.servers)
+
+
+class BareRoom(Room):
+    """The baseline: the bare one-slider notebook served from a pool of the room's size, the phones
+    arriving at the same moments. The server's root holds only that notebook, under the participant
+    page's name, and serves with the same ``--room N``: its pool is sized, filled and refilled exactly
+    as the participant page's. Joined = the slider's model has reached the phone (``request_states``)."""
+
+    bare = True
+
+    def setup(self) -> None:
+        self.root = self.tmp / f"root-{self.slug}"
+        self.root.mkdir(parents=True)
+        shutil.copy(ROOT / "bench" / BARE_NB, self.root / PARTICIPANT_NB)
+        self.db_url = f"sqlite:///{self.tmp / f'room-{self.slug}.sqlite'}"  # the slider never opens it
+        self.code = self.key = self.session_id = ""
+
+    async def run(self) -> None:
+        a = self.args
+        self.t0 = now()
+        self.load_start = os.getloadavg()
+        self.code_start = (git_head(), code_fingerprint())
+        self.setup()
+        await self.start_servers({})
+        self.say(f"bare server up on {self.front.base_url} after {self.server_start:.1f} s")
+        self.sampler = Sampler(self.servers)
+        self.sampler.start()
+        await self.wait_pools(waits_for_request=False)
+        self.mark("start")
+        self.mark("facilitator")
+        sem = asyncio.Semaphore(a.get_concurrency)
+        self.people = [ParticipantRun(i + 1, "") for i in range(a.participants)]
+        self.join_start = now()
+        await self.arrive(lambda p: self.join_bare(p, sem))
+        self.join_end = now()
+        self.say(f"{sum(p.joined for p in self.people)}/{len(self.people)} bare pages up in {self.join_end - self.join_start:.1f} s")
+        self.mark("joined")
+        self.sampler.stop_event.set()
+        self.sampler.join(5)
+        self.load_end = os.getloadavg()
+        self.code_end = (git_head(), code_fingerprint())
+        await asyncio.gather(*(p.conn.close() for p in self.people if p.conn), return_exceptions=True)
+
+    async def join_bare(self, p: ParticipantRun, sem: asyncio.Semaphore) -> None:
+        p.launched = now()
+        try:
+            async with sem:
+                kid, p.get_bytes, p.get_start, p.get_done, p.views = await self.get_page(self.page_url(PARTICIPANT_NB, {}), p)
+            conn = p.conn = PageConn(self.front, kid, f"bare {p.idx}", p.cookie)
+            await conn.connect(60)
+            p.ws_open = now()
+            await conn.request_states(self.args.ack_timeout)
+            p.states = now()
+            slider = await conn.wait_for(
+                lambda: next((c for c, name in conn.model_names.items() if name == "IntSliderModel"), None),
+                self.args.ack_timeout, "the slider's model")
+            p.form_open = conn.opened_at.get(slider, now())
+        except Exception as exc:
+            p.error = f"join: {exc}"
+            self.say(f"bare page {p.idx} FAILED: {exc}")
+
+    def numbers(self) -> dict[str, Any]:
+        r = self.result
+        joined = [p for p in self.people if p.joined]
+        r.update({k: [] for k in ("posts_error", "votes_error", "lost_posts", "doubled_posts", "lost_votes",
+                                  "doubled_votes", "unacked_but_stored", "stray_posts", "extra_votes")})
+        r.update(posts_kernel_error=Counter(), votes_kernel_error=Counter(), kernel_errors=Counter(),
+                 kernel_error_sample=None, workaround=None)
+        r["joined"] = len(joined)
+        r["failed"] = [(p.idx, p.error) for p in self.people if p.error]
+        r["join_from_arrival"] = [p.form_open - p.launched for p in joined]
+        r["get"] = [p.get_done - p.get_start for p in joined]
+        r["join_all_arrival"] = (max(p.form_open for p in joined) - min(p.launched for p in self.people)) if joined else None
+        srv, ks, n = self.sampler.peak
+        r.update(peak_total=self.sampler.peak_total / MIB, peak_server=srv / MIB, peak_kernels=ks / MIB,
+                 peak_kernel_count=n, max_kernels=self.sampler.max_kernels, server_start=self.server_start)
+        wall = self.phase_time["joined"] - self.phase_time["facilitator"]
+        r["cpu"] = {"joined": {k: (self.phase_cpu["joined"][k] - self.phase_cpu["facilitator"][k], wall)
+                               for k in self.phase_cpu["joined"]}}
+        r["log_problems"] = log_problems(self.log_text(before_stop=True))
+        r["load_start"], r["load_end"] = self.load_start, self.load_end
+        r["serve_cmd"] = " ".join(shlex.quote(x) for x in self.server.cmd[3:]).replace(str(self.tmp), "TMP")
+        r["pool_fill"], r["pool_state"] = self.pool_fill, self.pool_state
+        r["preheated"] = preheated_takes(self.log_text())
         return r
 
 
@@ -1314,7 +1545,14 @@ def write_section(args, rooms: list[Room], meta: dict) -> str:
     for r in rooms:
         for phase, name in (("joined", "join"), ("posted", "post"), ("voted", "reveal + vote")):
             L.append(f"- {r.label}, {name}: {cpu_text(r.result, phase)}")
-    L += ["", "### Problems seen", ""]
+    L += ["", "### Problems seen", "", *problems_lines(rooms)]
+    L += ["", "### Reading", "", *meta["reading"], ""]
+    return "\n".join(L)
+
+
+def problems_lines(rooms: list[Room]) -> list[str]:
+    """What went wrong in each run: failed phones, errors, lost/doubled answers, kernel and log errors."""
+    L: list[str] = []
     any_problem = False
     for r in rooms:
         res = r.result
@@ -1355,8 +1593,7 @@ def write_section(args, rooms: list[Room], meta: dict) -> str:
     if not any_problem:
         L.append("- None: every participant joined, every submission got an ok ack, nothing was lost or doubled, "
                  "and the server log has no error or warning line.")
-    L += ["", "### Reading", "", *meta["reading"], ""]
-    return "\n".join(L)
+    return L
 
 
 def reading(args, rooms: list[Room]) -> list[str]:
@@ -1532,6 +1769,169 @@ def reading(args, rooms: list[Room]) -> list[str]:
     return out
 
 
+# --------------------------------------------------------------------------- the QR burst's report
+FIGURES_TAG = "<!-- bench-room-figures "
+
+
+def burst_heading(args) -> str:
+    where = (f"{args.servers} servers on PostgreSQL behind nginx" if args.servers > 1
+             else f"one server on {'PostgreSQL' if args.db == 'postgresql' else 'SQLite'}")
+    return f"## QR burst: {args.participants} phones within {args.burst:g} s, {where}"
+
+
+def figure_text(key: str, value: Any) -> str:
+    if value is None:
+        return "–"
+    if key == "lost_doubled":
+        return f"{value[0]} / {value[1]}"
+    return f"{value:.2f}" if value < 10 else f"{value:.1f}"
+
+
+def target_text(key: str, target: float) -> str:
+    return "0 / 0" if key == "lost_doubled" else f"≤ {target:g}"
+
+
+def previous_one_server(path: Path | None, args) -> tuple[str, dict] | None:
+    """The one-server figures of the same room and burst from ``--out`` (its hidden figures line)."""
+    if path is None or not path.exists():
+        return None
+    want = f"## QR burst: {args.participants} phones within {args.burst:g} s, one server on "
+    heading = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            heading = line
+        elif heading and heading.startswith(want) and line.startswith(FIGURES_TAG):
+            data = json.loads(line[len(FIGURES_TAG):].rsplit("-->", 1)[0])
+            return heading[3:].split(", ", 1)[1], data
+    return None
+
+
+def write_burst_section(args, room: Room, bare: Room | None, meta: dict, previous: tuple[str, dict] | None) -> str:
+    r = room.result
+    n = args.participants
+    col = room_target_column(n)
+    size = "60" if col == 2 else "200"
+    heads = ["measure", f"target ({size}-phone room)", "this run", "met?"]
+    if previous:
+        heads += [f"{previous[0]} ({previous[1].get('date', '?')})", "met?"]
+    if bare is not None:
+        heads.append(f"bare slider from a pool of {n}, same arrivals")
+    b = bare.result if bare is not None else {}
+    bare_fig = {"join_all_s": b.get("join_all_arrival"), "join_p95_s": pct(b.get("join_from_arrival") or [], 95)}
+    L = [
+        burst_heading(args),
+        "",
+        f"Measured {meta['date']} by `bench/bench_room.py`; every number below is from that one invocation. "
+        f"Code: git {meta['git']} ({r['code']}).",
+        "",
+        "Command:",
+        "",
+        "```",
+        meta["command"],
+        "```",
+        "",
+        "### Machine",
+        "",
+        *meta["machine"],
+        *(f"- Load average (1, 5, 15 min), {x.label}: at start {', '.join(f'{v:.2f}' for v in x.result['load_start'])}, "
+          f"at end {', '.join(f'{v:.2f}' for v in x.result['load_end'])}" for x in [room] + ([bare] if bare else [])),
+        "",
+        "### Setup",
+        "",
+        *(f"- Server {i + 1}: `python -m vertaiset_widgets.cli "
+          + " ".join(shlex.quote(x) for x in s_.cmd[3:]).replace(str(room.tmp), "TMP") + "`"
+          for i, s_ in enumerate(room.servers)),
+        f"- Database: {meta['db']}.",
+        *([f"- The room of {room.room} is spread over {len(room.servers)} servers: each serves with `--room "
+           f"{-(-room.room // len(room.servers))}` (its share of the phones)."] if len(room.servers) > 1 else []),
+        *([f"- nginx ({meta.get('nginx', 'nginx')}) in front, configured from deploy/nginx by tests/nginx_proxy.py "
+           "(TLS on loopback, sticky cookie `vertaiset_server`); every phone keeps its own cookie, so its websocket "
+           "reaches the server that served its page. Phones per server: "
+           + ", ".join(f"{k}: {v}" for k, v in sorted(r["spread"].items())) + "."] if room.nginx else []),
+        f"- Arrivals: {n} phones at seeded uniform random moments within {args.burst:g} s (seed {args.seed}; sorted, "
+        f"the first at 0), each sending its page GET at its arrival ({args.get_concurrency} GETs in flight at most). "
+        "Joined = the participant page's post form has opened (token sent, joined in the store, first poll).",
+        f"- Pools: the run waited until `/vertaiset/api/limits` showed every pool at its target with its kernels "
+        f"waiting for their request, and the kernels were quiet: {fmt_s(r['pool_fill'], 0)} s after the server "
+        f"answered (ready/pool/target: {r['pool_state']}). Pages taken from a pool (server log, \"Using pre-heated "
+        "kernel\"): " + (", ".join(f"{k} {v}" for k, v in sorted(r["preheated"].items())) or "none") + ".",
+    ]
+    if bare is not None:
+        L.append(
+            f"- Baseline: `bench/{BARE_NB}` alone in a server's root, copied there as `{PARTICIPANT_NB}` so that the "
+            f"same `serve --room {bare.room}` sizes, fills and refills its pool as the participant page's (filled in "
+            f"{fmt_s(b['pool_fill'], 0)} s: {b['pool_state']}), the same {n} arrival moments; joined = the "
+            "slider's widget model has reached the phone (comm open, `request_states` answered). Pages from its pool: "
+            + (", ".join(f"{k} {v}" for k, v in sorted(b["preheated"].items())) or "none") + "."
+        )
+    L += [
+        "- Afterwards: posts, the reveal and +1s as in the section \"A full room\" (method there): "
+        f"{args.posts} highlight(s) per phone, then {args.votes} +1(s) each.",
+        "",
+        "### Results",
+        "",
+        "| " + " | ".join(heads) + " |",
+        "|" + "---|" * len(heads),
+    ]
+    for key, label, *targets in ROOM_TARGETS:
+        target = targets[col - 2]
+        value, complete = r["figures"][key]
+        met = verdict(value, target) if complete else "not met"
+        cells = [label, target_text(key, target), figure_text(key, value) + ("" if complete else " (incomplete)"), met]
+        if previous:
+            pv = previous[1]["figures"].get(key)
+            if pv is None:
+                cells += ["–", "–"]
+            else:
+                pval = tuple(pv[0]) if key == "lost_doubled" and pv[0] is not None else pv[0]
+                cells += [figure_text(key, pval) + ("" if pv[1] else " (incomplete)"),
+                          verdict(pval, target) if pv[1] else "not met"]
+        if bare is not None:
+            cells.append(figure_text(key, bare_fig[key]) if key in bare_fig else "")
+        L.append("| " + " | ".join(cells) + " |")
+    extra = [
+        ("phones joined", f"{r['joined']} / {n}", previous[1].get("joined") if previous else None,
+         f"{b.get('joined')} / {n}" if bare else ""),
+        ("peak RSS: server(s) + kernels = total, MiB",
+         f"{r['peak_server']:.0f} + {r['peak_kernels']:.0f} = {r['peak_total']:.0f} ({r['peak_kernel_count']} kernels)",
+         previous[1].get("peak") if previous else None,
+         f"{b['peak_server']:.0f} + {b['peak_kernels']:.0f} = {b['peak_total']:.0f} ({b['peak_kernel_count']} kernels)" if bare else ""),
+        ("CPU, join", cpu_text(r, "joined"), None, cpu_text(b, "joined") if bare else ""),
+        ("CPU, post", cpu_text(r, "posted"), None, ""),
+        ("CPU, reveal + vote", cpu_text(r, "voted"), None, ""),
+    ]
+    for label, value, prev, bare_value in extra:
+        cells = [label, "recorded", value, ""]
+        if previous:
+            cells += [str(prev) if prev is not None else "–", ""]
+        if bare is not None:
+            cells.append(bare_value)
+        L.append("| " + " | ".join(cells) + " |")
+    details = [
+        ("join per phone from arrival, p50 / p95 / max, s", p50_p95_max(r["join_from_arrival"], 2),
+         p50_p95_max(b.get("join_from_arrival") or [], 2) if bare else ""),
+        ("… of which the page GET, p50 / p95 / max, s", p50_p95_max(r["get"], 2), p50_p95_max(b.get("get") or [], 2) if bare else ""),
+        ("post → ack, p50 / p95 / max, s", p50_p95_max(r["post_ack"], 2), ""),
+        ("post → facilitator count, p50 / p95 / max, s", p50_p95_max(r["fac_latency"], 2), ""),
+        ("+1 → ack, p50 / p95 / max, s", p50_p95_max(r["vote_ack"], 2), ""),
+        ("reveal → a phone's wall complete, p50 / p95 / max, s", p50_p95_max(r["wall_complete"], 2), ""),
+        ("highlights sent / ok / error / no ack", f"{r['posts_sent']} / {r['posts_ok']} / {len(r['posts_error'])} / {r['posts_noack']}", ""),
+        ("+1s sent / ok / error / no ack", f"{r['votes_sent']} / {r['votes_ok']} / {len(r['votes_error'])} / {r['votes_noack']}", ""),
+    ]
+    L += ["", "Spread of the figures:", "", "| | this run |" + (" bare slider |" if bare else ""),
+          "|---|---|" + ("---|" if bare else "")]
+    for label, value, bare_value in details:
+        L.append(f"| {label} | {value} |" + (f" {bare_value} |" if bare else ""))
+    L += ["", "Met/not met is computed from the figures (`ROOM_TARGETS` in bench/benchlib.py): a figure counts "
+          "only when the run is complete (every phone joined, every submission acknowledged, the facilitator "
+          "and every wall showed everything); an incomplete one is \"not met\".", ""]
+    L += ["### Problems seen", "", *problems_lines([room] + ([bare] if bare else [])), ""]
+    figures = {k: [v[0], v[1]] for k, v in r["figures"].items()}
+    L.append(FIGURES_TAG + json.dumps({"date": meta["date"], "figures": figures, "joined": f"{r['joined']} / {n}",
+                                       "peak": f"{r['peak_total']:.0f} MiB RSS"}) + " -->")
+    return "\n".join(L) + "\n"
+
+
 def replace_section(path: Path, section: str) -> None:
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     lines = text.splitlines()
@@ -1553,12 +1953,71 @@ async def run_room(room: Room) -> None:
     await room.run()
 
 
+def run_one(room: Room) -> None:
+    """Run one room in its own event loop; its servers stop afterwards, even on error."""
+    try:
+        asyncio.run(run_room(room))
+    finally:
+        if room.sampler is not None:
+            room.sampler.stop_event.set()
+        for server in room.servers:
+            server.stop()
+        if room.nginx is not None:
+            room.nginx.stop()
+        if room.servers:
+            room.say(f"server(s) stopped; logs {', '.join(str(s.log_path) for s in room.servers)}")
+
+
+def burst_main(args, tmp: Path, meta: dict, db_url: str, rooms: list[Room]) -> int:
+    """The QR burst: the room against ``--room N`` pools, then the bare slider from a pool of N."""
+    where = f"{args.servers} servers" if args.servers > 1 else "one server"
+    room = Room(args, tmp, 0, f"room of {args.participants}, {where}", args.workaround == "only",
+                room=args.room, db_url=db_url)
+    rooms.append(room)
+    run_one(room)
+    room.numbers()
+    bare = None
+    if not args.no_baseline:
+        bare = BareRoom(args, tmp, 0, f"bare slider, pool of {args.participants}", room=args.room)
+        rooms.append(bare)
+        run_one(bare)
+        bare.numbers()
+    out = Path(args.out) if args.out else None
+    previous = previous_one_server(out, args) if args.servers > 1 else None
+    section = write_burst_section(args, room, bare, meta, previous)
+    print()
+    print(section)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        replace_section(out, section)
+        print(f"wrote the section into {out}")
+    r = room.result
+    if r["lost_posts"] or r["lost_votes"] or r["doubled_posts"] or r["doubled_votes"]:
+        return 1
+    if not all(complete for _v, complete in r["figures"].values()) or (bare and bare.result["joined"] < args.participants):
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--participants", type=int, default=60, help="simulated phones (default 60)")
     ap.add_argument("--posts", type=int, default=2, help="highlights per participant (default 2)")
     ap.add_argument("--votes", type=int, default=3, help="+1s per participant (default 3)")
-    ap.add_argument("--get-concurrency", type=int, default=8, help="page GETs in flight at once (default 8)")
+    ap.add_argument("--get-concurrency", type=int, default=0,
+                    help="page GETs in flight at once (default 8; with --burst: every phone, as a room scans)")
+    ap.add_argument("--burst", type=float, default=0.0, metavar="SECONDS",
+                    help="QR burst: the phones arrive at seeded uniform random moments within SECONDS (e.g. 60 phones "
+                         "in 10, 200 in 30), against a server started with --room N whose pools are full first; "
+                         "the bare slider from a pool of N with the same arrivals is the baseline")
+    ap.add_argument("--room", type=int, default=0, metavar="N",
+                    help="serve --room N (default: --participants with --burst, else 0)")
+    ap.add_argument("--no-baseline", action="store_true", help="with --burst: leave out the bare slider's run")
+    ap.add_argument("--servers", type=int, default=1,
+                    help="vertaiset serve processes on one database behind nginx (deploy/nginx; default 1)")
+    ap.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite",
+                    help="sqlite (default: a file per run) or postgresql (--db-url, or a throwaway cluster started here)")
+    ap.add_argument("--db-url", default="", help="with --db postgresql: this database instead of a throwaway one")
     ap.add_argument("--arrival-gap", type=float, default=0.1, help="seconds between participants' arrivals (default 0.1)")
     ap.add_argument("--post-spread", type=float, default=20.0, help="first posts spread over this many seconds (default 20)")
     ap.add_argument("--vote-spread", type=float, default=15.0, help="first +1s spread over this many seconds (default 15)")
@@ -1568,7 +2027,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--preheat", type=int, default=0, help="serve with --preheat N (default 0)")
     ap.add_argument("--compare-preheat", type=int, default=0, metavar="N",
                     help="after the run, run everything again with --preheat N and compare (default: no)")
-    ap.add_argument("--preheat-wait", type=float, default=300.0, help="max seconds to let the preheat pools fill (default 300)")
+    ap.add_argument("--preheat-wait", type=float, default=900.0, help="max seconds to let the preheat pools fill (default 900)")
     ap.add_argument("--workaround", choices=["auto", "no", "only"], default="auto",
                     help="auto (default): run the app as it is and, if a submission dies in the kernel, run the room "
                          "again with the runtime workaround for the shadowed ipywidgets message handler (see "
@@ -1579,6 +2038,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.participants < 2:
         ap.error("--participants must be >= 2")
+    if args.servers > 1 and args.db != "postgresql":
+        ap.error("--servers 2 or more needs --db postgresql (the servers share one database)")
+    if args.burst and not args.room:
+        args.room = args.participants
+    if not args.get_concurrency:
+        args.get_concurrency = args.participants if args.burst else 8
 
     from bench_pages import _shown_python  # the same way of showing the command
 
@@ -1598,6 +2063,39 @@ def main(argv: list[str] | None = None) -> int:
     rooms: list[Room] = []
     status = 0
     finished = False
+    pg = None
+    db_url = ""
+    if args.db == "postgresql":
+        if args.db_url:
+            db_url, meta["db"] = args.db_url, "PostgreSQL at the URL given with `--db-url`"
+        else:
+            pg = ThrowawayPostgres()
+            atexit.register(pg.stop)
+            db_url, meta["db"] = pg.url, f"a throwaway PostgreSQL cluster on loopback ({pg.settings})"
+        from vertaiset_widgets.store import SessionStore
+
+        SessionStore(db_url).close()  # migrate once, before the servers
+    else:
+        meta["db"] = "a temporary SQLite file"
+    if args.servers > 1:
+        try:
+            meta["nginx"] = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip()
+        except OSError:
+            meta["nginx"] = "nginx"
+    if args.burst:
+        try:
+            return burst_main(args, tmp, meta, db_url, rooms)
+        finally:
+            for room in rooms:
+                for server in room.servers:
+                    server.stop()
+                if room.nginx is not None:
+                    room.nginx.stop()
+            if pg is not None:
+                pg.stop()
+            print(f"kept {tmp}" if args.keep else f"removed {tmp}")
+            if not args.keep:
+                shutil.rmtree(tmp, ignore_errors=True)
 
     def label_of(preheat: int, workaround: bool) -> str:
         return (f"preheat {preheat}" if preheat else "no preheat") + (", workaround" if workaround else ", app as is")
@@ -1606,7 +2104,7 @@ def main(argv: list[str] | None = None) -> int:
         plan = [(args.preheat, args.workaround == "only")]
         while plan:
             preheat, workaround = plan.pop(0)
-            room = Room(args, tmp, preheat, label_of(preheat, workaround), workaround)
+            room = Room(args, tmp, preheat, label_of(preheat, workaround), workaround, room=args.room, db_url=db_url)
             rooms.append(room)
             try:
                 asyncio.run(run_room(room))

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import psutil
@@ -135,3 +136,132 @@ class ServeProcess:
             self._log.close()
         except Exception:
             pass
+
+
+# --------------------------------------------------------------------------- preheated pools
+def server_limits(base_url: str, timeout: float = 10) -> dict:
+    """``GET /vertaiset/api/limits`` of one server: kernels in use, caps, and ``pools``."""
+    import json
+
+    with urllib.request.urlopen(f"{base_url}/vertaiset/api/limits", timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+def pools_full(limits: dict, waits_for_request: bool = True) -> bool:
+    """True when every notebook's pool holds its target; with ``waits_for_request`` its kernels must
+    also be waiting for their request (``ready``; a notebook that never waits, such as the bare
+    slider, only counts ``pool``)."""
+    pools = limits.get("pools") or {}
+    if not pools:
+        return False
+    key = "ready" if waits_for_request else "pool"
+    return all(p.get(key, 0) >= p.get("target", 0) for p in pools.values())
+
+
+def pools_text(limits: dict) -> str:
+    """``nb ready/pool/target`` for each pool, for a log line or a report."""
+    return ", ".join(f"{nb} {p.get('ready')}/{p.get('pool')}/{p.get('target')}"
+                     for nb, p in sorted((limits.get("pools") or {}).items())) or "no pools"
+
+
+def preheated_takes(log_text: str) -> dict[str, int]:
+    """How many pages each notebook got from its pool: Voila logs "Using pre-heated kernel: ID for NB"."""
+    import re
+    from collections import Counter
+
+    return dict(Counter(m.group(1).strip() for m in re.finditer(r"Using pre-heated kernel: \S+ for (\S+)", log_text)))
+
+
+# --------------------------------------------------------------------------- the QR burst
+def burst_arrivals(n: int, seconds: float, seed: int) -> list[float]:
+    """When each of ``n`` phones arrives in a burst of ``seconds``: uniform random offsets
+    (seeded), sorted, the first at 0 -- a room that scans the code on the screen within the window."""
+    import random
+
+    if n <= 0:
+        return []
+    rng = random.Random(seed)
+    xs = sorted(rng.uniform(0, seconds) for _ in range(n))
+    return [x - xs[0] for x in xs]
+
+
+#: The room's targets (issue 15): key, measure, target for a room up to 60 phones, up to 200.
+ROOM_TARGETS = [
+    ("join_all_s", "every phone joined, from the first arrival, s", 30.0, 90.0),
+    ("join_p95_s", "join p95, from each phone's arrival, s", 5.0, 10.0),
+    ("post_ack_p95_s", "post → acknowledgement p95, s", 0.3, 0.5),
+    ("post_fac_p95_s", "post → facilitator p95, s", 1.0, 1.5),
+    ("vote_ack_p95_s", "+1 → acknowledgement p95, s", 0.5, 1.0),
+    ("reveal_all_s", "reveal → every phone shows it, s", 2.0, 3.0),
+    ("lost_doubled", "lost / doubled", 0, 0),
+]
+
+
+def room_target_column(n: int) -> int:
+    """Which target applies to a room of ``n``: the 60-phone one (index 2) up to 60, else the 200-phone one."""
+    return 2 if n <= 60 else 3
+
+
+def verdict(value: Any, target: float) -> str:
+    """"met" when a figure is at or under its target; a missing figure (None) is "not met"."""
+    if value is None:
+        return "not met"
+    if isinstance(value, tuple):  # lost / doubled
+        return "met" if all(v <= target for v in value) else "not met"
+    return "met" if value <= target else "not met"
+
+
+def ratio_verdict(value: float | None, limit: float) -> str:
+    return "not met" if value is None else ("met" if value <= limit else "not met")
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+class ThrowawayPostgres:
+    """A PostgreSQL cluster in a temporary folder on loopback (as tools/with-postgres.sh starts
+    one for the tests), stopped by :meth:`stop`; its URL is :attr:`url`."""
+
+    def __init__(self):
+        import glob
+        import tempfile
+
+        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: [int(x) for x in Path(p).parent.name.split(".") if x.isdigit()])
+        bindir = Path(bins[-1]) if bins else None
+        if bindir is None:
+            import shutil
+
+            found = shutil.which("pg_ctl")
+            bindir = Path(found).parent if found else None
+        if bindir is None or not (bindir / "initdb").exists():
+            raise RuntimeError("PostgreSQL server not found (Debian: apt-get install postgresql), or give --db-url")
+        self.pg_ctl = bindir / "pg_ctl"
+        # a folder of its own (the server's user must reach it), removed by stop()
+        self.folder = folder = Path(tempfile.mkdtemp(prefix="vertaiset-bench-pg-"))
+        self.as_pg: list[str] = []
+        if os.geteuid() == 0:  # the server refuses to run as root
+            subprocess.run(["chown", "postgres", str(folder)], check=True)
+            self.as_pg = ["runuser", "-u", "postgres", "--"]
+        port = free_port()
+        data = folder / "data"
+        self._run([*self.as_pg, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"])
+        # more connections than the default 100: every kernel holds its own pool
+        opts = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=1000"
+        self._run([*self.as_pg, str(self.pg_ctl), "-D", str(data), "-l", str(folder / "server.log"), "-o", opts, "-w", "start"])
+        self.data = data
+        self.url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        self.settings = "initdb defaults (fsync on), max_connections=1000"
+
+    @staticmethod
+    def _run(cmd: list[str]) -> None:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stdout[-1500:]}{proc.stderr[-1500:]}")
+
+    def stop(self) -> None:
+        import shutil
+
+        if getattr(self, "_stopped", False):
+            return
+        self._stopped = True
+        subprocess.run([*self.as_pg, str(self.pg_ctl), "-D", str(self.data), "-m", "immediate", "stop"],
+                       capture_output=True, timeout=60)
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -61,7 +61,7 @@ def test_the_report_opens_with_the_session_who_took_part_and_each_result(soup, d
     assert [_text(h) for h in headings[1:3]] == ["Yhteenveto", "Keitä oli mukana"]
     summary = soup.select_one("section.vt-summary")
     facts = dict(zip([_text(d) for d in summary.select("dl.vt-facts dt")], [_text(d) for d in summary.select("dl.vt-facts dd")]))
-    assert facts == {"Tilaisuus": session.title, "Verkosto": "YEE-verkosto", "Päivämäärä": "16.11.2022",
+    assert facts == {"Verkosto": "YEE-verkosto", "Päivämäärä": "16.11.2022",
                      "Kierros": "3. kierros", "Osallistujia": str(len(store.participants(session.id)))}
     # who took part: counted by sector and organisation, as many as checked in, never named
     roster = {_text(li).split(":", 1)[0]: _text(li).split(":", 1)[1] for li in summary.select("ul.vt-roster li")}

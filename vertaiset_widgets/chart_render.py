@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import sys
 from typing import Any, Iterator
 
@@ -66,10 +67,23 @@ _DATA_IN_SVG = {"on": False}
 
 def report_charts(on: bool = True) -> None:
     """From now on this kernel's charts carry their data for the report's text alternatives and
-    data tables (:mod:`chart_tables`); live pages leave it out, as nothing there reads it."""
+    data tables (:mod:`chart_tables`), and are kept on disk for the session's next report
+    (:mod:`chart_cache`); live pages leave both out."""
+    from .chart_cache import disk_cache
+
     _DATA_IN_SVG["on"] = bool(on)
+    disk_cache(bool(on))
 
 
+@functools.lru_cache(maxsize=1)
+def _versions() -> tuple[str, ...]:
+    """What draws the picture besides its spec (a newer vl-convert may draw it otherwise)."""
+    import vl_convert as vlc
+
+    return (getattr(vlc, "__version__", ""), _vl_version() or "")
+
+
+@functools.lru_cache(maxsize=1)
 def _vl_version() -> str | None:
     """The Vega-Lite version Altair targets, if vl-convert bundles it."""
     import vl_convert as vlc
@@ -100,6 +114,7 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     """
     import vl_convert as vlc
 
+    from .chart_cache import cached_svg
     from .chart_tables import embed_data
     from .text import clean_tree
 
@@ -112,11 +127,9 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     scale = _text_scale.get()
     if scale != 1.0:
         spec = _scale_text(spec, scale)
-    svg = vlc.vegalite_to_svg(
-        spec,
-        vl_version=_vl_version(),
-        allowed_base_urls=[],
-    )
+    # drawn once per spec (its data included): see chart_cache
+    svg = cached_svg(spec, (scale, *_versions()),
+                     lambda: vlc.vegalite_to_svg(spec, vl_version=_vl_version(), allowed_base_urls=[]))
     # in a report, the chart's own data rides along, for its text alternative and data table
     return embed_data(svg, spec) if _DATA_IN_SVG["on"] else svg
 

@@ -185,12 +185,31 @@ def wait_for_request() -> None:
 
 
 def _warm() -> None:
-    """Read the templates now (the same for every request); a broken one is said on the page later."""
+    """Do now what every request of this page would do first: read the templates (the same for
+    every request; a broken one is said on the page later), and in a console's or screen's kernel
+    (one that imported the workbook) load every kind's console and results and start the chart
+    renderer, whose first picture costs more than half a second. A phone's kernel loads nothing
+    more than its page needs."""
     try:
         from .content import load_content
 
         load_content()
     except Exception:  # noqa: BLE001 - the page reports it when it opens
+        return
+    if "vertaiset_widgets.workbook" not in sys.modules:
+        return
+    try:
+        from . import chart_render, kinds
+
+        for kind in kinds.all_kinds():
+            for part in (kind.console, kind.results, kind.report, kind.tools):
+                if part and ":" in part:
+                    __import__(part.partition(":")[0])
+        chart_render.register_theme()
+        import altair as alt
+
+        chart_render.to_svg(alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q"))
+    except Exception:  # noqa: BLE001 - a page draws (or says what is wrong) when its request comes
         pass
 
 

@@ -45,7 +45,7 @@ class ReportDownload(W.VBox):
         tr = workbook.tr
         self.button = W.Button(description=tr("rp_download"), tooltip=tr("rp_download_hint"), icon="download")
         self.button.on_click(lambda _b: self.start())
-        self.status = W.HTML(self._status(tr("rp_download_hint")))
+        self.status = W.HTML(self._status(""))  # what the button does is its tooltip; this says what happens
         row = W.HBox([self.button, self.status])
         row.add_class("vt-toolbar")
         self.children = [row]

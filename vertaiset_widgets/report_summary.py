@@ -127,7 +127,6 @@ def summary_html(store: SessionStore, session: SessionInfo, content: Any, tr: Tr
     rounds = store.rounds(session)
     participants = len(store.participants(session.id))
     facts = [
-        (tr("rp_session"), session.title),
         (tr("rp_network"), session.network_name),
         (tr("rp_date"), tr("hist_date", d=when.day, m=when.month, y=when.year)),
         (tr("rp_round"), tr("rp_round_value", n=len(rounds) or 1)),

@@ -141,10 +141,11 @@ def grouped_texts(values: list[str]) -> list[tuple[str, int]]:
     return sorted(((text, n) for text, n in groups.values()), key=lambda tn: -tn[1])
 
 
-def free_text_html(tr: Translator, label: str, values: list[str], anchor: str) -> str:
+def free_text_html(tr: Translator, label: str, values: list[str], anchor: str, context: str = "") -> str:
     """A report's free-text answers for readers: the same answers once with their count, the most
     common words in their base form, and the full list as an appendix (moved to the report's end,
-    see :mod:`vertaiset_widgets.report_tidy`). Never an author."""
+    see :mod:`vertaiset_widgets.report_tidy`), headed there by ``context`` (the activity) and the
+    label. Never an author."""
     groups = grouped_texts(values)
     items = "".join(f"<li>{esc(text)}{f' <span class=vt-muted>×{n}</span>' if n > 1 else ''}</li>" for text, n in groups)
     parts = [f"<h4>{esc(label)}</h4>",
@@ -158,5 +159,5 @@ def free_text_html(tr: Translator, label: str, values: list[str], anchor: str) -
     safe_anchor = esc(anchor, quote=True)
     parts.append(f"<p><a href='#{safe_anchor}'>{esc(tr('rp_appendix_link', n=len(values)))}</a></p>"
                  f"<section class='vt-appendix' id='{safe_anchor}' data-vt-appendix='{esc(label, quote=True)}'>"
-                 f"<h3>{esc(label)}</h3><ol class='vt-list'>{full}</ol></section>")
+                 f"<h3>{esc(f'{context} – {label}' if context else label)}</h3><ol class='vt-list'>{full}</ol></section>")
     return "".join(parts)

@@ -188,7 +188,9 @@ class Workbook:
         from .report_button import ReportDownload
 
         self.report_download = ReportDownload(self)
-        page = W.VBox([self.now_bar, box, self._agenda, self.session_close, self.report_download, catalogue])
+        closing = W.HBox([self.session_close, self.report_download])  # one row: the workshop's state, its report
+        closing.add_class("vt-session-row")
+        page = W.VBox([self.now_bar, box, self._agenda, closing, catalogue])
         self.now_bar.dock(page)
         return page
 

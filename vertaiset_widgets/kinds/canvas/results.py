@@ -96,7 +96,8 @@ class CanvasResults(_Results):
                 )
                 blocks.append((fld.id, f"<h4>{esc(label)}</h4><ul class='vt-chips'>{chips}</ul>"))
             elif fld.type == "textarea" and role == "report":
-                blocks.append((fld.id, free_text_html(self.tr, label, values, f"vt-appendix-{self.activity.id}-{fld.id}")))
+                blocks.append((fld.id, free_text_html(self.tr, label, values, f"vt-appendix-{self.activity.id}-{fld.id}",
+                                                          self._title())))
             elif fld.type == "textarea" and role != "screen":
                 items = "".join(f"<li>{esc(v)}</li>" for v in values)
                 blocks.append((fld.id, f"<h4>{esc(label)}</h4><ul class='vt-list'>{items}</ul>"))
