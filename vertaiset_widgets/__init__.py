@@ -5,8 +5,14 @@ The participant's page imports only the light modules (``config``, ``content``,
 report views.
 """
 import os as _os
+import sys as _sys
 
 __version__ = "0.1.0"
+
+# jsonschema (under Altair, nbformat and jupyter_server) builds an IRI grammar when it is imported
+# (rfc3987-syntax with lark: about 1.3 s of every kernel's and report's start) only for the "iri"
+# format checks, which none of our specs, notebooks or templates has.
+_sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 __all__ = ["__version__"]
 
 if "VOILA_PREHEAT" in _os.environ:  # a kernel Voila started: errors go to the server's log, never to the page

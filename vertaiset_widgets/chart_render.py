@@ -8,14 +8,9 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
-import sys
 from typing import Any, Iterator
 
-# jsonschema, under Altair, builds an IRI grammar at import (rfc3987-syntax with lark: about 1.3 s of
-# every chart-drawing kernel's start) only for the "iri" format checks, which no chart spec has.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-
-import altair as alt  # noqa: E402
+import altair as alt
 
 from .chart_base import DEFAULT_PALETTE, _FONT, _TEXT
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Sequence
@@ -20,8 +21,8 @@ import nbformat
 from .config import resolve_db_url
 from .content import load_content, templates_dir
 from .i18n import Translator
-from .report_run import execute_workbooks
-from .report_summary import Phase, mark_sections, summary_html
+from .report_run import code_text, execute_workbooks
+from .report_summary import Findings, Phase, activity_ids, findings, mark_sections, summary_html
 from .report_tidy import tidy_report
 from .store import SessionStore
 
@@ -181,13 +182,19 @@ def build_report(
     seen: set[str] = set()
     phases: list[Phase] = []
     paths = [p for p in (workbooks_dir() / name for name in workbooks) if p.exists()]
+    found = Findings()
     if paths:
-        executed = execute_workbooks(
-            paths,
-            parameters={"session": session.code, "role": "report", "lang": lang, "db_url": url, "names": bool(names)},
-            kernels=kernels,
-            progress=progress,
-        )
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vertaiset-summary") as reader:
+            # the summary's lines come from the store: read while the kernels run the workbooks
+            reading = reader.submit(findings, store, session, content, tr,
+                                    activity_ids([code_text(p) for p in paths]))
+            executed = execute_workbooks(
+                paths,
+                parameters={"session": session.code, "role": "report", "lang": lang, "db_url": url, "names": bool(names)},
+                kernels=kernels,
+                progress=progress,
+            )
+            found = reading.result()
         for part in executed:
             workbook = part.cells[0].get("metadata", {}).get("vertaiset_workbook", "") if part.cells else ""
             part = _strip_code_cells(_drop_repeats(filter_language(part, lang), seen, first=merged is None))
@@ -202,7 +209,7 @@ def build_report(
                 merged.cells.extend(part.cells)
     if merged is None:
         raise FileNotFoundError(f"none of the workbooks {', '.join(workbooks)} is in {workbooks_dir()}")
-    _insert_summary(merged, summary_html(store, session, content, tr, phases, interim=interim,
+    _insert_summary(merged, summary_html(store, session, tr, phases, found, interim=interim,
                                          appendix=any(APPENDIX_MARK in _outputs_text(c) for c in merged.cells)))
     title = f"{session.title} – {session.held_on.strftime('%-d.%-m.%Y')}"
     merged.metadata["vertaiset"] = {

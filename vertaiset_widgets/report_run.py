@@ -1,10 +1,11 @@
 """Running the report's workbooks: papermill in this process, few kernels, no kernel chatter.
 
 Starting papermill and a kernel and importing the package cost seconds; running a workbook does
-not. So consecutive workbooks run as one notebook in one kernel (:func:`combine`), and with
-``kernels=2`` the report's workbooks are cut into two such runs that go side by side, one per
-core (the phases' charts and word summaries are the work). The executed notebooks come back one
-per workbook, in order (:func:`split`).
+not. So workbooks run as one notebook in one kernel (:func:`combine`), and with ``kernels=2`` the
+report's workbooks are shared between two such runs that go side by side, one per core (the
+phases' charts are the work), weighed by what each took in the last report on this machine
+(:func:`groups`). An activity an earlier workbook already runs (the check-in) is not run again.
+The executed notebooks come back one per workbook, in the report's order (:func:`split`).
 
 The kernels are started with their log at the critical level: ipykernel warns on every start that
 its loopback TCP is unencrypted and logs papermill's interrupt at shutdown as an error, neither of
@@ -13,6 +14,8 @@ from papermill).
 """
 from __future__ import annotations
 
+import itertools
+import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,20 +23,46 @@ from typing import Any, Sequence
 
 import nbformat
 
-__all__ = ["KERNEL_QUIET", "combine", "execute_workbooks", "groups", "split"]
+__all__ = ["KERNEL_QUIET", "code_text", "combine", "execute_workbooks", "groups", "split"]
 
 #: The kernel's own options for a report run: its log only for what is critical.
 KERNEL_QUIET = ["--IPKernelApp.log_level=CRITICAL"]
 
 _ACTIVITY_CALL = re.compile(r"""wb\.activity\(""")
+_ACTIVITY_ID = re.compile(r"""wb\.activity\(\s*["']([a-z0-9_]+)["']""")
 
 
-def combine(paths: Sequence[Path]) -> nbformat.NotebookNode:
+def code_text(path: Path) -> str:
+    """A notebook's code cells' source, one after another (as the kernel runs it)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return "\n".join("".join(c.get("source", "")) for c in nb.get("cells", []) if c.get("cell_type") == "code")
+
+
+def _shown_before(paths: Sequence[Path]) -> dict[Path, set[str]]:
+    """For each workbook, the activities an earlier workbook of the report already runs (the
+    check-in opens several phases): the report shows each once, so they need not run again."""
+    seen: set[str] = set()
+    out: dict[Path, set[str]] = {}
+    for path in paths:
+        ids = _ACTIVITY_ID.findall(code_text(path))
+        out[path] = {i for i in ids if i in seen}
+        seen.update(ids)
+    return out
+
+
+def combine(paths: Sequence[Path], skip: dict[Path, set[str]] | None = None) -> nbformat.NotebookNode:
     """The workbooks as one notebook: the first one's parameters cell, then every workbook's
-    cells (each marked with its workbook, see :func:`split`)."""
+    cells (each marked with its workbook, see :func:`split`). A cell of an activity in
+    ``skip[path]`` becomes a comment that still names it (``report._drop_repeats`` leaves it and
+    its method text out), so it costs nothing to run."""
     combined: nbformat.NotebookNode | None = None
     for path in paths:
         nb = nbformat.read(path, as_version=4)
+        cells = nb.cells
+        for cell in cells:
+            match = _ACTIVITY_ID.search("".join(cell.get("source", ""))) if cell.cell_type == "code" else None
+            if match and match.group(1) in (skip or {}).get(path, ()):
+                cell["source"] = f'# shown earlier in this report: wb.activity("{match.group(1)}")'
         cells = nb.cells
         if combined is None:
             combined = nb
@@ -67,27 +96,60 @@ def _weight(path: Path) -> int:
     return max(1, len(_ACTIVITY_CALL.findall(path.read_text(encoding="utf-8"))))
 
 
-def groups(paths: Sequence[Path], kernels: int) -> list[list[Path]]:
-    """``paths`` cut into at most ``kernels`` runs of consecutive workbooks, the heaviest run as
-    light as it can be."""
+def _times_path() -> Path:
+    from .config import data_home
+
+    return data_home() / "cache" / "report-times.json"
+
+
+def _last_times() -> dict[str, float]:
+    """Seconds each workbook's cells took in the last report on this machine (none: unknown)."""
+    try:
+        data = json.loads(_times_path().read_text(encoding="utf-8"))
+        return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def _remember_times(done: list[nbformat.NotebookNode]) -> None:
+    """Keep what each workbook's cells took (papermill's durations), for the next report's split."""
+    times = _last_times()
+    fresh: dict[str, float] = {}
+    for nb in done:
+        for cell in nb.cells:
+            name = cell.get("metadata", {}).get("vertaiset_workbook")
+            took = cell.get("metadata", {}).get("papermill", {}).get("duration")
+            opening = "Workbook.open" in "".join(cell.get("source", ""))  # its imports: whichever kernel runs it first
+            if name and isinstance(took, (int, float)) and not opening:
+                fresh[name] = fresh.get(name, 0.0) + float(took)
+    times.update(fresh)
+    try:
+        path = _times_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(times, sort_keys=True), encoding="utf-8")
+    except OSError:
+        pass
+
+
+def groups(paths: Sequence[Path], kernels: int, times: dict[str, float] | None = None) -> list[list[Path]]:
+    """``paths`` shared among at most ``kernels`` runs, the heaviest run as light as it can be.
+
+    A workbook weighs what its cells took in the last report (``times``), else its activities
+    count (each reads the store and draws its results); each run keeps the report's order."""
     kernels = max(1, min(kernels, len(paths)))
     if kernels == 1:
         return [list(paths)]
-    weights = [_weight(p) for p in paths]
-    best: tuple[int, list[list[Path]]] | None = None
-
-    def cuts(start: int, left: int) -> Any:
-        if left == 1:
-            yield [list(range(start, len(paths)))]
-            return
-        for end in range(start + 1, len(paths) - left + 2):
-            for rest in cuts(end, left - 1):
-                yield [list(range(start, end)), *rest]
-
-    for option in cuts(0, kernels):
-        heaviest = max(sum(weights[i] for i in run) for run in option)
-        if best is None or heaviest < best[0]:
-            best = (heaviest, [[paths[i] for i in run] for run in option])
+    known = times or {}
+    weights = [known.get(p.name) or float(_weight(p)) for p in paths]
+    if any(p.name not in known for p in paths):
+        weights = [float(_weight(p)) for p in paths]  # one scale for all: counts unless every time is known
+    best: tuple[float, list[list[Path]]] | None = None
+    for assignment in itertools.product(range(kernels), repeat=len(paths)):
+        if assignment[0] != 0 or len(set(assignment)) != kernels:
+            continue  # the same split with the runs renamed, or a kernel with nothing
+        loads = [sum(w for w, k in zip(weights, assignment) if k == run) for run in range(kernels)]
+        if best is None or max(loads) < best[0]:
+            best = (max(loads), [[p for p, k in zip(paths, assignment) if k == run] for run in range(kernels)])
     assert best is not None
     return best[1]
 
@@ -117,13 +179,17 @@ def execute_workbooks(paths: Sequence[Path], *, parameters: dict[str, Any], kern
 
     ``progress`` draws a progress bar of each run's cells on standard error (tqdm, as papermill does).
     """
-    runs = groups(list(paths), kernels)
+    paths = list(paths)
+    skip = _shown_before(paths)
+    runs = groups(paths, kernels, _last_times())
     labels = ["+".join(p.stem.split("_", 1)[0] for p in run) for run in runs]
     if len(runs) == 1:
-        done = [_execute(combine(runs[0]), parameters, progress, f"vertaiset report {labels[0]}", 0)]
+        done = [_execute(combine(runs[0], skip), parameters, progress, f"vertaiset report {labels[0]}", 0)]
     else:
         with ThreadPoolExecutor(max_workers=len(runs), thread_name_prefix="vertaiset-report") as pool:
-            futures = [pool.submit(_execute, combine(run), parameters, progress, f"vertaiset report {label}", i)
+            futures = [pool.submit(_execute, combine(run, skip), parameters, progress, f"vertaiset report {label}", i)
                        for i, (run, label) in enumerate(zip(runs, labels))]
             done = [f.result() for f in futures]
-    return [part for nb in done for part in split(nb)]
+    _remember_times(done)
+    parts = {part.cells[0].get("metadata", {}).get("vertaiset_workbook"): part for nb in done for part in split(nb) if part.cells}
+    return [parts[p.name] for p in paths if p.name in parts]

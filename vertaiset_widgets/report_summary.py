@@ -21,7 +21,7 @@ from .html_blocks import esc
 from .i18n import Translator
 from .store import SessionInfo, SessionStore
 
-__all__ = ["Phase", "Section", "mark_sections", "roster", "summary_html"]
+__all__ = ["Findings", "Phase", "Section", "activity_ids", "findings", "mark_sections", "summary_html"]
 
 _ACTIVITY_CALL = re.compile(r"""wb\.activity\(\s*["']([a-z0-9_]+)["']""")
 
@@ -100,27 +100,46 @@ def mark_sections(nb: nbformat.NotebookNode, workbook: str, content: Any, tr: Tr
     return phase
 
 
-def roster(store: SessionStore, session: SessionInfo, content: Any, tr: Translator,
-           phases: list[Phase]) -> list[tuple[str, list[tuple[str, int]]]]:
-    """Who took part, counted: the first activity of the report whose kind counts its people
-    (``roster()`` of its results, e.g. a check-in's sector and organisation), else nothing."""
-    for phase in phases:
-        for section in phase.sections:
-            activity = content.activity(section.activity_id)
+@dataclass
+class Findings:
+    """What the summary says, read from the store: each activity's line, and who took part."""
+
+    lines: dict[str, str | None] = field(default_factory=dict)
+    roster: list[tuple[str, list[tuple[str, int]]]] = field(default_factory=list)
+
+
+def findings(store: SessionStore, session: SessionInfo, content: Any, tr: Translator, activity_ids: list[str]) -> Findings:
+    """Each activity's key result (:func:`kinds.summary_line`) and who took part, counted: by the first
+    activity whose kind counts its people (``roster()`` of its results, e.g. a check-in's sector and
+    organisation). Needs only the store, so it is read while the workbooks run."""
+    out = Findings()
+    for activity_id in activity_ids:
+        try:
+            activity = content.activity(activity_id)
+        except KeyError:
+            continue
+        out.lines[activity_id] = kinds.summary_line(store, session, activity, tr)
+        if not out.roster:
             results = kinds.for_activity(activity).results_class(activity)
-            if results is None or not hasattr(results, "roster"):
-                continue
-            counted = results.load(store, session, activity, tr).roster()
-            if counted:
-                return counted
-    return []
+            if results is not None:
+                out.roster = results.load(store, session, activity, tr).roster()
+    return out
+
+
+def activity_ids(sources: list[str]) -> list[str]:
+    """The activities the workbooks' sources run, each once, in order."""
+    seen: dict[str, None] = {}
+    for source in sources:
+        for activity_id in _ACTIVITY_CALL.findall(source):
+            seen.setdefault(activity_id, None)
+    return list(seen)
 
 
 def _counts_line(pairs: list[tuple[str, int]]) -> str:
     return ", ".join(f"{label} {n}" for label, n in pairs)
 
 
-def summary_html(store: SessionStore, session: SessionInfo, content: Any, tr: Translator, phases: list[Phase], *,
+def summary_html(store: SessionStore, session: SessionInfo, tr: Translator, phases: list[Phase], found: Findings, *,
                  interim: datetime | None = None, appendix: bool = False) -> str:
     """The summary and the table of contents, as HTML (every text escaped)."""
     when = session.held_on
@@ -138,7 +157,7 @@ def summary_html(store: SessionStore, session: SessionInfo, content: Any, tr: Tr
         parts.append(f"<p class='vt-interim' role='note'><strong>{esc(tr('rp_interim'))}</strong> "
                      f"{esc(tr('rp_interim_made', d=interim.day, m=interim.month, y=interim.year, t=interim.strftime('%H.%M')))}</p>")
     parts.append("<dl class='vt-facts'>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>")
-    counted = roster(store, session, content, tr, phases)
+    counted = found.roster
     if counted:
         parts.append(f"<h3>{esc(tr('rp_who'))}</h3><ul class='vt-roster'>")
         parts += [f"<li><strong>{esc(label)}:</strong> {esc(_counts_line(pairs))}</li>" for label, pairs in counted]
@@ -147,7 +166,7 @@ def summary_html(store: SessionStore, session: SessionInfo, content: Any, tr: Tr
     for phase in phases:
         lines = []
         for section in phase.sections:
-            line = kinds.summary_line(store, session, content.activity(section.activity_id), tr)
+            line = found.lines.get(section.activity_id)
             if line:
                 lines.append(f"<li><a href='#{esc(section.anchor, quote=True)}'>{esc(section.title)}</a>: {esc(line)}</li>")
         if lines:
