@@ -59,7 +59,7 @@ CHROMIUM = os.environ.get("VERTAISET_CHROMIUM", "/usr/bin/chromium")
 from vertaiset_widgets.report import CHROMIUM_FLAGS as CHROMIUM_ARGS  # noqa: E402  (the tests' flags too)
 
 sys.path.insert(0, str(BENCH))
-from benchlib import ServeProcess, free_port, kernel_processes, ratio_verdict, server_limits  # noqa: E402
+from benchlib import ServeProcess, free_port, kernel_processes, ratio_verdict, section_head, server_limits  # noqa: E402
 
 MIB = 1024 * 1024
 AIM = 1.2  # participant page within 1.2x the bare notebook, in time and in memory
@@ -236,6 +236,27 @@ def prepare(tmp: Path) -> tuple[str, str, str, str]:
 
 
 # --------------------------------------------------------------------------- one load
+
+def _failed(run, exc: Exception, page) -> None:
+    """Note why a load failed, and what the page showed instead."""
+    run.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+    if page is not None:
+        try:
+            shown = " ".join(page.inner_text("body", timeout=3000).split())[:80]
+            run.error += f"; the page showed: {shown!r}"
+        except Exception:
+            pass
+
+
+def _close(run, page, context) -> None:
+    """Close the load's page and browser context."""
+    try:
+        if page is not None:
+            page.close()
+        context.close()
+    except Exception as exc:  # pragma: no cover
+        run.error = run.error or f"closing the page failed: {exc}"
+
 def measure_once(browser, server: Server, page_def: Page, run: Run, timeout_s: float, settle_s: float) -> None:
     before = {p.pid for p in kernel_processes(server.ps)}
     run.load1 = os.getloadavg()[0]
@@ -269,20 +290,9 @@ def measure_once(browser, server: Server, page_def: Page, run: Run, timeout_s: f
         run.uss_mib = mem.uss / MIB
         run.ok = True
     except Exception as exc:
-        run.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-        if page is not None:  # what the page showed instead
-            try:
-                shown = " ".join(page.inner_text("body", timeout=3000).split())[:80]
-                run.error += f"; the page showed: {shown!r}"
-            except Exception:
-                pass
+        _failed(run, exc, page)
     finally:
-        try:
-            if page is not None:
-                page.close()
-            context.close()
-        except Exception as exc:  # pragma: no cover
-            run.error = run.error or f"closing the page failed: {exc}"
+        _close(run, page, context)
         # shut down every kernel this load started (normally exactly one)
         new = [p for p in kernel_processes(server.ps) if p.pid not in before]
         if kernel is not None and kernel not in new:
@@ -373,20 +383,9 @@ def measure_pooled(browser, server: Server, page_def: Page, run: Run, timeout_s:
         run.pooled = run.kernel_id in preheated_kernel_ids(server)
         run.ok = True
     except Exception as exc:
-        run.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-        if page is not None:
-            try:
-                shown = " ".join(page.inner_text("body", timeout=3000).split())[:80]
-                run.error += f"; the page showed: {shown!r}"
-            except Exception:
-                pass
+        _failed(run, exc, page)
     finally:
-        try:
-            if page is not None:
-                page.close()
-            context.close()
-        except Exception as exc:  # pragma: no cover
-            run.error = run.error or f"closing the page failed: {exc}"
+        _close(run, page, context)
         how = [f"{p.pid}: {server.shutdown_kernel(p)}" for p in kernel_processes(server.ps) if kernel_id(p) in ids]
         run.kernel_stopped = "; ".join(how) or "no kernel"
 
@@ -900,16 +899,8 @@ def reading(pages: list[Page], imp: dict | None) -> list[str]:
 
 def write_report(args, pages, imp, meta) -> str:
     lines = [
-        "# Page benchmark: participant and facilitator pages vs. a bare ipywidgets notebook",
-        "",
-        f"Measured {meta['date']} by `bench/bench_pages.py`; every number below is from that one run.",
-        "",
-        "Command:",
-        "",
-        "```",
-        meta["command"],
-        "```",
-        "",
+        *section_head("# Page benchmark: participant and facilitator pages vs. a bare ipywidgets notebook", meta["date"],
+                      "bench_pages.py", meta["command"], scope="that one run"),
         "## Code measured",
         "",
         f"- Working tree of {ROOT.name}/ (`vertaiset_widgets/`, `templates/`, `workbooks/`), sha256 of the files "

@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from bench_room import machine_lines, replace_section  # noqa: E402
-from benchlib import ratio_verdict  # noqa: E402
+from benchlib import ratio_verdict, section_head  # noqa: E402
 
 VERTAISET = [sys.executable, "-m", "vertaiset_widgets.cli"]
 
@@ -108,16 +108,7 @@ def write_section(args, rounds: list[dict[str, float]], meta: dict) -> str:
     med = {k: statistics.median(r[k] for r in rounds) for k in ("cold", "warm", "papermill")}
     n = meta["notebooks"]
     L = [
-        "## Session report vs. papermill",
-        "",
-        f"Measured {meta['date']} by `bench/bench_report.py`; every number below is from that one invocation.",
-        "",
-        "Command:",
-        "",
-        "```",
-        meta["command"],
-        "```",
-        "",
+        *section_head("## Session report vs. papermill", meta["date"], "bench_report.py", meta["command"]),
         "### Machine",
         "",
         *machine_lines(),

@@ -102,7 +102,7 @@ from tornado.websocket import websocket_connect
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from benchlib import (HOST, ROOM_TARGETS, ServeProcess, ThrowawayPostgres, burst_arrivals, free_port,  # noqa: E402
+from benchlib import (HOST, ROOM_TARGETS, ServeProcess, ThrowawayPostgres, burst_arrivals, free_port, section_head,  # noqa: E402
                       pools_full, pools_text, preheated_takes, room_target_column, server_limits, verdict)
 BARE_NB = "bare_slider.ipynb"
 ACTIVITY = "unelmaverkosto"
@@ -1425,17 +1425,8 @@ def write_section(args, rooms: list[Room], meta: dict) -> str:
     n = args.participants
     heads = [r.label for r in rooms]
     L: list[str] = [
-        f"## A full room: {n} participants",
-        "",
-        f"Measured {meta['date']} by `bench/bench_room.py`; every number below is from that one invocation "
-        f"({' and '.join(heads)}). Code: git {meta['git']}.",
-        "",
-        "Command:",
-        "",
-        "```",
-        meta["command"],
-        "```",
-        "",
+        *section_head(f"## A full room: {n} participants", meta["date"], "bench_room.py", meta["command"],
+                      scope=f"that one invocation ({' and '.join(heads)})", code=f"Code: git {meta['git']}."),
         "### Machine",
         "",
         *meta["machine"],
@@ -1819,17 +1810,8 @@ def write_burst_section(args, room: Room, bare: Room | None, meta: dict, previou
     b = bare.result if bare is not None else {}
     bare_fig = {"join_all_s": b.get("join_all_arrival"), "join_p95_s": pct(b.get("join_from_arrival") or [], 95)}
     L = [
-        burst_heading(args),
-        "",
-        f"Measured {meta['date']} by `bench/bench_room.py`; every number below is from that one invocation. "
-        f"Code: git {meta['git']} ({r['code']}).",
-        "",
-        "Command:",
-        "",
-        "```",
-        meta["command"],
-        "```",
-        "",
+        *section_head(burst_heading(args), meta["date"], "bench_room.py", meta["command"],
+                      code=f"Code: git {meta['git']} ({r['code']})."),
         "### Machine",
         "",
         *meta["machine"],

@@ -265,3 +265,10 @@ class ThrowawayPostgres:
         subprocess.run([*self.as_pg, str(self.pg_ctl), "-D", str(self.data), "-m", "immediate", "stop"],
                        capture_output=True, timeout=60)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def section_head(title: str, date: str, script: str, command: str, *, scope: str = "that one invocation",
+                 code: str = "") -> list[str]:
+    """A results section's opening lines: its title, when and by which script, and the command."""
+    return [title, "", f"Measured {date} by `bench/{script}`; every number below is from {scope}.{(' ' + code) if code else ''}",
+            "", "Command:", "", "```", command, "```", ""]

@@ -7,15 +7,14 @@ seeds the demo day.
 """
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import time
 from typing import Iterator
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, VOILA_GROUP, VoilaServer, free_port
-from test_serve_limits import limits, request, shut_down
+from conftest import VOILA_GROUP, VoilaServer
+from test_serve_limits import limits, request, shut_down, start_server
 
 from vertaiset_widgets.config import DEMO_CODE
 from vertaiset_widgets.content import load_content
@@ -37,13 +36,7 @@ _KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[VoilaServer]:
     """`vertaiset serve --room 4 --preheat 1` on an empty store, its pools filled."""
-    tmp = tmp_path_factory.mktemp("pools")
-    url = f"sqlite:///{tmp / 'store.sqlite'}"
-    SessionStore(url).close()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("VERTAISET_HOME", str(tmp / "home"))
-        srv = VoilaServer(url, free_port(), tmp / "voila.log",
-                          extra=["--room", str(ROOM), "--preheat", "1", "--max-kernels", str(CAP)])
+    srv = start_server(tmp_path_factory, "pools", ["--room", str(ROOM), "--preheat", "1", "--max-kernels", str(CAP)])
     deadline = time.time() + 150
     while time.time() < deadline:
         pools = limits(srv)["pools"]
@@ -115,7 +108,7 @@ def test_the_pools_wait_and_touch_no_session(server):
 
 
 @pytest.mark.browser
-def test_a_console_from_the_pool_opens_its_own_session(server, sessions, chromium):
+def test_a_console_from_the_pool_opens_its_own_session(server, sessions, browser):
     """A facilitator's console takes a pool kernel and shows its session with the controls (the key);
     the next console, of another session without a key, shows that one, keyless. Neither seeds the demo."""
     code_a, key_a = sessions["Aamu Alfa"]
@@ -123,7 +116,7 @@ def test_a_console_from_the_pool_opens_its_own_session(server, sessions, chromiu
     before = _taken_from_pool(server, "01_tilannekuva.ipynb")
     seen, kernels = [], []
     for code, key, title in ((code_a, key_a, "Aamu Alfa"), (code_b, "", "Ilta Beeta")):
-        ctx = chromium.new_context(viewport={"width": 1280, "height": 2000})
+        ctx = browser.new_context(viewport={"width": 1280, "height": 2000})
         page = ctx.new_page()
         page.goto(server.url("01_tilannekuva.ipynb", session=code, key=key, role="facilitator"), timeout=120_000)
         page.locator(".vt-session-title").first.wait_for(timeout=90_000)
@@ -142,13 +135,13 @@ def test_a_console_from_the_pool_opens_its_own_session(server, sessions, chromiu
 
 
 @pytest.mark.browser
-def test_two_phones_get_their_own_session_and_language(server, sessions, chromium):
+def test_two_phones_get_their_own_session_and_language(server, sessions, browser):
     """Two phones served from the pool: each shows its own session, in its own language."""
     before = _taken_from_pool(server, "osallistu.ipynb")
     seen = {}
     kernels = []
     for title, lang, other in (("Aamu Alfa", "sv", "Ilta Beeta"), ("Ilta Beeta", "en", "Aamu Alfa")):
-        ctx = chromium.new_context(viewport={"width": 390, "height": 1600})
+        ctx = browser.new_context(viewport={"width": 390, "height": 1600})
         page = ctx.new_page()
         page.goto(server.url("osallistu.ipynb", session=sessions[title][0], lang=lang), timeout=120_000)
         page.get_by_role("button", name=STRINGS["profile_save"][lang], exact=True).wait_for(timeout=90_000)
@@ -181,13 +174,3 @@ def test_over_the_cap_a_phone_gets_the_room_full_page(server):
             shut_down(server, kernel_id)
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's headless Chromium (skipped where it is not installed)."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (set VERTAISET_CHROMIUM to another binary)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()

@@ -35,16 +35,20 @@ _KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 
 
 # --------------------------------------------------------------------------- the server
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[VoilaServer]:
-    """One `vertaiset serve` with small caps for the module."""
-    tmp = tmp_path_factory.mktemp("limits")
+def start_server(tmp_path_factory, name: str, options: list[str]) -> VoilaServer:
+    """`vertaiset serve OPTIONS` on an empty store of its own (test_pools.py's server too)."""
+    tmp = tmp_path_factory.mktemp(name)
     url = f"sqlite:///{tmp / 'store.sqlite'}"
     SessionStore(url).close()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("VERTAISET_HOME", str(tmp / "home"))
-        srv = VoilaServer(url, free_port(), tmp / "voila.log",
-                          extra=["--max-kernels", str(TOTAL), "--max-kernels-per-address", str(PER_ADDRESS)])
+        return VoilaServer(url, free_port(), tmp / "voila.log", extra=options)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[VoilaServer]:
+    """One `vertaiset serve` with small caps for the module."""
+    srv = start_server(tmp_path_factory, "limits", ["--max-kernels", str(TOTAL), "--max-kernels-per-address", str(PER_ADDRESS)])
     yield srv
     srv.stop()
 
