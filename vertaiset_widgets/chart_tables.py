@@ -289,8 +289,6 @@ def _readable_img(match: re.Match, tr: Any) -> str:
 
 _CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.S)
 _TAG = re.compile(r"<[^>]+>")
-_HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", re.S | re.I)
-_MD_HEADING = re.compile(r"^(#{1,6})\s", re.M)
 
 
 class _Readable:
@@ -299,7 +297,6 @@ class _Readable:
     def __init__(self, tr: Any) -> None:
         self.tr = tr
         self.labels: set[str] = set()
-        self.level = 0  # the last heading's level so far
 
     def _label(self, table: str) -> str:
         """A name for a table's scrolling region: its caption, told apart from the others."""
@@ -325,28 +322,10 @@ class _Readable:
         out.append(markup[pos:])
         return "".join(out).replace("</table>", "</table></div>")
 
-    def markdown(self, source: str) -> None:
-        """Follow the headings of a markdown cell (the template renders it)."""
-        in_code = False
-        for line in source.splitlines():
-            if line.lstrip().startswith("```"):
-                in_code = not in_code
-            match = None if in_code else _MD_HEADING.match(line)
-            if match:
-                self.level = len(match.group(1))
-
-    def headings(self, markup: str) -> str:
-        """Headings never skip a level going deeper: a kind's ``<h4>`` under an ``<h2>`` becomes ``<h3>``."""
-        def fix(match: re.Match) -> str:
-            level = min(int(match.group(1)), self.level + 1)
-            self.level = level
-            return f"<h{level}{match.group(2)}>{match.group(3)}</h{level}>"
-        return _HEADING.sub(fix, markup)
-
     def html(self, markup: str) -> str:
         """An output's HTML with every chart described and tabulated and every table scrollable."""
         markup = _IMG.sub(lambda m: _readable_img(m, self.tr), markup)
-        return self.wrap_tables(self.headings(markup))
+        return self.wrap_tables(markup)
 
 
 def readable_html(markup: str, tr: Any) -> str:
@@ -370,8 +349,9 @@ except ImportError:  # pragma: no cover - a page server without nbconvert
 class ReadableChartsPreprocessor(_Preprocessor):  # type: ignore[misc,valid-type]
     """The report template's step that makes every chart readable without seeing it (see the module).
 
-    It also keeps the headings in order and gives the template the name of a table's scrolling
-    region (``resources["vertaiset_table_label"]``) for the tables of markdown cells.
+    It also gives the template the name of a table's scrolling region
+    (``resources["vertaiset_table_label"]``) for the tables of markdown cells; the headings are put
+    in order over the whole page afterwards (:mod:`vertaiset_widgets.report_tidy`).
     """
 
     def preprocess(self, nb, resources):  # noqa: D102 - nbconvert's interface
@@ -382,10 +362,6 @@ class ReadableChartsPreprocessor(_Preprocessor):  # type: ignore[misc,valid-type
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):  # noqa: D102 - nbconvert's interface
-        if cell.get("cell_type") == "markdown":
-            source = cell.get("source", "")
-            self._readable.markdown("".join(source) if isinstance(source, list) else source)
-            return cell, resources
         for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
             data = output.get("data") or {}
             if "text/html" in data:

@@ -21,7 +21,7 @@ import nbformat
 from .config import resolve_db_url
 from .content import load_content, templates_dir
 from .i18n import Translator
-from .report_run import code_text, execute_workbooks
+from .report_run import ACTIVITY_CALL, code_text, execute_workbooks
 from .report_summary import Findings, Phase, activity_ids, findings, mark_sections, summary_html
 from .report_tidy import tidy_report
 from .store import SessionStore
@@ -56,7 +56,6 @@ WORKBOOK_START = "vt-workbook-start"
 #: the live pages show it, the report leaves it out.
 INSTRUCTIONS = "vt-ohje"
 
-_ACTIVITY_CALL = re.compile(r"""wb\.activity\(\s*["']([a-z0-9_]+)["']""")
 
 
 def workbooks_dir() -> Path:
@@ -115,7 +114,7 @@ def _drop_repeats(nb: nbformat.NotebookNode, seen: set[str], *, first: bool) -> 
             pending.append(cell)
             continue
         source = "".join(cell.get("source", ""))
-        match = _ACTIVITY_CALL.search(source)
+        match = ACTIVITY_CALL.search(source)
         if not first and "wb.header()" in source:
             kept += pending
         elif match and match.group(1) in seen:

@@ -23,13 +23,13 @@ from typing import Any, Sequence
 
 import nbformat
 
-__all__ = ["KERNEL_QUIET", "code_text", "combine", "execute_workbooks", "groups", "split"]
+__all__ = ["ACTIVITY_CALL", "KERNEL_QUIET", "code_text", "combine", "execute_workbooks", "groups", "split"]
 
 #: The kernel's own options for a report run: its log only for what is critical.
 KERNEL_QUIET = ["--IPKernelApp.log_level=CRITICAL"]
 
-_ACTIVITY_CALL = re.compile(r"""wb\.activity\(""")
-_ACTIVITY_ID = re.compile(r"""wb\.activity\(\s*["']([a-z0-9_]+)["']""")
+#: A workbook's cell that draws an activity, and the activity's id (the report's one pattern for it).
+ACTIVITY_CALL = re.compile(r"""wb\.activity\(\s*["']([a-z0-9_]+)["']""")
 
 
 def code_text(path: Path) -> str:
@@ -44,7 +44,7 @@ def _shown_before(paths: Sequence[Path]) -> dict[Path, set[str]]:
     seen: set[str] = set()
     out: dict[Path, set[str]] = {}
     for path in paths:
-        ids = _ACTIVITY_ID.findall(code_text(path))
+        ids = ACTIVITY_CALL.findall(code_text(path))
         out[path] = {i for i in ids if i in seen}
         seen.update(ids)
     return out
@@ -60,7 +60,7 @@ def combine(paths: Sequence[Path], skip: dict[Path, set[str]] | None = None) -> 
         nb = nbformat.read(path, as_version=4)
         cells = nb.cells
         for cell in cells:
-            match = _ACTIVITY_ID.search("".join(cell.get("source", ""))) if cell.cell_type == "code" else None
+            match = ACTIVITY_CALL.search("".join(cell.get("source", ""))) if cell.cell_type == "code" else None
             if match and match.group(1) in (skip or {}).get(path, ()):
                 cell["source"] = f'# shown earlier in this report: wb.activity("{match.group(1)}")'
         cells = nb.cells
@@ -93,7 +93,7 @@ def split(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
 
 def _weight(path: Path) -> int:
     """A workbook's work, roughly: its activities (each reads the store and draws its results)."""
-    return max(1, len(_ACTIVITY_CALL.findall(path.read_text(encoding="utf-8"))))
+    return max(1, len(ACTIVITY_CALL.findall(code_text(path))))
 
 
 def _times_path() -> Path:

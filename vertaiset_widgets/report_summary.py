@@ -19,11 +19,11 @@ import nbformat
 from . import kinds
 from .html_blocks import esc
 from .i18n import Translator
+from .report_run import ACTIVITY_CALL
 from .store import SessionInfo, SessionStore
 
 __all__ = ["Findings", "Phase", "Section", "activity_ids", "findings", "mark_sections", "summary_html"]
 
-_ACTIVITY_CALL = re.compile(r"""wb\.activity\(\s*["']([a-z0-9_]+)["']""")
 
 
 @dataclass
@@ -79,7 +79,7 @@ def mark_sections(nb: nbformat.NotebookNode, workbook: str, content: Any, tr: Tr
             continue
         if cell.cell_type != "code":
             continue
-        match = _ACTIVITY_CALL.search("".join(cell.get("source", "")))
+        match = ACTIVITY_CALL.search("".join(cell.get("source", "")))
         if not match:
             continue
         activity_id = match.group(1)
@@ -130,7 +130,7 @@ def activity_ids(sources: list[str]) -> list[str]:
     """The activities the workbooks' sources run, each once, in order."""
     seen: dict[str, None] = {}
     for source in sources:
-        for activity_id in _ACTIVITY_CALL.findall(source):
+        for activity_id in ACTIVITY_CALL.findall(source):
             seen.setdefault(activity_id, None)
     return list(seen)
 
