@@ -305,6 +305,32 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def open_showing(page, url: str, text: str, server: "VoilaServer", timeout: int = 0) -> None:
+    """Open ``url`` and wait until ``text`` shows.
+
+    A page whose widgets never appear is reloaded once, as a person would, with a warning that
+    carries what it showed, its console and the server's log (pytest lists warnings at the end);
+    if the second load fails as well, the test fails with the same account."""
+    seen: list[str] = []
+    page.on("console", lambda m: seen.append(f"{m.type}: {m.text}"[:300]) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda exc: seen.append(f"pageerror: {exc}"[:300]))
+    timeout = timeout or LOAD_MS
+    for attempt in (1, 2):
+        page.goto(url, timeout=timeout)
+        try:
+            page.get_by_text(text).first.wait_for(timeout=timeout // 2 if attempt == 1 else timeout)
+            return
+        except Exception:  # playwright's TimeoutError
+            account = (f"{url} did not show {text!r} (load {attempt}).\nThe page said:\n"
+                       f"{page.locator('body').inner_text()[:1200]}\nIts console:\n" + "\n".join(seen[-30:])
+                       + f"\nThe server's log, last lines:\n{server.log()[-2500:]}")
+            if attempt == 2:
+                raise AssertionError(account) from None
+            import warnings
+
+            warnings.warn(account, stacklevel=2)
+
+
 class VoilaServer:
     """A real `vertaiset serve` (Voila) on loopback, stopped at the end."""
 

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import ipywidgets as W
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, VoilaServer, free_port, run_notebook_here
+from conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, VoilaServer, free_port, open_showing, run_notebook_here
 
 from vertaiset_widgets import chart_render
 from vertaiset_widgets.config import DEMO_CODE
@@ -376,8 +376,7 @@ def test_keyless_report_link_in_a_browser(demo_state, tmp_path):
         with playwright_api.sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1366, "height": 900})
-            page.goto(server.url("01_tilannekuva.ipynb", session=DEMO_CODE, role="report"), timeout=120_000)
-            page.get_by_text(TR("report_needs_key")).wait_for(timeout=120_000)
+            open_showing(page, server.url("01_tilannekuva.ipynb", session=DEMO_CODE, role="report"), TR("report_needs_key"), server)
             # the revealed wall is drawn after the page is up: by then every result is on the page
             page.get_by_text(REVEALED_TEXTS["01_tilannekuva"]).wait_for(timeout=60_000)
             if os.environ.get("VERTAISET_SHOTS"):

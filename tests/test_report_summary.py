@@ -187,9 +187,15 @@ def test_two_kernels_share_the_workbooks_by_their_last_times():
     runs = groups(paths, 2)
     assert len(runs) == 2 and sorted(p for run in runs for p in run) == paths and all(run == sorted(run) for run in runs)
     assert groups(paths, 1) == [paths] and len(groups(paths[:1], 2)) == 1
+    # before any times: by the kinds' weights, 04's radars and histories outweigh the others together
+    assert sorted(runs, key=len) == [[paths[3]], paths[:3]]
     # 04 took as long as the three others: it runs alone
     times = {"01_tilannekuva.ipynb": 3.0, "02_tavoitteet.ipynb": 2.0, "03_koordinointi.ipynb": 2.0, "04_arviointi.ipynb": 7.0}
     assert sorted(groups(paths, 2, times), key=len) == [[paths[3]], paths[:3]]
+    # what was measured wins over the weights: here 01 and 04 are the heavy ones
+    times = {"01_tilannekuva.ipynb": 6.0, "02_tavoitteet.ipynb": 1.0, "03_koordinointi.ipynb": 1.0, "04_arviointi.ipynb": 6.0}
+    assert sorted(groups(paths, 2, times)) == [[paths[0], paths[1]], [paths[2], paths[3]]] or \
+        sorted(groups(paths, 2, times)) == [[paths[0], paths[2]], [paths[1], paths[3]]]
 
 
 # ------------------------------------------------------------------------------ the console's button

@@ -23,7 +23,7 @@ from .content import load_content, templates_dir
 from .i18n import Translator
 from .report_run import ACTIVITY_CALL, code_text, execute_workbooks
 from .report_summary import Findings, Phase, activity_ids, findings, mark_sections, summary_html
-from .report_tidy import tidy_report
+from .report_tidy import html_exporter, tidy_report
 from .store import SessionStore
 
 __all__ = ["CHROMIUM_FLAGS", "DEFAULT_WORKBOOKS", "FORMATS", "INSTRUCTIONS", "PUIMALA_WORKBOOKS", "WORKBOOK_START", "build_report",
@@ -165,8 +165,6 @@ def build_report(
     VertaisetUnknownSessionError
         No session has this code.
     """
-    from nbconvert import HTMLExporter
-
     url = resolve_db_url(db_url)
     store = SessionStore(url)
     session = store.get_session(code)
@@ -217,7 +215,7 @@ def build_report(
         "code": session.code,
         "generated": (interim or datetime.now()).isoformat(timespec="minutes"),
     }
-    exporter = HTMLExporter(
+    exporter = html_exporter(
         template_name="vertaiset_report",
         extra_template_basedirs=[str(templates_dir() / "nbconvert" / "templates")],
         exclude_input=True,

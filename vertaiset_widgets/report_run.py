@@ -91,9 +91,24 @@ def split(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return parts
 
 
-def _weight(path: Path) -> int:
-    """A workbook's work, roughly: its activities (each reads the store and draws its results)."""
-    return max(1, len(ACTIVITY_CALL.findall(code_text(path))))
+def _weight(path: Path) -> float:
+    """A workbook's work, roughly: its activities, each by its kind's ``report_weight`` (an
+    activity the templates do not know counts 1)."""
+    from . import kinds
+    from .content import load_content
+
+    ids = ACTIVITY_CALL.findall(code_text(path))
+    try:
+        content = load_content()
+    except Exception:  # a broken template is reported when the workbook runs, by name
+        return float(max(1, len(ids)))
+    total = 0.0
+    for activity_id in ids:
+        try:
+            total += kinds.get(content.activity(activity_id).kind).report_weight
+        except Exception:
+            total += 1.0
+    return max(1.0, total)
 
 
 def _times_path() -> Path:

@@ -1,15 +1,22 @@
 """The report's HTML made ready for readers, after nbconvert: the free-text lists moved to an
 appendix at the end, and the headings in order (none skipped going deeper), for screen readers
-and the .docx's outline alike."""
+and the .docx's outline alike.
+
+nbconvert's own HTML exporter parses its page once more with BeautifulSoup, only to give images
+without ``alt`` a placeholder and every output a ``tabindex``: on a report that is a second
+second of parsing. :func:`html_exporter` makes an exporter that leaves that pass out, and
+:func:`tidy_report`, which parses the page anyway, does the same two things in its pass.
+"""
 from __future__ import annotations
 
 import re
+import threading
 
 from bs4 import BeautifulSoup
 
 from .i18n import Translator
 
-__all__ = ["APPENDIX_ID", "tidy_report"]
+__all__ = ["APPENDIX_ID", "html_exporter", "tidy_report"]
 
 #: The appendix's id, which the table of contents links to.
 APPENDIX_ID = "vt-appendix"
@@ -46,12 +53,56 @@ def _level_headings(main) -> None:
         previous = level
 
 
+class _Unparsed(str):
+    """The page as nbconvert's exporter wrote it, standing in for its BeautifulSoup: nothing to select."""
+
+    def __new__(cls, markup: str, features: str | None = None):
+        return super().__new__(cls, markup)
+
+    def select(self, _selector: str) -> list:
+        return []
+
+
+def html_exporter(**options):
+    """nbconvert's ``HTMLExporter`` with ``options``, without its closing BeautifulSoup pass
+    (:func:`tidy_report` does that pass's work)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters import html as nbconvert_html
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            if not hasattr(nbconvert_html, "BeautifulSoup"):  # another nbconvert: its own pass, as it is
+                return super().from_notebook_node(nb, resources, **kw)
+            with _LOCK:
+                real = nbconvert_html.BeautifulSoup
+                nbconvert_html.BeautifulSoup = _Unparsed
+                try:
+                    html, resources = super().from_notebook_node(nb, resources, **kw)
+                finally:
+                    nbconvert_html.BeautifulSoup = real
+            return str(html), resources
+
+    return ReportExporter(**options)
+
+
+_LOCK = threading.Lock()
+
+
+def _as_nbconvert_leaves_it(soup: BeautifulSoup, tr: Translator) -> None:
+    """What nbconvert's exporter does in its own pass: an ``alt`` on every image, outputs focusable."""
+    for img in soup.select("img:not([alt])"):
+        img["alt"] = tr("rp_image_no_alt")
+    for elem in soup.select(".jp-Notebook div.jp-Cell-inputWrapper, .jp-Notebook div.jp-OutputArea-output"):
+        elem["tabindex"] = "0"
+
+
 def tidy_report(body: str, tr: Translator) -> str:
     """``body`` (the report's HTML) with its appendix gathered at the end and its headings in order."""
     soup = BeautifulSoup(body, "html.parser")
+    _as_nbconvert_leaves_it(soup, tr)
     main = soup.find("main") or soup.body
     if main is None:
-        return body
+        return str(soup)
     _move_appendix(soup, main, tr)
     _level_headings(main)
     return str(soup)

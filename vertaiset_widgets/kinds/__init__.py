@@ -95,6 +95,10 @@ class Kind:
         ``"module:function"`` ``(store, session, activity, tr) -> str or None``: the activity's
         key result as one line for the report's summary, for a kind whose line does not come
         from its results' ``summary()`` (see :func:`summary_line`).
+    report_weight : float
+        What drawing one activity of this kind in a report costs, relative to a bar chart's
+        1.0: the report shares its workbooks among its kernels by these weights until it has
+        timed them once on the machine (a kind of several radars weighs more).
     """
 
     name: str
@@ -109,6 +113,7 @@ class Kind:
     demo: str | None = None
     history: str | None = None
     summary: str | None = None
+    report_weight: float = 1.0
 
     # the parts, imported when first asked for ----------------------------------------
     def panel_class(self) -> type | None:

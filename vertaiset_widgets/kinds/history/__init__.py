@@ -14,4 +14,5 @@ KIND = register(Kind(
     panel=f"{__name__}.panel:HistoryPanel",
     results=f"{__name__}.results:HistoryResults",
     demo=f"{__name__}.demo",
+    report_weight=3,  # each round of its source drawn again
 ))

@@ -8,4 +8,5 @@ KIND = register(Kind(
     panel=f"{__name__}.panel:Peer360Panel",
     results=f"{__name__}.results:Peer360Results",
     demo=f"{__name__}.demo",
+    report_weight=2,  # radars side by side
 ))

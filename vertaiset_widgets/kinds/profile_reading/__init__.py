@@ -8,4 +8,5 @@ KIND = register(Kind(
     panel=f"{__name__}.panel:ProfileReadingPanel",
     results=f"{__name__}.results:ProfileReadingResults",
     demo=f"{__name__}.demo",
+    report_weight=2,  # radars side by side
 ))

@@ -12,4 +12,5 @@ KIND = register(Kind(
     demo=f"{__name__}.demo",
     history=f"{__name__}.history:history",
     summary=f"{__name__}.results:rating_summary",
+    report_weight=3,  # layered radars drawn several times
 ))
