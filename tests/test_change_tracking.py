@@ -318,3 +318,55 @@ def test_console_redraw_on_unchanged_data_sends_nothing(store, content, sent):
     sent.clear()
     console.redraw()
     assert sent == []
+
+
+def test_in_a_big_room_others_counts_come_at_a_calmer_pace(store, content, monkeypatch):
+    """With 60 people in the room, another phone's +1s reach a phone's wall at most every
+    (60 - 40) / 40 = 0.5 s, gathered; one's own +1 and what the facilitator opens never wait."""
+    from vertaiset_widgets import live
+
+    clock = [0.0]
+    real = live.time.monotonic
+    monkeypatch.setattr(live.time, "monotonic", lambda: real() + clock[0])
+    session, _ = store.create_session("Paja")
+    store.set_activity_state(session.id, WALL_A, is_open=True, is_revealed=True)
+    author = store.join(session.id, "phone-cccccccc")
+    first = post_highlight(store, author, WALL_A, "Yhteinen tilannehuone", submission_id="p1")
+    second = post_highlight(store, author, WALL_A, "Kumppanit mukaan", submission_id="p2")
+    for i in range(57):
+        store.join(session.id, f"phone-{i:08d}")
+    phone = _page(store, content, session, "phone-aaaaaaaa")
+    voter = _page(store, content, session, "phone-bbbbbbbb")
+    assert store.present_count(session.id) == 60 and phone._counts_later.gap() == pytest.approx(0.5)
+    wall = phone.kind_panels[WALL_A].wall
+
+    browser_sends(voter.kind_panels[WALL_A].wall, {"type": "vote", "item": first, "on": True})
+    phone.refresh()
+    assert wall.votes == {first: 1}  # the first counts in a while: at once
+    browser_sends(voter.kind_panels[WALL_A].wall, {"type": "vote", "item": second, "on": True})
+    phone.refresh()
+    assert wall.votes == {first: 1}  # the next within the gap: they wait
+    assert voter.kind_panels[WALL_A].wall.voted == [first, second]  # the voter's own: at once
+
+    store.set_activity_state(session.id, WALL_B, is_open=True)  # the facilitator opens the next one
+    phone.refresh()
+    assert phone.shown(WALL_B) and wall.votes == {first: 1}
+    clock[0] += 0.6
+    phone.refresh()  # no new write: the waiting counts come with the next poll after the gap
+    assert wall.votes == {first: 1, second: 1}
+
+    browser_sends(wall, {"type": "vote", "item": first, "on": True})  # the phone's own +1, within the next gap
+    assert wall.voted == [first] and wall.votes == {first: 2, second: 1}
+
+
+def test_counts_later_by_the_size_of_the_room():
+    from vertaiset_widgets.live import CountsLater
+
+    assert CountsLater(lambda: 40).gap() == 0 and CountsLater(lambda: 0).gap() == 0
+    assert CountsLater(lambda: 200).gap() == 4.0 and CountsLater(lambda: 2000).gap() == CountsLater.MOST
+    later = CountsLater(lambda: 200)
+    assert later.hold("a", {"votes"}) is False  # the first goes at once
+    assert later.hold("a", {"votes"}) is True and later.hold("b", {"votes"}) is True
+    assert later.take() == {}  # not yet
+    later.drop("b")
+    assert later.due == {"a": {"votes"}}

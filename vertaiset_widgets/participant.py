@@ -20,12 +20,11 @@ from .errors import VertaisetError, unavailable_message
 from .forms import BrowserToken, ConnectionGuard, Countdown, FieldsForm
 from .panels import ActivityPanel, panel_for
 from .i18n import Translator
-from .live import ChangeFeed, Poller
+from .live import ChangeFeed, CountsLater, Poller
 from . import revisions
 from .notice import notice_html
 from .phone import ActivitySlot, PhoneHeader
 from .store import PEOPLE_KEY, SESSION_KEY, ActivityState, Participant, SessionInfo, SessionStore
-from .store.agenda import block_name, running_block
 
 __all__ = ["ParticipantPage", "participant_page"]
 
@@ -72,7 +71,6 @@ class ParticipantPage(W.VBox):
         self._last_seen = time.monotonic()
         #: the header's countdown: the open task's timer that ends first
         self.timer = Countdown(label=self.tr("timer_left"), done_label=self.tr("timer_done"))
-        self._timer_key: tuple[str, Any] | None = None
         self._rendered = False
         self.token_widget: BrowserToken | None = None
         self._joined_token: str | None = None  # one page is one participant: the first token that joined
@@ -101,6 +99,7 @@ class ParticipantPage(W.VBox):
         self._revealed: dict[str, int] = {}  # activity -> when the page saw it revealed
         self._seq = 0
         self._poller = Poller(self._read_revision, self._refresh, interval=poll_interval)
+        self._counts_later = CountsLater(lambda: self.store.present_count(self.session.id) if self.session else 0)
         self._changes: ChangeFeed | None = None  # what changed since the last look, once joined
         #: per activity, the widgets it last put on the page and whether they count as shown
         self._waiting = W.HTML(f"<p class='vt-waiting'>{html.escape(self.tr('waiting'))}</p>")
@@ -278,6 +277,9 @@ class ParticipantPage(W.VBox):
         if self.material is not None and self.material.boundary_passed() and self._changes is not None:
             self._changes.forget()  # a pre-work window opened or closed by the clock: draw it all
             self._poller.revision = None
+        whole = self._update_parts(self._counts_later.take(), hold=False) if self._rendered else set()
+        if whole:
+            self._render_activities(whole)
         return self.store.revision(self.session.id)
 
     def _refresh(self) -> None:
@@ -302,18 +304,27 @@ class ParticipantPage(W.VBox):
             if everything:
                 self._render_activities()
                 return
-            redraw = set(moved)
-            for activity_id, parts in changed.items():
-                if activity_id in moved or not self._follows(activity_id):
-                    continue
-                panel = self.kind_panels.get(activity_id)
-                # a part alone (a wall's +1s) is re-read by its panel when it can
-                if "" in parts or panel is None or not all(panel.update_part(part) for part in parts):
-                    redraw.add(activity_id)
+            redraw = set(moved) | self._update_parts(changed, moved)
             if redraw:
                 self._render_activities(redraw)
             elif SESSION_KEY in changed:  # a block started: the header follows
                 self._update_timer()
+
+    def _update_parts(self, changed: dict[str, set[str]], moved: set[str] = frozenset(), hold: bool = True) -> set[str]:
+        """A part alone (a wall's +1s) is re-read by its panel when it can (in a big room, at
+        :class:`CountsLater`'s pace); return the activities to draw whole."""
+        whole = set()
+        for activity_id, parts in changed.items():
+            panel = self.kind_panels.get(activity_id)
+            if activity_id in moved or not self._follows(activity_id):
+                continue
+            if "" in parts or panel is None:
+                self._counts_later.drop(activity_id)
+            elif hold and self._counts_later.hold(activity_id, parts):
+                continue
+            if "" in parts or panel is None or not all(panel.update_part(part) for part in parts):
+                whole.add(activity_id)
+        return whole
 
     def _follows(self, activity_id: str) -> bool:
         """True when the page shows others' answers of this activity (so they redraw it)."""
@@ -403,32 +414,10 @@ class ParticipantPage(W.VBox):
         self._places[activity.id] = place
 
     def _update_timer(self) -> None:
-        """The header's countdown follows the open task whose timer ends first (hidden without one)."""
-        running = sorted(
-            (state.timer_ends_at, activity_id) for activity_id, state in self.states.items()
-            if state.is_open and state.timer_ends_at is not None and self._places.get(activity_id) == "now"
-            and (state.seconds_left() or 0) <= 3600  # a pre-work window's days: counted down in its last hour
-        ) if self.session is not None and self.session.is_open else []
-        self._update_block(task_timer=bool(running))
-        if not running:
-            if self.timer.seconds is not None:
-                self.timer.set_seconds(None)
-            self._timer_key = None
-            return
-        ends, activity_id = running[0]
-        # the browser counts down on its own: restarted only for a new timer (a redraw sends nothing)
-        if self._timer_key != (activity_id, ends) or self.timer.seconds is None:
-            self.timer.set_seconds(self.states[activity_id].seconds_left())
-            self._timer_key = (activity_id, ends)
-
-    def _update_block(self, *, task_timer: bool) -> None:
-        """The header names the day's running block, and counts it down while no task's timer runs."""
-        block = running_block(self._blocks) if self.session is not None and self.session.is_open else None
-        if block is None:
-            self._header.show_block("", "", None)
-            return
-        seconds = None if task_timer else max(0, block.seconds_left() or 0)
-        self._header.show_block(block_name(block, self.tr), self.tr("mp_now"), seconds, key=(block.position, block.started_at))
+        """The header's countdowns follow the open tasks' timers and the day's running block."""
+        is_open = self.session is not None and self.session.is_open
+        shown = {a: st for a, st in self.states.items() if self._places.get(a) == "now"} if is_open else {}
+        self._header.follow(shown, self._blocks if is_open else [], self.tr)
 
     @property
     def timers(self) -> dict[str, Countdown]:

@@ -94,6 +94,31 @@ class PhoneHeader(W.VBox):
             self.block_timer.set_seconds(seconds)
             self._block_key = key
 
+    def follow(self, shown: dict[str, Any], blocks: list[Any], tr: Any) -> None:
+        """Count down the timer that ends first among the tasks ``shown`` on top (activity id to
+        its state; a pre-work window's days only in its last hour), hidden without one; name the
+        running block of ``blocks`` and count it down while no task's timer runs."""
+        from .store.agenda import block_name, running_block
+
+        running = sorted((state.timer_ends_at, activity_id) for activity_id, state in shown.items()
+                         if state.is_open and state.timer_ends_at is not None and (state.seconds_left() or 0) <= 3600)
+        block = running_block(blocks)
+        if block is None:
+            self.show_block("", "", None)
+        else:
+            seconds = None if running else max(0, block.seconds_left() or 0)
+            self.show_block(block_name(block, tr), tr("mp_now"), seconds, key=(block.position, block.started_at))
+        if not running:
+            if self.timer.seconds is not None:
+                self.timer.set_seconds(None)
+            self._timer_key = None
+            return
+        ends, activity_id = running[0]
+        # the browser counts down on its own: restarted only for a new timer (a redraw sends nothing)
+        if getattr(self, "_timer_key", None) != (activity_id, ends) or self.timer.seconds is None:
+            self.timer.set_seconds(shown[activity_id].seconds_left())
+            self._timer_key = (activity_id, ends)
+
 
 _TABLE = re.compile(r"<table\b.*?</table>", re.S)
 #: a caption as :func:`html_blocks.table` writes it: escaped text, so it may stand in an attribute
