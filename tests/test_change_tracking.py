@@ -365,8 +365,11 @@ def test_counts_later_by_the_size_of_the_room():
     assert CountsLater(lambda: 40).gap() == 0 and CountsLater(lambda: 0).gap() == 0
     assert CountsLater(lambda: 200).gap() == 4.0 and CountsLater(lambda: 2000).gap() == CountsLater.MOST
     later = CountsLater(lambda: 200)
-    assert later.hold("a", {"votes"}) is False  # the first goes at once
-    assert later.hold("a", {"votes"}) is True and later.hold("b", {"votes"}) is True
+    assert not later.waiting()  # nothing drawn yet: the first goes at once
+    later.drawn()
+    assert later.waiting()
+    later.keep("a", {"votes"})
+    later.keep("b", {"votes"})
     assert later.take() == {}  # not yet
     later.drop("b")
     assert later.due == {"a": {"votes"}}

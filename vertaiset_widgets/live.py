@@ -177,14 +177,17 @@ class CountsLater:
         people = self._counted[1]
         return 0.0 if people <= self.CALM_FROM else min(self.MOST, (people - self.CALM_FROM) / self.CALM_FROM)
 
-    def hold(self, activity_id: str, parts: set[str]) -> bool:
-        """True when ``activity_id``'s part-only change waits (kept in :attr:`due`); False: draw it now."""
-        if time.monotonic() - self._last >= self.gap():
-            self._last = time.monotonic()
-            self.due.pop(activity_id, None)
-            return False
+    def waiting(self) -> bool:
+        """True while this page's counts wait for their turn (the gap since the last has not passed)."""
+        return time.monotonic() - self._last < self.gap()
+
+    def keep(self, activity_id: str, parts: set[str]) -> None:
+        """``activity_id``'s part-only change waits for the page's next turn."""
         self.due.setdefault(activity_id, set()).update(parts)
-        return True
+
+    def drawn(self) -> None:
+        """Counts were drawn now: the next wait for the gap starts."""
+        self._last = time.monotonic()
 
     def drop(self, activity_id: str) -> None:
         """``activity_id`` is drawn whole: its waiting parts are in that drawing."""
@@ -192,8 +195,7 @@ class CountsLater:
 
     def take(self) -> dict[str, set[str]]:
         """The waiting parts whose turn has come (and forget them); empty while they wait."""
-        if not self.due or time.monotonic() - self._last < self.gap():
+        if not self.due or self.waiting():
             return {}
-        self._last = time.monotonic()
         due, self.due = self.due, {}
         return due

@@ -313,17 +313,22 @@ class ParticipantPage(W.VBox):
     def _update_parts(self, changed: dict[str, set[str]], moved: set[str] = frozenset(), hold: bool = True) -> set[str]:
         """A part alone (a wall's +1s) is re-read by its panel when it can (in a big room, at
         :class:`CountsLater`'s pace); return the activities to draw whole."""
-        whole = set()
+        whole: set[str] = set()
+        wait = hold and self._counts_later.waiting()
         for activity_id, parts in changed.items():
             panel = self.kind_panels.get(activity_id)
             if activity_id in moved or not self._follows(activity_id):
                 continue
             if "" in parts or panel is None:
                 self._counts_later.drop(activity_id)
-            elif hold and self._counts_later.hold(activity_id, parts):
-                continue
-            if "" in parts or panel is None or not all(panel.update_part(part) for part in parts):
                 whole.add(activity_id)
+            elif wait:
+                self._counts_later.keep(activity_id, parts)
+            else:
+                self._counts_later.drop(activity_id)
+                self._counts_later.drawn()
+                if not all(panel.update_part(part) for part in parts):
+                    whole.add(activity_id)
         return whole
 
     def _follows(self, activity_id: str) -> bool:
