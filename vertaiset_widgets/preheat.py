@@ -188,25 +188,18 @@ def _warm() -> None:
     """Do now what every request of this page would do first: read the templates (the same for
     every request; a broken one is said on the page later), and in a console's or screen's kernel
     (one that imported the workbook) load every kind's console and results and start the chart
-    renderer, whose first picture costs more than half a second. A phone's kernel loads every
-    kind's participant panel (light by the kinds' contract: about 1 MiB, and a quarter of a second
-    less after the request) and nothing more."""
+    renderer, whose first picture costs more than half a second. A phone's kernel loads nothing
+    more than its page needs."""
     try:
-        from . import kinds
         from .content import load_content
 
         load_content()
     except Exception:  # noqa: BLE001 - the page reports it when it opens
         return
     if "vertaiset_widgets.workbook" not in sys.modules:
-        for kind in kinds.all_kinds():
-            try:
-                kind.panel_class()
-            except Exception:  # noqa: BLE001 - the page says what is wrong when it draws the activity
-                pass
         return
     try:
-        from . import chart_render
+        from . import chart_render, kinds
 
         for kind in kinds.all_kinds():
             for part in (kind.console, kind.results, kind.report, kind.tools):
