@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import parse_qs
 
-__all__ = ["PageParams", "default_db_url", "data_home", "resolve_db_url", "ROLES", "DEMO_CODE"]
+__all__ = ["PageParams", "cache_home", "default_db_url", "data_home", "resolve_db_url", "ROLES", "DEMO_CODE"]
 
 ROLES = ("participant", "facilitator", "screen", "report")
 #: The pages ``osallistu.ipynb`` serves besides answering (see :attr:`PageParams.view`).
@@ -35,6 +35,16 @@ def data_home() -> Path:
     if env:
         return Path(env)
     xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg) / "vertaiset"
+
+
+def cache_home() -> Path:
+    """The machine's folder of derived, rebuildable files (``VERTAISET_CACHE``, else
+    ``$XDG_CACHE_HOME/vertaiset``, usually ``~/.cache/vertaiset``): nothing of any session."""
+    env = os.environ.get("VERTAISET_CACHE")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(xdg) / "vertaiset"
 
 

@@ -25,25 +25,18 @@ from pathlib import Path
 
 log = logging.getLogger("vertaiset")
 
-__all__ = ["cache_dir", "lemmatizer"]
+__all__ = ["lemmatizer"]
 
 #: bump when the file's layout changes
 _FORMAT = 1
 _lemmatizer = None
 
 
-def cache_dir() -> Path:
-    """The machine's cache of derived, rebuildable files (the dictionaries' indexes)."""
-    env = os.environ.get("VERTAISET_CACHE")
-    if env:
-        return Path(env)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vertaiset"
-
-
 def _index_path(lang: str) -> Path:
+    from .config import cache_home
     from .lemmas import simplemma_version
 
-    return cache_dir() / f"simplemma-{simplemma_version()}-{lang}-v{_FORMAT}.index"
+    return cache_home() / f"simplemma-{simplemma_version()}-{lang}-v{_FORMAT}.index"
 
 
 def _stream_map(lang: str) -> Mapping[str, str]:

@@ -314,7 +314,7 @@ class ParticipantPage(W.VBox):
         """A part alone (a wall's +1s) is re-read by its panel when it can (in a big room, at
         :class:`CountsLater`'s pace); return the activities to draw whole."""
         whole: set[str] = set()
-        wait = hold and self._counts_later.waiting()
+        wait: bool | None = None  # one decision per poll, made (and the room counted) at its first part-only change
         for activity_id, parts in changed.items():
             panel = self.kind_panels.get(activity_id)
             if activity_id in moved or not self._follows(activity_id):
@@ -322,7 +322,10 @@ class ParticipantPage(W.VBox):
             if "" in parts or panel is None:
                 self._counts_later.drop(activity_id)
                 whole.add(activity_id)
-            elif wait:
+                continue
+            if wait is None:
+                wait = hold and self._counts_later.waiting()
+            if wait:
                 self._counts_later.keep(activity_id, parts)
             else:
                 self._counts_later.drop(activity_id)

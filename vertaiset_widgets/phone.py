@@ -79,6 +79,8 @@ class PhoneHeader(W.VBox):
         timer.add_class("vt-task-timer")
         self.block_timer.add_class("vt-block-timer")
         self.children = [self.heading, self.block, self.block_timer, timer]
+        self._block_key: Any = None  # the running block's start, while its countdown shows
+        self._timer_key: tuple[str, Any] | None = None  # the task timer counted down: (activity, its end)
 
     def show_block(self, title: str, label: str, seconds: int | None, key: Any = None) -> None:
         """Show the running block's ``title`` ("" hides it) and its countdown (None hides it);
@@ -90,7 +92,7 @@ class PhoneHeader(W.VBox):
             if self.block_timer.seconds is not None:
                 self.block_timer.set_seconds(None)
             self._block_key = None
-        elif key != getattr(self, "_block_key", None) or self.block_timer.seconds is None:
+        elif key != self._block_key or self.block_timer.seconds is None:
             self.block_timer.set_seconds(seconds)
             self._block_key = key
 
@@ -115,7 +117,7 @@ class PhoneHeader(W.VBox):
             return
         ends, activity_id = running[0]
         # the browser counts down on its own: restarted only for a new timer (a redraw sends nothing)
-        if getattr(self, "_timer_key", None) != (activity_id, ends) or self.timer.seconds is None:
+        if self._timer_key != (activity_id, ends) or self.timer.seconds is None:
             self.timer.set_seconds(shown[activity_id].seconds_left())
             self._timer_key = (activity_id, ends)
 

@@ -57,7 +57,6 @@ WORKBOOK_START = "vt-workbook-start"
 INSTRUCTIONS = "vt-ohje"
 
 
-
 def workbooks_dir() -> Path:
     """The folder of the phase workbooks: the root's, the checkout's or the installed package's.
 

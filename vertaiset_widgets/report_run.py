@@ -105,7 +105,7 @@ def _weight(path: Path) -> float:
     total = 0.0
     for activity_id in ids:
         try:
-            total += kinds.get(content.activity(activity_id).kind).report_weight
+            total += kinds.for_activity(content.activity(activity_id)).report_weight
         except Exception:
             total += 1.0
     return max(1.0, total)

@@ -25,7 +25,6 @@ from .store import SessionInfo, SessionStore
 __all__ = ["Findings", "Phase", "Section", "activity_ids", "findings", "mark_sections", "summary_html"]
 
 
-
 @dataclass
 class Section:
     """One activity of the report: its id, its heading's text and anchor."""

@@ -53,6 +53,10 @@ def _level_headings(main) -> None:
         previous = level
 
 
+#: one report's export at a time leaves nbconvert's parse out (see :func:`html_exporter`)
+_LOCK = threading.Lock()
+
+
 class _Unparsed(str):
     """The page as nbconvert's exporter wrote it, standing in for its BeautifulSoup: nothing to select."""
 
@@ -83,9 +87,6 @@ def html_exporter(**options):
             return str(html), resources
 
     return ReportExporter(**options)
-
-
-_LOCK = threading.Lock()
 
 
 def _as_nbconvert_leaves_it(soup: BeautifulSoup, tr: Translator) -> None:
