@@ -182,6 +182,29 @@ def test_headings_never_skip_a_level_and_the_appendix_goes_last(tr):
     assert soup.find(id="x").find_parent(id="vt-appendix") is not None
 
 
+def test_the_exporter_leaves_its_second_parse_to_tidy_report(tr):
+    """The report's exporter writes what nbconvert's writes, less the closing BeautifulSoup pass,
+    whose one effect here (a placeholder alt on an image without one) tidy_report gives, in Finnish."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from vertaiset_widgets.report_tidy import html_exporter
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Otsikko\n\n<img src='kuva.png'>"),
+        nbformat.v4.new_code_cell("", outputs=[nbformat.v4.new_output("display_data", data={"text/html": "<p>tulos</p>"})]),
+    ])
+    plain, _ = HTMLExporter(exclude_input=True).from_notebook_node(nb)
+    ours, _ = html_exporter(exclude_input=True).from_notebook_node(nb)
+    assert 'alt="No description has been provided for this image"' in plain and "alt=" not in ours
+    assert "<p>tulos</p>" in ours and "Otsikko" in ours
+    img = BeautifulSoup(tidy_report(ours, tr), "html.parser").find("img")
+    assert img["alt"] == tr("rp_image_no_alt") == "Kuvalle ei ole kuvausta"
+    # the exporter is nbconvert's again afterwards
+    again, _ = HTMLExporter(exclude_input=True).from_notebook_node(nb)
+    assert 'alt="No description has been provided for this image"' in again
+
+
 def test_two_kernels_share_the_workbooks_by_their_last_times():
     paths = [WORKBOOKS / f"{name}.ipynb" for name in PHASE_FILES]
     runs = groups(paths, 2)

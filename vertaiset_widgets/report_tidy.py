@@ -3,9 +3,10 @@ appendix at the end, and the headings in order (none skipped going deeper), for 
 and the .docx's outline alike.
 
 nbconvert's own HTML exporter parses its page once more with BeautifulSoup, only to give images
-without ``alt`` a placeholder and every output a ``tabindex``: on a report that is a second
-second of parsing. :func:`html_exporter` makes an exporter that leaves that pass out, and
-:func:`tidy_report`, which parses the page anyway, does the same two things in its pass.
+without ``alt`` a placeholder (and a ``tabindex`` to the outputs of a ``.jp-Notebook``, which the
+report's template does not have): on a report that is a second second of parsing.
+:func:`html_exporter` makes an exporter that leaves that pass out, and :func:`tidy_report`, which
+parses the page anyway, gives the placeholder in its pass.
 """
 from __future__ import annotations
 
@@ -89,18 +90,11 @@ def html_exporter(**options):
     return ReportExporter(**options)
 
 
-def _as_nbconvert_leaves_it(soup: BeautifulSoup, tr: Translator) -> None:
-    """What nbconvert's exporter does in its own pass: an ``alt`` on every image, outputs focusable."""
-    for img in soup.select("img:not([alt])"):
-        img["alt"] = tr("rp_image_no_alt")
-    for elem in soup.select(".jp-Notebook div.jp-Cell-inputWrapper, .jp-Notebook div.jp-OutputArea-output"):
-        elem["tabindex"] = "0"
-
-
 def tidy_report(body: str, tr: Translator) -> str:
     """``body`` (the report's HTML) with its appendix gathered at the end and its headings in order."""
     soup = BeautifulSoup(body, "html.parser")
-    _as_nbconvert_leaves_it(soup, tr)
+    for img in soup.select("img:not([alt])"):  # what nbconvert's own pass gave (see the module)
+        img["alt"] = tr("rp_image_no_alt")
     main = soup.find("main") or soup.body
     if main is None:
         return str(soup)
