@@ -105,9 +105,16 @@ def radar_spec():
 # ---------------------------------------------------------------- radar
 
 
-def test_radar_returns_layer_chart():
-    """radar_chart returns an alt.LayerChart."""
-    assert isinstance(radar.radar_chart(tidy(), items=ITEMS), alt.LayerChart)
+def test_radar_is_a_valid_layered_vega_lite_spec():
+    """radar_chart, written as Vega-Lite data, gives a spec Altair's schema accepts as a layered
+    chart, with the theme's config under it as Altair's own to_dict gives it."""
+    from vertaiset_widgets import chart_render
+
+    chart_render.register_theme()
+    spec = radar.radar_chart(tidy(), items=ITEMS).to_dict()
+    assert isinstance(alt.LayerChart.from_dict(spec, validate=True), alt.LayerChart)
+    assert spec["config"]["view"]["stroke"] is None  # the radar's own config over the theme's
+    assert spec["config"]["font"] == alt.theme.get()()["config"]["font"]
 
 
 def test_ring_polygons_exist_and_are_closed(radar_spec):
@@ -500,7 +507,7 @@ def test_group_radars_one_subchart_per_group():
     groups = ("Sote", "Kaupunki", "Järjestöt", "Koulu")
     chart = radar_grid.group_radars(group_frame(groups), items=ITEMS, columns=3)
     spec = chart.to_dict()
-    assert isinstance(chart, alt.ConcatChart)
+    assert isinstance(alt.ConcatChart.from_dict(spec, validate=True), alt.ConcatChart)
     assert spec["columns"] == 3
     assert [sub["title"]["text"] for sub in spec["concat"]] == list(groups)
     assert all("layer" in sub for sub in spec["concat"])

@@ -15,6 +15,8 @@ charts.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import textwrap
 from collections.abc import Sequence
@@ -23,7 +25,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-__all__ = ["DEFAULT_PALETTE", "LABEL_WRAP", "wrap_label"]
+__all__ = ["DEFAULT_PALETTE", "LABEL_WRAP", "Spec", "wrap_label"]
 
 #: Colour-blind-friendly line colours, each at least 3:1 against white
 #: (blue 5.6, orange 4.9, purple 7.6, teal 6.6, rose 4.4, green 5.1,
@@ -168,3 +170,47 @@ def _title(title: str | None, font_size: int) -> dict[str, Any]:
             str(title), fontSize=font_size, anchor="middle", color=_TEXT, offset=12
         )
     }
+
+
+def _title_spec(title: str | None, font_size: int) -> dict[str, Any]:
+    """:func:`_title` as Vega-Lite data, for a :class:`Spec`."""
+    if not title:
+        return {}
+    return {"title": {"text": str(title), "fontSize": font_size, "anchor": "middle", "color": _TEXT, "offset": 12}}
+
+
+def named_data(rows: list[dict[str, Any]], datasets: dict[str, list[dict[str, Any]]]) -> dict[str, str]:
+    """A layer's ``data``: ``rows`` kept in ``datasets`` under the name Altair gives the same rows."""
+    text = json.dumps(rows, sort_keys=True, default=str)
+    name = "empty" if rows == [{}] else "data-" + hashlib.sha256(text.encode()).hexdigest()[:32]
+    datasets[name] = rows
+    return {"name": name}
+
+
+def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+class Spec:
+    """A chart written as Vega-Lite data, not Altair objects: for builders of many layers.
+
+    Altair copies every layer whenever a chart is layered, concatenated, configured or turned
+    into a dict, and turns each layer's DataFrame into rows on the way: a radar's fifteen layers
+    took 0.15 s, a grid of radars most of a second. A :class:`Spec` is built as dicts once.
+    :meth:`to_dict` gives what Altair's ``to_dict`` gives for the same chart: the active theme
+    under the spec, ``$schema``, and the rows in ``datasets`` (:func:`named_data`), so
+    :func:`chart_render.to_svg`, the chart cache and the report's data tables take either.
+    """
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+
+    def to_dict(self, validate: bool = False) -> dict[str, Any]:  # noqa: ARG002 - Altair's signature
+        """A fresh copy of the spec with the theme and ``$schema``, as Altair's ``to_dict`` gives it."""
+        theme = alt.theme.get()
+        spec = json.loads(json.dumps(self.spec))
+        spec.setdefault("$schema", alt.SCHEMA_URL)
+        return _merged(theme() if theme else {}, spec)

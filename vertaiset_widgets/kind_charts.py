@@ -84,7 +84,7 @@ def bars_chart(
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
         color=alt.Color("series:N", scale=alt.Scale(domain=series, range=colours), legend=_legend() if len(series) > 1 else None)
     )
-    text = base.mark_text(align="left", dx=4, fontSize=15, fontWeight=600, color=_TEXT).encode(text="text:N")
+    text = base.mark_text(align="left", dx=4, fontSize=15, fontWeight=600, color=_TEXT).encode(text=alt.Text("text:N"))
     step = 30 if len(series) > 1 else 36
     return alt.layer(bars, text, width=width, height=alt.Step(step), **_title(title, 18)).configure_view(stroke=None).properties(
         padding={"left": 24, "top": 12, "right": 24, "bottom": 12}
@@ -243,10 +243,10 @@ def spread_chart(
     ]
 
     base = alt.Chart(data).encode(y=y, color=colour, tooltip=tooltip, **offset)
-    range_rule = base.mark_rule(strokeWidth=2).encode(x=x, x2="max:Q")
+    range_rule = base.mark_rule(strokeWidth=2).encode(x=x, x2=alt.X2("max:Q"))
     iqr_bar = base.mark_bar(
         height=max(8, round(lane * 0.55)), opacity=0.45, cornerRadius=2
-    ).encode(x=alt.X("q1:Q", scale=x_scale), x2="q3:Q")
+    ).encode(x=alt.X("q1:Q", scale=x_scale), x2=alt.X2("q3:Q"))
     mean_tick = base.mark_tick(
         thickness=4, size=max(12, round(lane * 0.85)), opacity=1
     ).encode(x=alt.X("mean:Q", scale=x_scale))

@@ -208,7 +208,7 @@ def _warm() -> None:
         chart_render.register_theme()
         import altair as alt
 
-        chart_render.to_svg(alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q"))
+        chart_render.to_svg(alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x=alt.X("x:Q")))
     except Exception:  # noqa: BLE001 - a page draws (or says what is wrong) when its request comes
         pass
 

@@ -184,6 +184,7 @@ def _execute(nb: nbformat.NotebookNode, parameters: dict[str, Any], progress: bo
         progress_bar=bar,
         cwd=str(workbooks_dir()),
         extra_arguments=KERNEL_QUIET,
+        shutdown_kernel="immediate",  # its work is done and read back: no need to wait for it to end
     )
 
 

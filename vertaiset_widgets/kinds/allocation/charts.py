@@ -44,7 +44,7 @@ def shares_chart(
         tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("label:N", title=" "), alt.Tooltip("value:Q", format=".1f")],
     )
     text = base.mark_text(fontSize=17, fontWeight=700, color="white", xOffset=0).encode(
-        x=alt.X("mid:Q"), text="text:N"
+        x=alt.X("mid:Q"), text=alt.Text("text:N")
     ).transform_stack(stack="value", groupby=["series"], as_=["start", "end"], sort=[alt.SortField("order")]).transform_calculate(
         mid="(datum.start + datum.end) / 2"
     )

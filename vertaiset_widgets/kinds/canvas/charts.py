@@ -23,7 +23,7 @@ def choice_bars(frame: pd.DataFrame, *, width: int = 380, text_size: int = 30) -
     x = alt.X("value:Q", axis=None, scale=alt.Scale(domain=[0, top * 1.25], nice=False))
     bars = alt.Chart(data).mark_bar(color=DEFAULT_PALETTE[0], height=text_size * 0.9, yOffset=text_size * 0.55).encode(x=x, y=y)
     names = alt.Chart(data).mark_text(fontSize=text_size, align="left", baseline="bottom", dy=-2, color=_TEXT, limit=width).encode(
-        x=alt.value(0), y=y, text="label:N")
+        x=alt.XValue(0), y=y, text=alt.Text("label:N"))
     counts = alt.Chart(data).mark_text(fontSize=text_size, fontWeight=700, align="left", baseline="middle", dx=8,
-                                       dy=text_size * 0.55, color=_TEXT).encode(x=x, y=y, text="count:N")
+                                       dy=text_size * 0.55, color=_TEXT).encode(x=x, y=y, text=alt.Text("count:N"))
     return alt.layer(bars, names, counts, width=width, height=alt.Step(row)).configure_view(stroke=None)

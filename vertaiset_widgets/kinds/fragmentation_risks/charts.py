@@ -51,6 +51,6 @@ def risk_heatmap(frame: pd.DataFrame, *, rows: Sequence[str], columns: Sequence[
                                           titleFontSize=13, **({"format": value_format} if value_format else {}))),
         tooltip=[alt.Tooltip("row:N", title=" "), alt.Tooltip("column:N", title=" "), alt.Tooltip("text:N", title=" ")],
     )
-    text = alt.Chart(data).mark_text(fontSize=15, fontWeight=600, color=_TEXT).encode(x=x, y=y, text="text:N")
+    text = alt.Chart(data).mark_text(fontSize=15, fontWeight=600, color=_TEXT).encode(x=x, y=y, text=alt.Text("text:N"))
     return alt.layer(cells, text, width=alt.Step(cell_width), height=alt.Step(cell_height), **_title(title, 18)).configure_view(
         stroke=None).properties(padding=12)

@@ -32,7 +32,7 @@ def word_chart(frame: pd.DataFrame, *, title: str | None = None, width: int = 48
             tooltip=[alt.Tooltip("word:N", title=" "), alt.Tooltip("count:Q", title="n")],
         )
     )
-    labels = bars.mark_text(align="left", dx=4, fontSize=14, color=_TEXT).encode(text="count:Q")
+    labels = bars.mark_text(align="left", dx=4, fontSize=14, color=_TEXT).encode(text=alt.Text("count:Q"))
     return alt.layer(bars, labels, width=width, height=alt.Step(26), **_title(title, 18)).configure_view(stroke=None).properties(
         padding={"left": 56, "top": 12, "right": 24, "bottom": 12}
     )

@@ -92,23 +92,23 @@ def ladder_chart(practices: pd.DataFrame, *, steps: Sequence[str], circles: Sequ
     yq = alt.Y("y:Q", scale=alt.Scale(domain=[0, total], nice=False), axis=None)
     layers: list[alt.Chart] = [
         alt.Chart(bands).mark_rect(cornerRadius=4).encode(
-            x=x, x2="x2:Q", y=yq, y2="y2:Q", color=alt.Color("colour:N", scale=None), tooltip=[alt.Tooltip("step:N", title=" ")]),
+            x=x, x2=alt.X2("x2:Q"), y=yq, y2=alt.Y2("y2:Q"), color=alt.Color("colour:N", scale=None), tooltip=[alt.Tooltip("step:N", title=" ")]),
         alt.Chart(heads).mark_text(align="left", baseline="middle", fontSize=16, fontWeight="bold", color=_TEXT).encode(
-            x=x, y=yq, text="text:N"),
+            x=x, y=yq, text=alt.Text("text:N")),
     ]
     if len(names):
         layers.append(alt.Chart(names).mark_text(align="left", baseline="middle", fontSize=15, color=_TEXT).encode(
-            x=x, y=yq, text="text:N",
+            x=x, y=yq, text=alt.Text("text:N"),
             tooltip=[alt.Tooltip("name:N", title=" "), alt.Tooltip("step:N", title=" "), alt.Tooltip("move:N", title=" ")]))
     if arcs:
         layers += [
             alt.Chart(pd.DataFrame(arcs)).mark_line(strokeWidth=3, color=_CIRCLE).encode(
-                x=x, y=yq, detail="circle:N", order="order:Q"),
+                x=x, y=yq, detail=alt.Detail("circle:N"), order=alt.Order("order:Q")),
             alt.Chart(pd.DataFrame(heads_ring)).mark_point(shape="triangle-up", filled=True, size=150, color=_CIRCLE, opacity=1).encode(
                 x=x, y=yq, angle=alt.Angle("angle:Q", scale=None)),
             *(alt.Chart(pd.DataFrame([t for t in ring_text if t["weight"] == weight])).mark_text(
                 align="left", baseline="middle", fontSize=14, fontWeight=weight, fontStyle=style, color=colour).encode(
-                x=x, y=yq, text="text:N")
+                x=x, y=yq, text=alt.Text("text:N"))
               for weight, style, colour in (("bold", "normal", _TEXT), ("normal", "italic", _MUTED))
               if any(t["weight"] == weight for t in ring_text)),
         ]

@@ -40,7 +40,7 @@ def _matrix(data: pd.DataFrame, columns: Sequence[str], rows: list[str], top: in
         tooltip=[alt.Tooltip("row:N", title=" "), alt.Tooltip("column:N", title=" "), alt.Tooltip("count:Q", title="n")],
     )
     mode = alt.Chart(data[data["mode"]]).mark_rect(fillOpacity=0, stroke=_TEXT, strokeWidth=3).encode(x=x, y=y)
-    text = alt.Chart(data).mark_text(fontSize=16, fontWeight=700, color=_TEXT).encode(x=x, y=y, text="text:N")
+    text = alt.Chart(data).mark_text(fontSize=16, fontWeight=700, color=_TEXT).encode(x=x, y=y, text=alt.Text("text:N"))
     return alt.layer(cells, mode, text, width=alt.Step(_px(cell)), height=alt.Step(_px(height)))
 
 

@@ -60,7 +60,7 @@ def network_chart(
         x = alt.X("x:Q", scale=alt.Scale(domain=[-half_x, half_x], nice=False, zero=False), axis=None)
         y = alt.Y("y:Q", scale=alt.Scale(domain=[-1.15, 1.15], nice=False, zero=False), axis=None)
     lines = alt.Chart(edges).mark_rule(opacity=0.9).encode(
-        x=x, y=y, x2="x2:Q", y2="y2:Q",
+        x=x, y=y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"),
         strokeDash=alt.StrokeDash("type:N", scale=alt.Scale(domain=tie_types, range=[dash[s] for s in styles]), legend=alt.Legend(title=None, labelFontSize=max(15, text_size), symbolStrokeWidth=3, symbolSize=400)),
         strokeWidth=alt.StrokeWidth("type:N", scale=alt.Scale(domain=tie_types, range=[width[s] for s in styles]), legend=None),
         color=alt.Color("type:N", scale=alt.Scale(domain=tie_types, range=[colour[s] for s in styles]), legend=None),
@@ -85,16 +85,16 @@ def network_chart(
             style = {"stroke": "white", "strokeWidth": 4, "strokeOpacity": 0.9} if halo else {}
             names.append(
                 alt.Chart(part).mark_text(fontSize=15, fontWeight=600, color=_TEXT, align=align, dx=dx, dy=dy, baseline="middle", **style)
-                .encode(x=x, y=y, text="label:N")
+                .encode(x=x, y=y, text=alt.Text("label:N"))
             )
     if labels is not None and not labels.empty:
-        names.append(alt.Chart(labels).mark_rule(color="#9aa5ab", strokeWidth=1.5).encode(x=x, y=y, x2="nx:Q", y2="ny:Q"))
+        names.append(alt.Chart(labels).mark_rule(color="#9aa5ab", strokeWidth=1.5).encode(x=x, y=y, x2=alt.X2("nx:Q"), y2=alt.Y2("ny:Q")))
         for align in ("left", "right"):
             part = labels[labels["align"] == align]
             if not part.empty:
                 pad = 6 if align == "left" else -6
                 names.append(alt.Chart(part).mark_text(fontSize=text_size, fontWeight=600, color=_TEXT, align=align, dx=pad,
-                                                       baseline="middle").encode(x=x, y=y, text="label:N"))
+                                                       baseline="middle").encode(x=x, y=y, text=alt.Text("label:N")))
     behind = []
     if rings:
         import math
@@ -103,13 +103,13 @@ def network_chart(
             [{"ring": r, "i": i, "x": r * math.sin(2 * math.pi * i / 96), "y": r * math.cos(2 * math.pi * i / 96)}
              for r in rings for i in range(97)]
         )
-        behind.append(alt.Chart(circle).mark_line(color="#d6dde0", strokeWidth=2).encode(x=x, y=y, detail="ring:N", order="i:Q"))
+        behind.append(alt.Chart(circle).mark_line(color="#d6dde0", strokeWidth=2).encode(x=x, y=y, detail=alt.Detail("ring:N"), order=alt.Order("i:Q")))
     front = []
     if guides is not None and not guides.empty:
         for align in ("left", "right", "center"):
             part = guides[guides["align"] == align].assign(lines=lambda d: d["text"].map(lambda t: wrap_label(t, 24)))
             if not part.empty:
-                front.append(alt.Chart(part).mark_text(fontSize=15, fontWeight=700, color="#005f73", align=align, lineHeight=17).encode(x=x, y=y, text="lines:N"))
+                front.append(alt.Chart(part).mark_text(fontSize=15, fontWeight=700, color="#005f73", align=align, lineHeight=17).encode(x=x, y=y, text=alt.Text("lines:N")))
     return (
         alt.layer(*behind, lines, points, *names, *front, width=size, height=height or size, **_title(title, 18))
         .resolve_legend(strokeDash="independent", fill="independent", shape="independent")

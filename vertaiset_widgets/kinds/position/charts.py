@@ -47,7 +47,7 @@ def position_chart(
         tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("point:Q"), alt.Tooltip("count:Q", title="n")],
     )
     counts = alt.Chart(frame[frame["count"] > 0]).mark_text(fontSize=14, fontWeight=700, color="white").encode(
-        x=x, y=y, text="count:Q"
+        x=x, y=y, text=alt.Text("count:Q")
     )
     layers = [dots, counts]
     if means is not None and not means.empty:
@@ -59,7 +59,7 @@ def position_chart(
     poles = pd.DataFrame({"x": [domain[0], domain[1]], "text": [f"← {left}", f"{right} →"], "align": ["left", "right"]})
     pole_marks = [
         alt.Chart(poles.iloc[[i]]).mark_text(fontSize=17, fontWeight=700, color=_TEXT, align=a, baseline="bottom", dy=-4)
-        .encode(x=alt.X("x:Q", scale=alt.Scale(domain=domain, nice=False)), y=alt.value(0), text="text:N")
+        .encode(x=alt.X("x:Q", scale=alt.Scale(domain=domain, nice=False)), y=alt.YValue(0), text=alt.Text("text:N"))
         for i, a in enumerate(["left", "right"])
     ]
     return alt.layer(*layers, *pole_marks, width=width, height=alt.Step(80), **_title(title, 18)).configure_view(stroke=None).properties(

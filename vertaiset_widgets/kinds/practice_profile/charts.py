@@ -67,7 +67,7 @@ def profile_bars(
         color=alt.Color("series:N", scale=alt.Scale(domain=series, range=_palette_range(series, COLOURS)),
                         legend=alt.Legend(orient="top", title=None, labelFontSize=15, symbolSize=180, symbolType="square", labelLimit=0))
     )
-    text = base.mark_text(align="left", dx=4, fontSize=15, fontWeight=600, color=_TEXT).encode(text="text:N")
+    text = base.mark_text(align="left", dx=4, fontSize=15, fontWeight=600, color=_TEXT).encode(text=alt.Text("text:N"))
     return alt.layer(bars, text, width=width, height=alt.Step(28), **_title(title, 18)).configure_view(stroke=None).properties(
         padding={"left": 24, "top": 12, "right": 48, "bottom": 12}
     )

@@ -55,18 +55,18 @@ def heatmap_chart(
         labels = [
             alt.Chart(part).mark_text(fontSize=text_size, align="left", baseline="middle", dx=-(cell_width / 2) + 12,
                                       dy=-line_height / 2 if shift else 0, lineHeight=line_height)
-            .encode(x=x, y=y, text="lines:N", color=alt.value(_TEXT))
+            .encode(x=x, y=y, text=alt.Text("lines:N"), color=alt.ColorValue(_TEXT))
             for part, shift in ((data[~two], False), (data[two], True)) if not part.empty
         ]
         value = alt.Chart(data).mark_text(fontSize=round(text_size * 1.2), fontWeight=700, align="right", baseline="middle",
-                                          dx=cell_width / 2 - 12).encode(x=x, y=y, text="value:N", color=alt.value(_TEXT))
+                                          dx=cell_width / 2 - 12).encode(x=x, y=y, text=alt.Text("value:N"), color=alt.ColorValue(_TEXT))
         cells = cells.encode(color=alt.Color("mean:Q", scale=alt.Scale(domain=[scale_min, scale_max], range=["#f4f8fb", "#6fa8d6"]), legend=None))
         return alt.layer(cells, *labels, value, width=alt.Step(cell_width), height=alt.Step(cell_height), **_title(title, 18)).configure_view(stroke=None)
     label = alt.Chart(data).mark_text(fontSize=text_size, baseline="top", dy=-(cell_height / 2) + 8, lineHeight=17).encode(
-        x=x, y=y, text="lines:N", color=alt.value(_TEXT)
+        x=x, y=y, text=alt.Text("lines:N"), color=alt.ColorValue(_TEXT)
     )
     value = alt.Chart(data).mark_text(fontSize=24, fontWeight=700, baseline="bottom", dy=cell_height / 2 - 8).encode(
-        x=x, y=y, text="value:N", color=alt.value(_TEXT)
+        x=x, y=y, text=alt.Text("value:N"), color=alt.ColorValue(_TEXT)
     )
     return alt.layer(cells, label, value, width=alt.Step(cell_width), height=alt.Step(cell_height), **_title(title, 18)).configure_view(stroke=None)
 

@@ -304,17 +304,16 @@ def change_heatmap_chart(frame: pd.DataFrame, *, columns: Sequence[str], cell_wi
     y = alt.Y("row:O", title=None, axis=None)
     cells = alt.Chart(data).mark_rect(stroke="white", strokeWidth=3).encode(
         x=x, y=y,
-        color=alt.condition(
-            "isValid(datum.change)",
-            alt.Color("change:Q", scale=alt.Scale(domain=[-limit, 0, limit], range=["#f2a66e", "#f7f7f7", "#7fb6dd"]),
-                      legend=alt.Legend(title=None, orient="bottom", gradientLength=260, labelFontSize=13, format="+.1f")),
-            alt.value("#eeeeee"),
-        ),
+        # the change's colour where there is one, else grey (alt.condition's dict would cost a schema lookup)
+        color=alt.ColorValue("#eeeeee", condition=alt.ConditionalPredicateMarkPropFieldOrDatumDef(
+            test="isValid(datum.change)", field="change", type="quantitative",
+            scale=alt.Scale(domain=[-limit, 0, limit], range=["#f2a66e", "#f7f7f7", "#7fb6dd"]),
+            legend=alt.Legend(title=None, orient="bottom", gradientLength=260, labelFontSize=13, format="+.1f"))),
         tooltip=[alt.Tooltip("column:N", title=" "), alt.Tooltip("label:N", title=" "), alt.Tooltip("change:Q", format="+.2f")],
     )
     label = alt.Chart(data).mark_text(fontSize=text_size, baseline="top", dy=-(cell_height / 2) + 8, lineHeight=line_height).encode(
-        x=x, y=y, text="lines:N", color=alt.value(_TEXT))
+        x=x, y=y, text=alt.Text("lines:N"), color=alt.ColorValue(_TEXT))
     value = alt.Chart(data).mark_text(fontSize=value_size, fontWeight=700, baseline="bottom", dy=cell_height / 2 - 6).encode(
-        x=x, y=y, text="value:N", color=alt.value(_TEXT))
+        x=x, y=y, text=alt.Text("value:N"), color=alt.ColorValue(_TEXT))
     return alt.layer(cells, label, value, width=alt.Step(cell_width), height=alt.Step(cell_height),
                      **_title(title, 18)).configure_view(stroke=None)

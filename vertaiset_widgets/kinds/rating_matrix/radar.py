@@ -1,7 +1,8 @@
 """The radar chart (:func:`radar_chart`); a grid of small ones is :mod:`.radar_grid`.
 
-Pure like every builder (:mod:`chart_base`): aggregated, translated frames in, an Altair
-chart out.
+Pure like every builder (:mod:`chart_base`): aggregated, translated frames in, a chart out,
+written as Vega-Lite data (:class:`~vertaiset_widgets.chart_base.Spec`): a radar is fifteen
+layers, and Altair's copying of them cost more than drawing the picture.
 
 Vega-Lite has no polar line mark, so the radar charts are drawn in plain
 Cartesian coordinates: axis ``i`` of ``n`` sits at angle ``2*pi*i/n``
@@ -12,8 +13,8 @@ with equal pixels per unit: the circle is always ``size`` pixels across and
 the plotting area around it (room for the axis labels) depends only on the
 item labels and ``size``, never on the values.
 
-This module imports Altair at import time; import it only on pages that draw
-charts.
+This module imports pandas and Altair (through :mod:`chart_base`) at import time; import it
+only on pages that draw charts.
 """
 
 from __future__ import annotations
@@ -22,19 +23,20 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import altair as alt
 import pandas as pd
 
 from ...chart_base import (
     LABEL_WRAP,
     _MUTED,
     _TEXT,
+    Spec,
     _check_items,
     _palette_range,
     _require_columns,
     _series_domain,
     _shape_range,
-    _title,
+    _title_spec,
+    named_data,
     wrap_label,
 )
 
@@ -50,7 +52,7 @@ def _fmt(value: float) -> str:
 
 
 def _radar_geometry(n: int, rmax: float, rings: Sequence[float]):
-    """Axis angles plus ring and spoke frames for an ``n``-axis radar."""
+    """Axis angles plus ring and spoke rows for an ``n``-axis radar."""
     angles = [2 * math.pi * i / n for i in range(n)]
     ring_rows = []
     for r in rings:
@@ -69,7 +71,11 @@ def _radar_geometry(n: int, rmax: float, rings: Sequence[float]):
         }
         for i, a in enumerate(angles)
     ]
-    return angles, pd.DataFrame(ring_rows), pd.DataFrame(spoke_rows)
+    return angles, ring_rows, spoke_rows
+
+
+def _field(name: str, kind: str = "nominal", **more: Any) -> dict[str, Any]:
+    return {"field": name, "type": kind, **more}
 
 
 def _radar_layers(
@@ -87,10 +93,12 @@ def _radar_layers(
     center_legend: bool,
     title: str | None,
     title_font: int,
+    datasets: dict[str, list[dict[str, Any]]],
     domain: Sequence[str] | None = None,
     show_ring_values: bool = True,
-) -> alt.LayerChart:
-    """The layered radar without top-level configuration (so it can be concatenated)."""
+) -> dict[str, Any]:
+    """The layered radar as a Vega-Lite view without top-level configuration (so it can be
+    concatenated); its rows go into ``datasets`` (:func:`~vertaiset_widgets.chart_base.named_data`)."""
     func = "radar_chart"
     _require_columns(frame, ("item", "series", "value"), func)
     items = _check_items(items, func, minimum=3)
@@ -103,15 +111,15 @@ def _radar_layers(
     data = data[data["series"].notna()]
     if domain is None:
         domain = _series_domain(data["series"], series_order)
-    colour_scale = alt.Scale(domain=list(domain), range=_palette_range(domain, palette))
-    shape_scale = alt.Scale(domain=list(domain), range=_shape_range(domain))
+    colour_scale = {"domain": list(domain), "range": _palette_range(domain, palette)}
+    shape_scale = {"domain": list(domain), "range": _shape_range(domain)}
 
     # ---- the background: rings, spokes, ring values, axis labels ----------
     first_ring = math.floor(scale_min) + 1
     rings = [float(v - scale_min) for v in range(first_ring, math.floor(scale_max) + 1)]
     if not rings or rings[-1] < rmax:
         rings.append(rmax)
-    angles, ring_df, spoke_df = _radar_geometry(n, rmax, rings)
+    angles, ring_rows, spoke_rows = _radar_geometry(n, rmax, rings)
 
     # Axis labels go just outside the outer ring, aligned away from the
     # circle.  The plotting area is the circle (``size`` px across) plus
@@ -159,63 +167,57 @@ def _radar_layers(
         )
     width_px = 2 * math.ceil(half_w + 4)
     height_px = 2 * math.ceil(half_h + 4)
-    x_scale = alt.Scale(
-        domain=[-width_px / 2 / ppu, width_px / 2 / ppu], nice=False, zero=False
-    )
-    y_scale = alt.Scale(
-        domain=[-height_px / 2 / ppu, height_px / 2 / ppu], nice=False, zero=False
-    )
-    x_enc = alt.X("x:Q", scale=x_scale, axis=None, title=None)
-    y_enc = alt.Y("y:Q", scale=y_scale, axis=None, title=None)
+    x_enc = _field("x", "quantitative", axis=None, title=None,
+                   scale={"domain": [-width_px / 2 / ppu, width_px / 2 / ppu], "nice": False, "zero": False})
+    y_enc = _field("y", "quantitative", axis=None, title=None,
+                   scale={"domain": [-height_px / 2 / ppu, height_px / 2 / ppu], "nice": False, "zero": False})
 
-    ring_layer = (
-        alt.Chart(ring_df)
-        .mark_line(color=_GRID, strokeWidth=1, interpolate="linear", aria=False)
-        .encode(x=x_enc, y=y_enc, detail="ring:N", order=alt.Order("order:Q"))
-    )
-    spoke_layer = (
-        alt.Chart(spoke_df)
-        .mark_rule(color=_SPOKE, strokeWidth=1, aria=False)
-        .encode(x=x_enc, y=y_enc, x2="x2:Q", y2="y2:Q")
-    )
+    ring_layer = {
+        "data": named_data(ring_rows, datasets),
+        "mark": {"type": "line", "color": _GRID, "strokeWidth": 1, "interpolate": "linear", "aria": False},
+        "encoding": {"x": x_enc, "y": y_enc, "detail": _field("ring"), "order": _field("order", "quantitative")},
+    }
+    spoke_layer = {
+        "data": named_data(spoke_rows, datasets),
+        "mark": {"type": "rule", "color": _SPOKE, "strokeWidth": 1, "aria": False},
+        "encoding": {"x": x_enc, "y": y_enc, "x2": {"field": "x2"}, "y2": {"field": "y2"}},
+    }
 
     ring_value_font = max(12, round(label_font * 0.85))
     ring_values = [scale_min] + [r + scale_min for r in rings]
-    value_df = pd.DataFrame(
-        {
-            "x": [0.0] * len(ring_values),
-            "y": [float(v - scale_min) for v in ring_values],
-            "text": [_fmt(v) for v in ring_values],
-        }
-    )
+    value_rows = [{"x": 0.0, "y": float(v - scale_min), "text": _fmt(v)} for v in ring_values]
     # Ring values sit just right of the first spoke, above the series lines
     # but below the points, on a white halo (a wider white copy underneath)
     # so a line crossing them never makes them unreadable.
-    value_base = alt.Chart(value_df).encode(x=x_enc, y=y_enc, text="text:N")
-    value_text = dict(
-        align="left", baseline="middle", dx=8, fontSize=ring_value_font, aria=False
-    )
-    value_halo = value_base.mark_text(
-        **value_text, color="white", stroke="white", strokeWidth=3, strokeJoin="round"
-    )
-    value_layer = value_base.mark_text(**value_text, color=_MUTED)
+    value_text = {"type": "text", "align": "left", "baseline": "middle", "dx": 8, "fontSize": ring_value_font,
+                  "aria": False}
+    value_base = {"encoding": {"x": x_enc, "y": y_enc, "text": _field("text")}}
+    value_layers = [
+        {"data": named_data(value_rows, datasets), **value_base,
+         "mark": {**value_text, "color": "white", "stroke": "white", "strokeWidth": 3, "strokeJoin": "round"}},
+        {"data": named_data(value_rows, datasets), **value_base, "mark": {**value_text, "color": _MUTED}},
+    ] if show_ring_values else []
 
-    label_df = pd.DataFrame(label_rows)
-    label_layers = []
-    for (align, baseline), part in label_df.groupby(["align", "baseline"], sort=False):
-        label_layers.append(
-            alt.Chart(part.reset_index(drop=True))
-            .mark_text(
-                align=align,
-                baseline=baseline,
-                lineBreak="\n",
-                aria=False,  # plain <text>: read as its content
-                fontSize=label_font,
-                lineHeight=line_height,
-                color=_TEXT,
-            )
-            .encode(x=x_enc, y=y_enc, text="label:N")
-        )
+    label_parts: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in label_rows:
+        label_parts.setdefault((row["align"], row["baseline"]), []).append(row)
+    label_layers = [
+        {
+            "data": named_data(part, datasets),
+            "mark": {
+                "type": "text",
+                "align": align,
+                "baseline": baseline,
+                "lineBreak": "\n",
+                "aria": False,  # plain <text>: read as its content
+                "fontSize": label_font,
+                "lineHeight": line_height,
+                "color": _TEXT,
+            },
+            "encoding": {"x": x_enc, "y": y_enc, "text": _field("label")},
+        }
+        for (align, baseline), part in label_parts.items()
+    ]
 
     # ---- the data: one closed polygon per series --------------------------
     index = {item: i for i, item in enumerate(items)}
@@ -251,10 +253,6 @@ def _radar_layers(
         if len(rows) >= 3:  # close the loop by repeating the first point
             rows.append({**rows[0], "order": len(rows), "closing": True})
         poly_rows.extend(rows)
-    poly_df = pd.DataFrame(
-        poly_rows,
-        columns=["series", "item", "axis", "value", "order", "x", "y", "closing"],
-    )
 
     # The legend is centred under the circle: Vega-Lite can only anchor a
     # bottom legend on the left, so it is placed explicitly, from an estimate
@@ -271,67 +269,64 @@ def _radar_layers(
         else {"orient": "bottom"}
     )
     legend = (
-        alt.Legend(
+        {
             **placement,
-            direction="horizontal",
-            title=None,
-            labelFontSize=label_font,
-            labelColor=_TEXT,
-            symbolSize=140,
-            symbolStrokeWidth=2.5,
-            columnPadding=24,
-            labelLimit=0,
-        )
+            "direction": "horizontal",
+            "title": None,
+            "labelFontSize": label_font,
+            "labelColor": _TEXT,
+            "symbolSize": 140,
+            "symbolStrokeWidth": 2.5,
+            "columnPadding": 24,
+            "labelLimit": 0,
+        }
         if show_legend
         else None
     )
-    colour = alt.Color("series:N", scale=colour_scale, legend=legend, title=None)
-    shape = alt.Shape("series:N", scale=shape_scale, legend=legend, title=None)
+    colour = _field("series", scale=colour_scale, legend=legend, title=None)
+    shape = _field("series", scale=shape_scale, legend=legend, title=None)
 
-    line_layer = (
-        alt.Chart(poly_df)
-        .mark_line(strokeWidth=3, interpolate="linear", strokeJoin="round", aria=False)
-        .encode(
-            x=x_enc,
-            y=y_enc,
-            color=colour,
-            detail="series:N",
-            order=alt.Order("order:Q"),
-        )
-    )
-    point_layer = (
-        alt.Chart(poly_df)
-        .transform_filter("!datum.closing")
-        .transform_calculate(
-            description="datum.series + ' – ' + datum.item + ': '"
-            " + format(datum.value, '.1f')"
-        )
-        .mark_point(filled=True, size=90, opacity=1, stroke="white", strokeWidth=1)
-        .encode(
-            x=x_enc,
-            y=y_enc,
-            color=colour,
-            shape=shape,
-            description="description:N",
-            tooltip=[
-                alt.Tooltip("series:N", title=" "),
-                alt.Tooltip("item:N", title="  "),
-                alt.Tooltip("value:Q", format=".1f", title="   "),
+    poly = named_data(poly_rows, datasets)
+    line_layer = {
+        "data": poly,
+        "mark": {"type": "line", "strokeWidth": 3, "interpolate": "linear", "strokeJoin": "round", "aria": False},
+        "encoding": {"x": x_enc, "y": y_enc, "color": colour, "detail": _field("series"),
+                     "order": _field("order", "quantitative")},
+    }
+    point_layer = {
+        "data": poly,
+        "transform": [
+            {"filter": "!datum.closing"},
+            {"calculate": "datum.series + ' – ' + datum.item + ': ' + format(datum.value, '.1f')", "as": "description"},
+        ],
+        "mark": {"type": "point", "filled": True, "size": 90, "opacity": 1, "stroke": "white", "strokeWidth": 1},
+        "encoding": {
+            "x": x_enc,
+            "y": y_enc,
+            "color": colour,
+            "shape": shape,
+            "description": _field("description"),
+            "tooltip": [
+                _field("series", title=" "),
+                _field("item", title="  "),
+                _field("value", "quantitative", format=".1f", title="   "),
             ],
-        )
-    )
+        },
+    }
 
-    return alt.layer(
-        ring_layer,
-        spoke_layer,
-        *label_layers,
-        line_layer,
-        *((value_halo, value_layer) if show_ring_values else ()),
-        point_layer,
-        width=width_px,
-        height=height_px,
-        **_title(title, title_font),
-    )
+    return {
+        "layer": [
+            ring_layer,
+            spoke_layer,
+            *label_layers,
+            line_layer,
+            *value_layers,
+            point_layer,
+        ],
+        "width": width_px,
+        "height": height_px,
+        **_title_spec(title, title_font),
+    }
 
 
 def legend_entries(series: Sequence[Any], palette: Sequence[str] | None = None) -> list[tuple[str, str, str]]:
@@ -358,7 +353,7 @@ def radar_chart(
     label_font: int | None = None,
     legend: bool = True,
     ring_values: bool = True,
-) -> alt.LayerChart:
+) -> Spec:
     """Radar (spider) chart with one closed polygon per series.
 
     Parameters
@@ -401,8 +396,9 @@ def radar_chart(
 
     Returns
     -------
-    altair.LayerChart
-        The chart, with the view border removed.  Nothing is displayed.
+    Spec
+        The layered chart as Vega-Lite data, with the view border removed, for
+        :func:`chart_render.to_svg`.  Nothing is displayed.
 
     Raises
     ------
@@ -411,7 +407,8 @@ def radar_chart(
         or ``scale_max <= scale_min``.
     """
     label_font = label_font or _label_font(size)
-    chart = _radar_layers(
+    datasets: dict[str, list[dict[str, Any]]] = {}
+    view = _radar_layers(
         frame,
         items=items,
         series_order=series_order,
@@ -426,5 +423,6 @@ def radar_chart(
         center_legend=True,
         title=title,
         title_font=label_font + 4,
+        datasets=datasets,
     )
-    return chart.configure_view(stroke=None).properties(padding=12)
+    return Spec({**view, "config": {"view": {"stroke": None}}, "padding": 12, "datasets": datasets})

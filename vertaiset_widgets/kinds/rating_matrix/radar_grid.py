@@ -1,7 +1,7 @@
 """A grid of small radars, one per group (:func:`group_radars`), drawn with the layers of
 :func:`.radar.radar_chart` so every group's colours and shapes match the room's radar.
 
-Pure like every builder (:mod:`chart_base`); imports Altair at import time.
+Pure like every builder (:mod:`chart_base`); written as Vega-Lite data, as the radar is.
 """
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import altair as alt
 import pandas as pd
 
-from ...chart_base import LABEL_WRAP, _require_columns, _series_domain, _title
+from ...chart_base import LABEL_WRAP, Spec, _require_columns, _series_domain, _title_spec
 from .radar import _label_font, _radar_layers
 
 __all__ = ["group_radars"]
@@ -30,7 +29,7 @@ def group_radars(
     title: str | None = None,
     size: int = 240,
     palette: Sequence[str] | None = None,
-) -> alt.ConcatChart:
+) -> Spec:
     """Small multiples: one radar per group, laid out in a grid.
 
     Parameters
@@ -59,8 +58,8 @@ def group_radars(
 
     Returns
     -------
-    altair.ConcatChart
-        One layered radar per group, titled with the group name.
+    Spec
+        One layered radar per group, titled with the group name, concatenated.
 
     Raises
     ------
@@ -75,8 +74,9 @@ def group_radars(
     domain = _series_domain(data["series"], series_order)
     label_font = _label_font(size)
     group_key = data["group"].astype(str)
+    datasets: dict[str, list[dict[str, Any]]] = {}
 
-    def _one(part: pd.DataFrame, name: str | None) -> alt.LayerChart:
+    def _one(part: pd.DataFrame, name: str | None) -> dict[str, Any]:
         return _radar_layers(
             part,
             items=items,
@@ -92,12 +92,11 @@ def group_radars(
             title=name,
             title_font=label_font + 3,
             domain=domain,
+            datasets=datasets,
         )
 
     charts = [_one(data[group_key == g], g) for g in groups]
     if not charts:  # keep the return type: one empty radar with no title
         charts = [_one(data.iloc[0:0], None)]
-    grid = alt.concat(
-        *charts, columns=columns, spacing=28, **_title(title, label_font + 6)
-    )
-    return grid.configure_view(stroke=None).properties(padding=12)
+    return Spec({"concat": charts, "columns": columns, "spacing": 28, **_title_spec(title, label_font + 6),
+                 "config": {"view": {"stroke": None}}, "padding": 12, "datasets": datasets})

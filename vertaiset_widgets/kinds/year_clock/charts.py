@@ -21,14 +21,14 @@ MIN_SPAN = TAU * 3 / 365
 def _arcs(rows: list[dict], **mark: object) -> alt.Chart:
     frame = pd.DataFrame(rows, columns=["t0", "t1", "r0", "r1"])
     return alt.Chart(frame).mark_arc(**mark).encode(
-        theta=alt.Theta("t0:Q", scale=None), theta2="t1", radius=alt.Radius("r0:Q", scale=None), radius2="r1",
+        theta=alt.Theta("t0:Q", scale=None), theta2=alt.Theta2("t1"), radius=alt.Radius("r0:Q", scale=None), radius2=alt.Radius2("r1"),
     )
 
 
 def _texts(rows: list[dict], **mark: object) -> alt.Chart:
     frame = pd.DataFrame(rows, columns=["t", "r", "text"])
     return alt.Chart(frame).mark_text(font=_FONT, **mark).encode(
-        theta=alt.Theta("t:Q", scale=None), radius=alt.Radius("r:Q", scale=None), text="text:N",
+        theta=alt.Theta("t:Q", scale=None), radius=alt.Radius("r:Q", scale=None), text=alt.Text("text:N"),
     )
 
 
@@ -96,11 +96,11 @@ def year_wheel(
     marks = pd.DataFrame(rows, columns=["t0", "t1", "r0", "r1", "type", "title"])
     layers.append(
         alt.Chart(marks).mark_arc(stroke="white", strokeWidth=0.8, opacity=0.92).encode(
-            theta=alt.Theta("t0:Q", scale=None), theta2="t1", radius=alt.Radius("r0:Q", scale=None), radius2="r1",
+            theta=alt.Theta("t0:Q", scale=None), theta2=alt.Theta2("t1"), radius=alt.Radius("r0:Q", scale=None), radius2=alt.Radius2("r1"),
             color=alt.Color("type:N", title=type_title, scale=alt.Scale(domain=list(types), range=_palette_range(list(types), None)),
                             legend=alt.Legend(orient="bottom", columns=2, labelLimit=size // 2 - 2 * text_size, symbolType="square",
                                               labelFontSize=text_size - 1, titleFontSize=text_size, titleLimit=size, symbolSize=text_size * 12)),
-            description="title:N",
+            description=alt.Description("title:N"),
         )
     )
     month_rows = [{"t": (m + 0.5) * TAU / 12, "r": outer + 1.4 * text_size, "text": label} for m, label in enumerate(months)]
