@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 import pytest
-from conftest import browser_sends
+from conftest import browser_sends, ipython_shell
 
 from vertaiset_widgets.config import PageParams
 from vertaiset_widgets.forms import RatingForm
@@ -199,6 +199,45 @@ def test_facilitator_opens_and_sees_respondents(store, content, room):
     wb.refresh()
     assert console.respondents == 1
     assert "data:image/svg+xml;base64," in console._radar.value
+
+
+def test_a_live_console_draws_its_charts_once_the_browser_shows_the_page(store, content, room):
+    """On a live page (an event loop runs) the console comes up without its charts and puts an
+    invisible "shown" widget on the page; the charts are drawn when the browser says it shows the
+    page, not before (the kernel stays free to send the page's widgets)."""
+    import asyncio
+
+    from IPython.utils.capture import capture_output
+
+    from vertaiset_widgets.room_widgets import PageShown
+
+    session, key = room
+    page = _page(store, content, session.code)
+    store.set_activity_state(session.id, ACT, is_open=True)
+    page.join_as("browser-token-1")
+    _forms(page)[0].submit({"nyt|johtaminen": 4})
+    store.set_activity_state(session.id, ACT, is_revealed=True)
+
+    async def live() -> tuple[str, str, list]:
+        with ipython_shell(), capture_output() as shown:
+            wb = Workbook(PageParams(session=session.code, role="screen"), content=content, store=store)
+            console = wb.activity(ACT)
+        await asyncio.sleep(0.2)
+        before = console._radar.value
+        signals = [o for o in shown.outputs if "application/vnd.jupyter.widget-view+json" in o.data]
+        signal = wb.charts_when_shown._signal
+        assert isinstance(signal, PageShown)
+        browser_sends(signal, {"type": "shown"})
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            if console._radar.value:
+                break
+        return before, console._radar.value, signals
+
+    before, after, signals = asyncio.run(live())
+    assert before == ""
+    assert "<img" in after
+    assert len(signals) == 1  # one signal on the page, displayed with the first console
 
 
 def test_screen_shows_results_only_when_revealed(store, content, room):

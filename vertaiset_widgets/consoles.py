@@ -1,6 +1,7 @@
 """The console of one activity, as the facilitator (controls and live results) or the room's
 screen sees it: :class:`ActivityConsole`, the base a kind's console builds on, and
-:class:`BlocksConsole`, which draws a kind's results blocks and its facilitator tools.
+:class:`BlocksConsole`, which draws a kind's results blocks and its facilitator tools; and
+:class:`DrawWhenShown`, which draws a live page's charts once the browser shows the page.
 """
 from __future__ import annotations
 
@@ -13,14 +14,66 @@ import ipywidgets as W
 
 from . import kinds
 from .forms import Countdown
-from .room_widgets import Fold
+from .room_widgets import Fold, PageShown
 
 if TYPE_CHECKING:
     from .workbook import Workbook
 
-__all__ = ["ActivityConsole", "BlocksConsole"]
+__all__ = ["ActivityConsole", "BlocksConsole", "DrawWhenShown"]
 
 log = logging.getLogger("vertaiset")
+
+
+class DrawWhenShown:
+    """A live page's charts, drawn one after another once the browser shows the page.
+
+    A console's charts take seconds to draw (vl-convert), and a kernel that draws them cannot
+    answer the browser's request for the page's widgets: drawn as soon as the notebook had run,
+    they kept a console's controls off the screen for those seconds. So the first chart to draw
+    puts an invisible :class:`~vertaiset_widgets.room_widgets.PageShown` on the page; when the
+    browser says it shows the page (or after :attr:`AT_LATEST` seconds, if it never says so), the
+    draws run, each in its own turn of the event loop, so that a click between two is answered.
+    """
+
+    #: Seconds after which the charts are drawn though the browser has not said the page is shown.
+    AT_LATEST = 8.0
+
+    def __init__(self) -> None:
+        self._waiting: list[Any] = []
+        self._shown = False
+        self._signal: PageShown | None = None
+        self._pumping = False
+
+    def add(self, draw: Any, loop: asyncio.AbstractEventLoop) -> None:
+        """Call ``draw()`` once the page is shown (at once if it is)."""
+        self._waiting.append(draw)
+        if self._shown:
+            self._pump_soon(loop)
+            return
+        if self._signal is None:
+            from IPython.display import display
+
+            self._signal = PageShown()
+            self._signal.on_shown(lambda: self._on_shown(loop))
+            display(self._signal)
+            loop.call_later(self.AT_LATEST, self._on_shown, loop)
+
+    def _on_shown(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._shown = True
+        self._pump_soon(loop)
+
+    def _pump_soon(self, loop: asyncio.AbstractEventLoop) -> None:
+        if not self._pumping and self._waiting:
+            self._pumping = True
+            loop.call_soon(self._pump, loop)
+
+    def _pump(self, loop: asyncio.AbstractEventLoop) -> None:
+        draw = self._waiting.pop(0)
+        try:
+            draw()
+        finally:
+            self._pumping = False
+            self._pump_soon(loop)  # the next one after what the loop has waiting (a click, a poll)
 
 
 class ActivityConsole(W.VBox):
@@ -167,10 +220,10 @@ class ActivityConsole(W.VBox):
 
     # shared ---------------------------------------------------------------------
     def _draw_soon(self) -> None:
-        """Draw state and counts now, the results as soon as the page is up.
+        """Draw state and counts now, the results once the page is up.
 
-        On a live page the charts (a second or more of work) are drawn once the kernel has
-        finished the notebook, so the page and its controls appear first.
+        On a live page the charts (a second or more of work) are drawn once the browser shows
+        the page (:class:`DrawWhenShown`), so the page and its controls appear first.
         """
         try:
             loop = asyncio.get_running_loop()
@@ -179,8 +232,7 @@ class ActivityConsole(W.VBox):
             return
         self._lazy = True
         self.redraw(with_charts=False)
-        # a moment later: by then Voila has run the rest of the notebook and the page is up
-        loop.call_later(1.0, self._safe_redraw)
+        self.wb.charts_when_shown.add(self._safe_redraw, loop)
 
     def _safe_redraw(self) -> None:
         try:

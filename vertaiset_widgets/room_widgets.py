@@ -1,5 +1,5 @@
 """The room's small browser-side widgets (anywidget, ``static/room.js``): the projector's keys,
-a catalogue entry's fold on the console, and the now bar's height keeper.
+a catalogue entry's fold on the console, the now bar's height keeper, and the page's "shown".
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any, Callable
 import anywidget
 import traitlets
 
-__all__ = ["BarHeight", "Fold", "RoomKeys"]
+__all__ = ["BarHeight", "Fold", "PageShown", "RoomKeys"]
 
 _ROOM_JS = Path(__file__).resolve().parent / "static" / "room.js"
 
@@ -95,3 +95,21 @@ class BarHeight(_RoomPart):
 
     def __init__(self, **kwargs: Any):
         super().__init__(part="bar", **kwargs)
+
+
+class PageShown(_RoomPart):
+    """Invisible: calls ``on_shown``'s callbacks once the browser has the page's widgets on screen."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(part="shown", **kwargs)
+        self._handlers: list[Callable[[], None]] = []
+        self.on_msg(self._on_message)
+
+    def on_shown(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` when the browser says the page is shown (each time a view renders)."""
+        self._handlers.append(callback)
+
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "shown":
+            for handler in self._handlers:
+                handler()

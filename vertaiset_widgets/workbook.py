@@ -20,7 +20,7 @@ from IPython.display import HTML, display
 
 from . import chart_render, kinds, revisions, roots
 from .config import DEMO_CODE, DEMO_PUIMALA_CODE, PageParams
-from .consoles import ActivityConsole
+from .consoles import ActivityConsole, DrawWhenShown
 from .content import Content, load_content
 from .errors import unavailable_message
 from .i18n import Translator
@@ -86,6 +86,7 @@ class Workbook:
             # the templates this session runs with, for its place in the network's history
             self.store.record_templates(self.session.id, templates_snapshot(self.content))
         self._consoles: list[ActivityConsole] = []
+        self.charts_when_shown = DrawWhenShown()  # a live page's charts, once the browser shows it
         self._poller: Poller | None = None
         self._changes: ChangeFeed | None = None
         self._agenda: W.HTML | None = None

@@ -11,6 +11,8 @@
 //   (#activity-<id>), and then tells the kernel to make the activity current.
 // part "bar" (inside the now bar): keeps --vt-now-h on the page at the bar's height, so the
 //   page below starts under it and an anchor is not hidden behind it.
+// part "shown" (invisible): tells the kernel once that the page's widgets are on screen, so that
+//   it draws its charts then, not while the browser is still asking for the page's widgets.
 
 function typing(target) {
   if (!target || !(target instanceof Element)) return false;
@@ -272,9 +274,19 @@ function bar(model, el) {
   return () => observer && observer.disconnect();
 }
 
+function shown(model, el) {
+  el.hidden = true;
+  // once the browser is idle: the page's other widgets, loaded with this one, are drawn by then
+  // (at most 1.5 s on: a tab in the background is never idle in that sense)
+  const send = () => model.send({ type: "shown" });
+  if (window.requestIdleCallback) window.requestIdleCallback(send, { timeout: 1500 });
+  else setTimeout(send, 0);
+}
+
 export default {
   render({ model, el }) {
     const part = model.get("part");
+    if (part === "shown") return shown(model, el);
     if (part === "keys") return keys(model, el);
     if (part === "fold") return fold(model, el);
     if (part === "bar") return bar(model, el);
