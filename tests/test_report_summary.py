@@ -205,6 +205,30 @@ def test_the_exporter_leaves_its_second_parse_to_tidy_report(tr):
     assert 'alt="No description has been provided for this image"' in again
 
 
+def test_the_kernels_findings_are_taken_out_in_the_report_order():
+    """The summary's lines and roster come from the report kernels' outputs (an activity's cell
+    shows them beside its blocks); they are taken out of the notebooks, and the roster is the first
+    counted in the report's order, whichever kernel ran it."""
+    import nbformat
+
+    from vertaiset_widgets.report_findings import FINDING_MIME
+    from vertaiset_widgets.report_summary import kernel_findings
+
+    def cell(activity, line, roster):
+        finding = nbformat.v4.new_output("display_data", data={FINDING_MIME: {"activity": activity, "line": line, "roster": roster}})
+        block = nbformat.v4.new_output("display_data", data={"text/html": f"<p>{activity}</p>"})
+        return nbformat.v4.new_code_cell(outputs=[block, finding])
+
+    first = nbformat.v4.new_notebook(cells=[cell("later", "Myöhempi", [["Sektori", [["kunta", 2]]]])])
+    second = nbformat.v4.new_notebook(cells=[cell("sooner", None, []), cell("next", "Seuraava", [["Sektori", [["järjestö", 1]]]])])
+    found, unspoken = kernel_findings([first, second], ["sooner", "next", "later", "unknown"])
+    assert found.lines == {"sooner": None, "next": "Seuraava", "later": "Myöhempi"}
+    assert found.roster == [("Sektori", [("järjestö", 1)])]
+    assert unspoken == ["unknown"]
+    outputs = [o for nb in (first, second) for c in nb.cells for o in c.outputs]
+    assert [list(o.data) for o in outputs] == [["text/html"]] * 3
+
+
 def test_two_kernels_share_the_workbooks_by_their_last_times():
     paths = [WORKBOOKS / f"{name}.ipynb" for name in PHASE_FILES]
     runs = groups(paths, 2)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Sequence
@@ -22,7 +21,7 @@ from .config import resolve_db_url
 from .content import load_content, templates_dir
 from .i18n import Translator
 from .report_run import ACTIVITY_CALL, code_text, execute_workbooks
-from .report_summary import Findings, Phase, activity_ids, findings, mark_sections, summary_html
+from .report_summary import Findings, Phase, activity_ids, findings, kernel_findings, mark_sections, summary_html
 from .report_tidy import html_exporter, tidy_report
 from .store import SessionStore
 
@@ -180,17 +179,18 @@ def build_report(
     paths = [p for p in (workbooks_dir() / name for name in workbooks) if p.exists()]
     found = Findings()
     if paths:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vertaiset-summary") as reader:
-            # the summary's lines come from the store: read while the kernels run the workbooks
-            reading = reader.submit(findings, store, session, content, tr,
-                                    activity_ids([code_text(p) for p in paths]))
-            executed = execute_workbooks(
-                paths,
-                parameters={"session": session.code, "role": "report", "lang": lang, "db_url": url, "names": bool(names)},
-                kernels=kernels,
-                progress=progress,
-            )
-            found = reading.result()
+        executed = execute_workbooks(
+            paths,
+            parameters={"session": session.code, "role": "report", "lang": lang, "db_url": url, "names": bool(names)},
+            kernels=kernels,
+            progress=progress,
+        )
+        # the summary's lines, as the kernels found them beside each activity's blocks
+        found, unspoken = kernel_findings(executed, activity_ids([code_text(p) for p in paths]))
+        if unspoken:  # a workbook that draws an activity its own way: read from the store here
+            more = findings(store, session, content, tr, unspoken)
+            found.lines.update(more.lines)
+            found.roster = found.roster or more.roster
         for part in executed:
             workbook = part.cells[0].get("metadata", {}).get("vertaiset_workbook", "") if part.cells else ""
             part = _strip_code_cells(_drop_repeats(filter_language(part, lang), seen, first=merged is None))

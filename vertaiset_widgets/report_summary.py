@@ -19,10 +19,12 @@ import nbformat
 from . import kinds
 from .html_blocks import esc
 from .i18n import Translator
+from .report_findings import FINDING_MIME, finding_bundle
 from .report_run import ACTIVITY_CALL
 from .store import SessionInfo, SessionStore
 
-__all__ = ["Findings", "Phase", "Section", "activity_ids", "findings", "mark_sections", "summary_html"]
+__all__ = ["FINDING_MIME", "Findings", "Phase", "Section", "activity_ids", "finding_bundle", "findings", "kernel_findings",
+           "mark_sections", "summary_html"]
 
 
 @dataclass
@@ -123,6 +125,31 @@ def findings(store: SessionStore, session: SessionInfo, content: Any, tr: Transl
             if results is not None:
                 out.roster = results.load(store, session, activity, tr).roster()
     return out
+
+
+def kernel_findings(notebooks: list[nbformat.NotebookNode], ids: list[str]) -> tuple[Findings, list[str]]:
+    """The findings the report's kernels showed (:func:`finding_bundle`), taken out of the
+    notebooks' outputs; and the activities of ``ids`` none of them spoke of. The roster is the
+    first one counted in the order of ``ids``, as :func:`findings` gives it."""
+    seen: dict[str, dict[str, Any]] = {}
+    for nb in notebooks:
+        for cell in nb.cells:
+            kept = []
+            for output in cell.get("outputs", []):
+                data = output.get("data", {}).get(FINDING_MIME) if output.get("output_type") == "display_data" else None
+                if isinstance(data, dict) and isinstance(data.get("activity"), str):
+                    seen.setdefault(data["activity"], data)
+                else:
+                    kept.append(output)
+            if "outputs" in cell:
+                cell["outputs"] = kept
+    out = Findings()
+    for activity_id in ids:
+        if activity_id in seen:
+            out.lines[activity_id] = seen[activity_id].get("line")
+            if not out.roster and seen[activity_id].get("roster"):
+                out.roster = [(str(label), [(str(k), int(n)) for k, n in pairs]) for label, pairs in seen[activity_id]["roster"]]
+    return out, [a for a in ids if a not in seen]
 
 
 def activity_ids(sources: list[str]) -> list[str]:

@@ -87,6 +87,7 @@ class Workbook:
             self.store.record_templates(self.session.id, templates_snapshot(self.content))
         self._consoles: list[ActivityConsole] = []
         self.charts_when_shown = DrawWhenShown()  # a live page's charts, once the browser shows it
+        self._roster_found = False  # a report: who took part is counted by the first activity that can
         self._poller: Poller | None = None
         self._changes: ChangeFeed | None = None
         self._agenda: W.HTML | None = None
@@ -332,18 +333,33 @@ class Workbook:
         return console
 
     # ------------------------------------------------------------------ report
-    def _report(self, activity: Any) -> None:
+    def _report(self, activity: Any) -> Any:
         own = kinds.for_activity(activity).report_function()
-        return own(self, activity) if own is not None else self.report_blocks(activity)
+        results = None
+        if own is not None:
+            shown = own(self, activity)
+        else:
+            shown, results = None, self._report_results(activity)
+        # the summary's line and roster, read by the report from this output (report_summary.kernel_findings)
+        from .report_findings import finding_bundle
+
+        bundle = finding_bundle(self.store, self.session, activity, self.tr, results=results, roster=not self._roster_found)
+        self._roster_found = self._roster_found or bool(next(iter(bundle.values()))["roster"])
+        display(bundle, raw=True)
+        return shown
 
     def report_blocks(self, activity: Any) -> None:
         """The report of an activity drawn by its kind's results: counts, then the report's blocks."""
+        self._report_results(activity)
+
+    def _report_results(self, activity: Any) -> Any:
         assert self.session is not None
         results = kinds.for_activity(activity).results_class(activity).load(self.store, self.session, activity, self.tr)
         results.names = self.names
         # no console counters here: the report's summary says how many answered
         for _name, block in results.blocks("report"):
             display(HTML(block))
+        return results
 
     # ------------------------------------------------------------------ live
     def _ensure_polling(self) -> None:
