@@ -407,3 +407,20 @@ def test_a_folded_entry_draws_its_results_when_unfolded(store, content, room, mo
     assert drawn == ["unelmaverkosto"] and not wall._charts_stale
     wall.redraw()
     assert drawn == ["unelmaverkosto"] * 2
+
+
+def test_room_parts_call_back_on_their_own_signal_only():
+    """A catalogue entry's fold calls back when the browser says the address names it; the page's
+    "shown" calls back when the browser shows the page; neither answers the other's signal."""
+    from vertaiset_widgets.room_widgets import Fold, PageShown
+
+    fold, shown, heard = Fold(anchor="activity-x"), PageShown(), []
+    fold.on_current(lambda: heard.append("current"))
+    shown.on_shown(lambda: heard.append("shown"))
+    browser_sends(fold, {"type": "shown"})
+    browser_sends(shown, {"type": "current"})
+    browser_sends(fold, "not a dict")
+    assert heard == []
+    browser_sends(fold, {"type": "current"})
+    browser_sends(shown, {"type": "shown"})
+    assert heard == ["current", "shown"]

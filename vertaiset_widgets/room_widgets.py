@@ -18,6 +18,18 @@ class _RoomPart(anywidget.AnyWidget):
     _esm = _ROOM_JS
     part = traitlets.Unicode("").tag(sync=True)
 
+    def _on_signal(self, name: str, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` whenever the browser sends ``{"type": name}``."""
+        if not hasattr(self, "_signals"):
+            self._signals: dict[str, list[Callable[[], None]]] = {}
+            self.on_msg(self._signal_message)
+        self._signals.setdefault(name, []).append(callback)
+
+    def _signal_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict):
+            for handler in self._signals.get(content.get("type"), ()):
+                handler()
+
 
 class RoomKeys(_RoomPart):
     """The projector's keyboard and pages: ← / → (PageUp / PageDown) turn the results' pages where
@@ -77,17 +89,10 @@ class Fold(_RoomPart):
 
     def __init__(self, **kwargs: Any):
         super().__init__(part="fold", **kwargs)
-        self._current_handlers: list[Callable[[], None]] = []
-        self.on_msg(self._on_message)
 
     def on_current(self, callback: Callable[[], None]) -> None:
         """Call ``callback()`` when the page's address jumps to this entry."""
-        self._current_handlers.append(callback)
-
-    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "current":
-            for handler in self._current_handlers:
-                handler()
+        self._on_signal("current", callback)
 
 
 class BarHeight(_RoomPart):
@@ -102,14 +107,7 @@ class PageShown(_RoomPart):
 
     def __init__(self, **kwargs: Any):
         super().__init__(part="shown", **kwargs)
-        self._handlers: list[Callable[[], None]] = []
-        self.on_msg(self._on_message)
 
     def on_shown(self, callback: Callable[[], None]) -> None:
         """Call ``callback()`` when the browser says the page is shown (each time a view renders)."""
-        self._handlers.append(callback)
-
-    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "shown":
-            for handler in self._handlers:
-                handler()
+        self._on_signal("shown", callback)
