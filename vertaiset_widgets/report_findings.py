@@ -34,4 +34,5 @@ def finding_bundle(store: Any, session: Any, activity: Any, tr: Any, *, results:
         if results is None and kind.results_class(activity) is not None:
             results = kind.results_class(activity).load(store, session, activity, tr)
         counted = results.roster() if results is not None else []
-    return {FINDING_MIME: {"activity": activity.id, "line": line, "roster": counted}}
+    # with an empty text beside it: JupyterLab, running a workbook as a report, shows nothing for it
+    return {FINDING_MIME: {"activity": activity.id, "line": line, "roster": counted}, "text/plain": ""}

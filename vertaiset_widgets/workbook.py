@@ -341,10 +341,10 @@ class Workbook:
         else:
             shown, results = None, self._report_results(activity)
         # the summary's line and roster, read by the report from this output (report_summary.kernel_findings)
-        from .report_findings import finding_bundle
+        from .report_findings import FINDING_MIME, finding_bundle
 
         bundle = finding_bundle(self.store, self.session, activity, self.tr, results=results, roster=not self._roster_found)
-        self._roster_found = self._roster_found or bool(next(iter(bundle.values()))["roster"])
+        self._roster_found = self._roster_found or bool(bundle[FINDING_MIME]["roster"])
         display(bundle, raw=True)
         return shown
 
