@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS, VOILA_GROUP, VoilaServer, _worker_database, free_port
+from conftest import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS, LOAD_MS, VOILA_GROUP, VoilaServer, _worker_database, free_port
 from nginx_proxy import Nginx, find_nginx
 
 from vertaiset_widgets.attempts import forwarded_client, trusted_proxies
@@ -93,6 +93,20 @@ def deployment(tmp_path_factory):
             server.stop()
 
 
+def _or_explain(wait, what: str, page, servers, shots: Path) -> None:
+    """Run ``wait()``; when it times out, fail with what the page shows and what the servers logged."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        wait()
+    except PlaywrightTimeout:
+        page.screenshot(path=str(shots / "proxy-facilitator-timeout.png"), full_page=True)
+        counts = page.locator("[data-vt-highlights]").evaluate_all("els => els.map(e => e.outerHTML)")
+        logs = "\n".join(f"--- server {name} ---\n{server.log()[-4000:]}" for name, server in zip("ab", servers))
+        pytest.fail(f"waited in vain for {what}; the page's counts: {counts}; "
+                    f"its text: {page.locator('body').inner_text()[:1500]!r}\n{logs}")
+
+
 @pytest.mark.slow
 @pytest.mark.xdist_group(VOILA_GROUP)
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=BROWSER_MARKS[1].kwargs["reason"])
@@ -122,6 +136,9 @@ def test_phones_on_two_servers_one_room(deployment):
             facilitator = laptop.new_page()
             facilitator.set_default_timeout(WAIT_MS)
             facilitator.goto(a.url("04_arviointi.ipynb", session=session.code, key=key), wait_until="commit", timeout=WAIT_MS)
+            publish = facilitator.locator(".vt-now-bar").get_by_role("button", name="Julkaise tulokset", exact=True)
+            # the console is up before the room scans the code, as in a workshop
+            _or_explain(lambda: publish.wait_for(timeout=LOAD_MS), "the facilitator's console on A", facilitator, (a, b), shots)
             phones = []
             for _ in range(PHONES):
                 ctx = browser.new_context(viewport={"width": 390, "height": 1600}, locale="fi-FI", ignore_https_errors=True)
@@ -151,13 +168,14 @@ def test_phones_on_two_servers_one_room(deployment):
                 expect(page.get_by_text("Voit kirjoittaa seuraavan noston")).to_be_visible()
 
             # server A's facilitator sees every highlight, those posted through server B too
-            facilitator.locator(f"[data-vt-highlights='{PHONES}']").wait_for(timeout=WAIT_MS)
+            counted = facilitator.locator(f"[data-vt-highlights='{PHONES}']")
+            _or_explain(lambda: counted.wait_for(timeout=WAIT_MS), f"{PHONES} highlights on A's console", facilitator, (a, b), shots)
             wall = facilitator.locator(".vt-wall[data-mode='facilitator']")
             for text in texts:
                 expect(wall.locator(".vt-wall-text", has_text=text)).to_have_count(1)
 
             # the reveal on server A reaches the phones on both servers
-            facilitator.locator(".vt-now-bar").get_by_role("button", name="Julkaise tulokset", exact=True).click()
+            publish.click()
             for _ctx, page in phones:
                 shown = page.locator(".vt-wall[data-mode='participant']")
                 expect(shown).to_be_visible()
