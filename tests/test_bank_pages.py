@@ -247,7 +247,7 @@ def test_the_notebook_builds_the_live_pages(bank, role):
     nb = papermill.execute_notebook(str(WORKBOOKS / "kaytantopankki.ipynb"), None,
                                     parameters={"session": "DEMO", "role": role, "key": key if role == "facilitator" else "",
                                                 "db_url": url},
-                                    kernel_name="python3", progress_bar=False, cwd=str(WORKBOOKS))
+                                    kernel_name="python3", progress_bar=False, cwd=str(WORKBOOKS), shutdown_kernel="immediate")
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert any(WIDGET in o.get("data", {}) for o in outputs)
@@ -260,7 +260,7 @@ def test_the_notebook_is_a_report_in_a_kernel(bank):
     its radar as SVG and its versions, no widgets."""
     url, store, _content, _key = bank
     nb = papermill.execute_notebook(str(WORKBOOKS / "kaytantopankki.ipynb"), None, parameters={"db_url": url, "lang": "en"},
-                                    kernel_name="python3", progress_bar=False, cwd=str(WORKBOOKS))
+                                    kernel_name="python3", progress_bar=False, cwd=str(WORKBOOKS), shutdown_kernel="immediate")
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert not any(WIDGET in o.get("data", {}) for o in outputs)

@@ -48,7 +48,7 @@ def demo_db(tmp_path_factory):
 def _run(name: str, **parameters) -> list[dict]:
     """The notebook run by papermill in a real kernel; its code cells' outputs."""
     nb = papermill.execute_notebook(
-        str(WORKBOOKS / name), None, parameters=parameters, kernel_name="python3", progress_bar=False, cwd=str(WORKBOOKS)
+        str(WORKBOOKS / name), None, parameters=parameters, kernel_name="python3", progress_bar=False, cwd=str(WORKBOOKS), shutdown_kernel="immediate"
     )
     return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
 
@@ -217,7 +217,7 @@ print(json.dumps({{"status": form.status_kind, "loaded": sorted(m for m in ("pan
     nbformat.write(nb, extended)
     nb = papermill.execute_notebook(
         str(extended), None, parameters={"session": session.code, "db_url": url},
-        kernel_name="python3", progress_bar=False, cwd=str(WORKBOOKS),
+        kernel_name="python3", progress_bar=False, cwd=str(WORKBOOKS), shutdown_kernel="immediate",
     )
     result = json.loads(nb.cells[-1].outputs[-1]["text"])
     assert result == {"status": "ok", "loaded": []}

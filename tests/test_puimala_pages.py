@@ -254,7 +254,7 @@ def runs(tmp_path_factory):
         for role, extra in (("facilitator", {"key": key}), ("screen", {})):
             out[role] = papermill.execute_notebook(
                 str(ROOT / "workbooks" / NOTEBOOK), None, parameters={"session": PUIMALA_CODE, "role": role, "db_url": url, **extra},
-                kernel_name="python3", progress_bar=False, cwd=str(ROOT / "workbooks"))
+                kernel_name="python3", progress_bar=False, cwd=str(ROOT / "workbooks"), shutdown_kernel="immediate")
         out["report"] = Path(build_report(PUIMALA_CODE, folder / "report", db_url=url)).read_text(encoding="utf-8")
     return out
 

@@ -340,41 +340,58 @@ def _translator(lang: str | None) -> Any:
     return Translator.create(load_content(), lang)
 
 
-try:  # nbconvert is there wherever a report is made
-    from nbconvert.preprocessors import Preprocessor as _Preprocessor
-except ImportError:  # pragma: no cover - a page server without nbconvert
-    _Preprocessor = object  # type: ignore[assignment,misc]
-
-
-class ReadableChartsPreprocessor(_Preprocessor):  # type: ignore[misc,valid-type]
+def _preprocessor_class() -> type:
     """The report template's step that makes every chart readable without seeing it (see the module).
 
     It also gives the template the name of a table's scrolling region
     (``resources["vertaiset_table_label"]``) for the tables of markdown cells; the headings are put
     in order over the whole page afterwards (:mod:`vertaiset_widgets.report_tidy`).
+
+    Made when the report's template first asks for it: a kernel that draws charts imports this
+    module for :func:`embed_data`, and nbconvert's import would cost it a fifth of a second.
     """
+    from nbconvert.preprocessors import Preprocessor
 
-    def preprocess(self, nb, resources):  # noqa: D102 - nbconvert's interface
-        meta = nb.metadata.get("vertaiset") or {}
-        tr = _translator(meta.get("lang") if isinstance(meta, dict) else None)
-        self._readable = _Readable(tr)
-        resources["vertaiset_table_label"] = tr("ra_table_scroll")
-        return super().preprocess(nb, resources)
+    class ReadableChartsPreprocessor(Preprocessor):
+        __doc__ = _preprocessor_class.__doc__
 
-    def preprocess_cell(self, cell, resources, index):  # noqa: D102 - nbconvert's interface
-        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
-            data = output.get("data") or {}
-            if "text/html" in data:
-                markup = data["text/html"]
-                data["text/html"] = self._readable.html("".join(markup) if isinstance(markup, list) else markup)
-            elif "image/svg+xml" in data:
-                svg = data["image/svg+xml"]
-                svg = "".join(svg) if isinstance(svg, list) else svg
-                if _MARK not in svg:
-                    continue
-                alt = ((output.get("metadata") or {}).get("image/svg+xml") or {}).get("alt", "")
-                encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-                img = f"<img class='vt-chart' alt='{html.escape(alt, quote=True)}' src='data:image/svg+xml;base64,{encoded}'>"
-                data["text/html"] = self._readable.html(img)
-                del data["image/svg+xml"]
-        return cell, resources
+        def preprocess(self, nb, resources):  # noqa: D102 - nbconvert's interface
+            meta = nb.metadata.get("vertaiset") or {}
+            tr = _translator(meta.get("lang") if isinstance(meta, dict) else None)
+            self._readable = _Readable(tr)
+            resources["vertaiset_table_label"] = tr("ra_table_scroll")
+            return super().preprocess(nb, resources)
+
+        def preprocess_cell(self, cell, resources, index):  # noqa: D102 - nbconvert's interface
+            for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+                data = output.get("data") or {}
+                if "text/html" in data:
+                    markup = data["text/html"]
+                    data["text/html"] = self._readable.html("".join(markup) if isinstance(markup, list) else markup)
+                elif "image/svg+xml" in data:
+                    svg = data["image/svg+xml"]
+                    svg = "".join(svg) if isinstance(svg, list) else svg
+                    if _MARK not in svg:
+                        continue
+                    alt = ((output.get("metadata") or {}).get("image/svg+xml") or {}).get("alt", "")
+                    encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+                    img = f"<img class='vt-chart' alt='{html.escape(alt, quote=True)}' src='data:image/svg+xml;base64,{encoded}'>"
+                    data["text/html"] = self._readable.html(img)
+                    del data["image/svg+xml"]
+            return cell, resources
+
+    ReadableChartsPreprocessor.__module__ = __name__
+    ReadableChartsPreprocessor.__qualname__ = "ReadableChartsPreprocessor"
+    return ReadableChartsPreprocessor
+
+
+_made: dict[str, type] = {}
+
+
+def __getattr__(name: str) -> Any:
+    """``ReadableChartsPreprocessor``, the name the report template's conf.json gives, made on first use."""
+    if name == "ReadableChartsPreprocessor":
+        if name not in _made:
+            _made[name] = _preprocessor_class()
+        return _made[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
