@@ -107,15 +107,15 @@ class ActivityConsole(W.VBox):
         self._counts = W.HTML()
         self._notice = W.HTML()
         self.countdown = Countdown(label=tr("timer_left"), done_label=tr("timer_done"))
-        self.buttons: dict[str, W.Button] = {}
+        self._buttons: dict[str, W.Button] = {}
         self.fold: Fold | None = None
         self._charts_stale = False  # results not drawn while folded
         self._lazy = False  # on a live page: a folded entry draws its results when unfolded
-        self.controls_row: W.HBox | None = None
+        self._controls_row: W.HBox | None = None
         self.make_current: W.Button | None = None
         parts: list[W.Widget] = [self._state_line]
-        if controls:
-            self.controls_row = self._controls()
+        if controls and (workbook.role == "screen" or workbook.now_bar is None):
+            self._controls_row = self._controls()
         self._counts.add_class("vt-presenter-count" if workbook.role == "screen" else "vt-counts")
         if workbook.role == "screen":
             self.countdown.add_class("vt-presenter-timer")
@@ -136,10 +136,34 @@ class ActivityConsole(W.VBox):
             self.fold.observe(self._on_fold_change, names="expanded")
             self.children = [self.fold, self.body]
         elif controls:  # a console without the page's header (and its now bar): the controls on it
-            self.children = parts + [self.controls_row, self._counts, self._notice] + self._results_widgets()
+            self.children = parts + [self._controls_row, self._counts, self._notice] + self._results_widgets()
         else:  # a page without the key shows what is revealed, as it is
             self.children = parts + [self.countdown, self._counts, self._notice] + self._results_widgets()
         self._draw_soon()
+
+    @property
+    def controls_row(self) -> W.HBox | None:
+        """The row of controls (None without the key): made when first asked for. In a console's
+        catalogue only the now bar shows them, for the current activity, so the other entries' rows
+        (a third of a console's widgets) are never made unless their activity becomes current."""
+        if self.controls and self._controls_row is None:
+            self._controls_row = self._controls()
+            self._sync_buttons()
+        return self._controls_row
+
+    @property
+    def buttons(self) -> dict[str, W.Button]:
+        """The controls by name (``open``, ``close``, ``reveal``, ``hide``, ``reset``,
+        ``timer_<minutes>``, ``timer_stop``); empty without the key."""
+        self.controls_row
+        return self._buttons
+
+    def _sync_buttons(self) -> None:
+        if self._buttons:
+            self._buttons["open"].disabled = self.state.is_open
+            self._buttons["close"].disabled = not self.state.is_open
+            self._buttons["reveal"].disabled = self.state.is_revealed
+            self._buttons["hide"].disabled = not self.state.is_revealed
 
     def _controls(self) -> W.HBox:
         """Open / close, reveal / hide, a new round, the timers and the countdown: one row, shown
@@ -155,18 +179,18 @@ class ActivityConsole(W.VBox):
         for name, change in actions:
             button = W.Button(description=tr(f"action_{name}"), tooltip=tr(f"action_{name}_help"))
             button.on_click(lambda _b, c=change: self.set_state(**c))
-            self.buttons[name] = button
-        self.buttons["open"].add_class("vt-primary")
-        toolbar = W.HBox(list(self.buttons.values()))
+            self._buttons[name] = button
+        self._buttons["open"].add_class("vt-primary")
+        toolbar = W.HBox(list(self._buttons.values()))
         toolbar.add_class("vt-toolbar")
         for minutes in self.TIMER_MINUTES:
             button = W.Button(description=tr("timer_start", minutes=minutes), tooltip=tr("timer_start_help"))
             button.on_click(lambda _b, m=minutes: self.set_state(timer_seconds=60 * m))
-            self.buttons[f"timer_{minutes}"] = button
+            self._buttons[f"timer_{minutes}"] = button
         stop = W.Button(description=tr("timer_stop"))
         stop.on_click(lambda _b: self.set_state(timer_seconds=0))
-        self.buttons["timer_stop"] = stop
-        timers = W.HBox([self.buttons[f"timer_{m}"] for m in self.TIMER_MINUTES] + [stop, self.countdown])
+        self._buttons["timer_stop"] = stop
+        timers = W.HBox([self._buttons[f"timer_{m}"] for m in self.TIMER_MINUTES] + [stop, self.countdown])
         timers.add_class("vt-toolbar")
         row = W.HBox([toolbar, timers])
         row.add_class("vt-console-controls")
@@ -264,11 +288,7 @@ class ActivityConsole(W.VBox):
             self._state_line.value = (
                 f"<p class='vt-state' {attrs}>{html.escape(tr('state_' + self.state.name) + round_note)}</p>"
             )
-        if self.buttons:
-            self.buttons["open"].disabled = self.state.is_open
-            self.buttons["close"].disabled = not self.state.is_open
-            self.buttons["reveal"].disabled = self.state.is_revealed
-            self.buttons["hide"].disabled = not self.state.is_revealed
+        self._sync_buttons()
         seconds = self.state.seconds_left() if self.state.is_open else None
         if seconds != self.countdown.seconds or seconds:
             self.countdown.set_seconds(seconds)
