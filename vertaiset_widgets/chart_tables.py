@@ -7,7 +7,9 @@ columns its encodings show) into the SVG as ``<metadata>``: :func:`spec_tables` 
 ``<details>`` with the data table right after the chart's ``<img>``, and puts every table of the
 report in a wrapper that scrolls sideways, so that the page itself never does on a phone.
 
-Light: no pandas, no Altair (the report's converter imports it).
+Light: no pandas, no Altair (the report's converter imports it), and nbconvert only once the
+template asks for the preprocessor (a module ``__getattr__``): a kernel that draws charts imports
+this module too.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import math
 import re
 from typing import Any, Iterator
 
-__all__ = ["ReadableChartsPreprocessor", "chart_tables_html", "embed_data", "read_data", "readable_html", "spec_tables"]
+__all__ = ["chart_tables_html", "embed_data", "read_data", "readable_html", "spec_tables"]
 
 _MARK = '<metadata id="vt-chart-data">'
 _DATA = re.compile(r'<metadata id="vt-chart-data">(.*?)</metadata>', re.S)
