@@ -376,9 +376,13 @@ def test_now_bar_follows_the_open_activity_and_acts_on_it(store, content, room):
     assert bar.current == ACT and "vt-now-bar" in bar._dom_classes
     assert rating.fold.expanded and rating.body.layout.display is None  # the current one is unfolded...
     assert not wall.fold.expanded and wall.body.layout.display == "none"  # ...the others folded to their titles
+    # the bar shows the current entry's controls; the others' are not made (a third of a console's widgets)
+    assert rating._controls_row is not None and wall._controls_row is None
     store.set_activity_state(session.id, "unelmaverkosto", is_open=True)
     wb.refresh()
     assert bar.current == "unelmaverkosto" and "Avoinna" in bar._title.value
+    assert wall._controls_row in bar._controls.children  # made as it became current, in its state:
+    assert bar.buttons["open"].disabled and not bar.buttons["close"].disabled and not bar.buttons["reveal"].disabled
     assert wall.fold.badge == "Avoinna" and rating.fold.badge == "Ei vielä avattu"
     bar.buttons["reveal"].click()
     assert store.activity_state(session.id, "unelmaverkosto").is_revealed

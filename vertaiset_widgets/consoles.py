@@ -155,7 +155,8 @@ class ActivityConsole(W.VBox):
     def buttons(self) -> dict[str, W.Button]:
         """The controls by name (``open``, ``close``, ``reveal``, ``hide``, ``reset``,
         ``timer_<minutes>``, ``timer_stop``); empty without the key."""
-        self.controls_row
+        if self.controls_row is None:  # made on first use
+            return {}
         return self._buttons
 
     def _sync_buttons(self) -> None:
