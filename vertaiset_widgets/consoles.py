@@ -24,6 +24,26 @@ __all__ = ["ActivityConsole", "BlocksConsole", "DrawWhenShown"]
 log = logging.getLogger("vertaiset")
 
 
+_SHARED: dict[type, W.Widget] = {}
+
+
+def _shared(model: type) -> W.Widget:
+    """This kernel's one ``model()`` (a layout or a style) for the widgets made below."""
+    made = _SHARED.get(model)
+    if made is None or made.comm is None:  # none yet, or closed
+        made = _SHARED[model] = model()
+    return made
+
+
+def plain_html(value: str = "") -> W.HTML:
+    """An HTML widget for text whose own layout and style never change: every one made here shares
+    one layout model and one style model, so a console (dozens of them) has two models fewer for
+    each to send and for the browser to build."""
+    from ipywidgets.widgets.widget_string import HTMLStyle
+
+    return W.HTML(value, layout=_shared(W.Layout), style=_shared(HTMLStyle))
+
+
 class DrawWhenShown:
     """A live page's charts, drawn one after another once the browser shows the page.
 
@@ -103,9 +123,9 @@ class ActivityConsole(W.VBox):
         self.controls = controls
         tr = workbook.tr
         self.state = workbook.store.activity_state(workbook.session.id, activity.id)
-        self._state_line = W.HTML()
-        self._counts = W.HTML()
-        self._notice = W.HTML()
+        self._state_line = plain_html()
+        self._counts = plain_html()
+        self._notice = plain_html()
         self.countdown = Countdown(label=tr("timer_left"), done_label=tr("timer_done"))
         self._buttons: dict[str, W.Button] = {}
         self.fold: Fold | None = None
@@ -128,7 +148,7 @@ class ActivityConsole(W.VBox):
             self.make_current.add_class("vt-console-make-current")
             self.make_current.on_click(lambda _b: workbook.now_bar.set_current(activity.id))
             method = workbook.method_html(activity.id)
-            head = [W.HTML(method)] if method else []
+            head = [plain_html(method)] if method else []
             self.body = W.VBox(head + parts + [self.make_current, self._counts, self._notice] + self._results_widgets())
             self.body.add_class("vt-activity-body")
             self.fold = Fold(anchor=f"activity-{activity.id}", title=tr.text(activity.title), expanded=self.state.is_open)
@@ -397,7 +417,7 @@ class BlocksConsole(ActivityConsole):
         for name, body in blocks:
             widget = self._block_widgets.get(name)
             if widget is None:
-                widget = self._block_widgets[name] = W.HTML()
+                widget = self._block_widgets[name] = plain_html()
                 widget.add_class(f"vt-block-{name}")
             if widget.value != body:
                 widget.value = body
