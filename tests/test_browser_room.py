@@ -48,7 +48,7 @@ async def _vote(page, text: str) -> None:
     done = page.get_by_role("button", name=f"Peru +1: {text}", exact=True)
     await button.click()
     try:
-        await done.wait_for(timeout=30_000)
+        await done.wait_for(timeout=10_000)  # an acknowledged +1 shows within a second or two
     except PlaywrightTimeoutError:
         # the wall was redrawn by others' votes as the tap landed, and the tap went to a button
         # that was being replaced: a person taps again (a +1 counts once however often it is sent)
