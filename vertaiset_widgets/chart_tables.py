@@ -14,6 +14,7 @@ this module too.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import json
 import math
@@ -342,6 +343,7 @@ def _translator(lang: str | None) -> Any:
     return Translator.create(load_content(), lang)
 
 
+@functools.cache
 def _preprocessor_class() -> type:
     """The report template's step that makes every chart readable without seeing it (see the module).
 
@@ -387,13 +389,8 @@ def _preprocessor_class() -> type:
     return ReadableChartsPreprocessor
 
 
-_made: dict[str, type] = {}
-
-
 def __getattr__(name: str) -> Any:
     """``ReadableChartsPreprocessor``, the name the report template's conf.json gives, made on first use."""
     if name == "ReadableChartsPreprocessor":
-        if name not in _made:
-            _made[name] = _preprocessor_class()
-        return _made[name]
+        return _preprocessor_class()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
