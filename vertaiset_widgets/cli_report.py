@@ -10,14 +10,17 @@ from pathlib import Path
 
 from .errors import VertaisetInputError
 
-__all__ = ["add_report_parser"]
+__all__ = ["FORMATS", "add_report_parser"]
+
+#: What ``vertaiset report`` writes: the HTML always, and beside it a PDF or a Word file if asked.
+FORMATS = ("html", "pdf", "docx")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Run the workbooks for a session with papermill and write an offline HTML report; with
     ``--format pdf|docx`` the same report beside it. ``--out x.docx`` (.pdf, .html) names the file."""
     from .cli import _use_root
-    from .report import DEFAULT_WORKBOOKS, FORMATS, build_report
+    from .report_kernels import start_kernels
 
     _use_root(args)
     out = Path(args.out)
@@ -26,11 +29,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     fmt = args.format or ("pdf" if args.pdf else suffix if target else "html")
     if target is not None and suffix != fmt:
         raise VertaisetInputError(f"--out {out.name} is not a .{fmt} file (--format {fmt})")
+    # the kernels start and import while this process imports nbconvert and reads the store
+    kernels = start_kernels(args.kernels or min(2, os.cpu_count() or 1))
+    from .report import DEFAULT_WORKBOOKS, build_report
+
     path = build_report(args.code, target.parent if target else out, lang=args.lang, db_url=args.db_url,
                         pdf=fmt == "pdf", docx=fmt == "docx", workbooks=args.workbooks or DEFAULT_WORKBOOKS,
                         names=args.names, interim=datetime.now() if args.interim else None,
                         progress=not args.quiet and sys.stderr.isatty(),
-                        kernels=args.kernels or min(2, os.cpu_count() or 1))
+                        kernels=kernels)
     written = path.with_suffix(f".{fmt}")
     if target is not None and target.resolve() != written.resolve():
         written = Path(shutil.move(written, target))
@@ -53,7 +60,7 @@ def add_report_parser(sub, db: argparse.ArgumentParser, root: argparse.ArgumentP
     report.add_argument("--out", default="reports", help="folder to write into (default ./reports), or a file: x.docx")
     report.add_argument("--lang", choices=["fi", "sv", "en"], help="language (default: the session's)")
     report.add_argument(
-        "--format", choices=["html", "pdf", "docx"],
+        "--format", choices=FORMATS,
         help="html (default); pdf: also print it to PDF with headless Chromium, each phase from a new page, the "
         "session and page numbers in the footer; docx: also write it as a Word file to edit before sending it on",
     )

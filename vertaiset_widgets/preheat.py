@@ -206,9 +206,7 @@ def _warm() -> None:
                 if part and ":" in part:
                     __import__(part.partition(":")[0])
         chart_render.register_theme()
-        import altair as alt
-
-        chart_render.to_svg(alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x=alt.X("x:Q")))
+        chart_render.warm_up()
     except Exception:  # noqa: BLE001 - a page draws (or says what is wrong) when its request comes
         pass
 

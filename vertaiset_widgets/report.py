@@ -20,12 +20,13 @@ import nbformat
 from .config import resolve_db_url
 from .content import load_content, templates_dir
 from .i18n import Translator
+from .report_kernels import StartedKernel, start_kernels, stop_kernels
 from .report_run import ACTIVITY_CALL, code_text, execute_workbooks
 from .report_summary import Findings, Phase, activity_ids, findings, kernel_findings, mark_sections, summary_html
 from .report_tidy import html_exporter, tidy_report
 from .store import SessionStore
 
-__all__ = ["CHROMIUM_FLAGS", "DEFAULT_WORKBOOKS", "FORMATS", "INSTRUCTIONS", "PUIMALA_WORKBOOKS", "WORKBOOK_START", "build_report",
+__all__ = ["CHROMIUM_FLAGS", "DEFAULT_WORKBOOKS", "INSTRUCTIONS", "PUIMALA_WORKBOOKS", "WORKBOOK_START", "build_report",
            "filter_language", "html_to_pdf", "report_resources", "workbooks_dir"]
 
 #: Headless Chromium on a machine with no outside network: without the background-networking
@@ -46,8 +47,6 @@ DEFAULT_WORKBOOKS = ("01_tilannekuva.ipynb", "02_tavoitteet.ipynb", "03_koordino
 #: What a Puimala's report runs instead of the phase workbooks (a session with Puimala settings).
 PUIMALA_WORKBOOKS = ("puimala.ipynb",)
 
-#: What ``vertaiset report`` writes: the HTML always, and beside it a PDF or a Word file if asked.
-FORMATS = ("html", "pdf", "docx")
 #: The tag of the first cell of every workbook after the first: the report template starts a
 #: new printed page there (each phase on its own pages).
 WORKBOOK_START = "vt-workbook-start"
@@ -143,7 +142,7 @@ def build_report(
     names: bool = False,
     interim: datetime | None = None,
     progress: bool = False,
-    kernels: int = 1,
+    kernels: int | Sequence[StartedKernel] = 1,
 ) -> Path:
     """Run the workbooks for session ``code`` and write the report; return the HTML's path.
     With ``pdf`` or ``docx`` the same report is written beside it as ``.pdf`` or ``.docx`` too.
@@ -153,7 +152,9 @@ def build_report(
     ``interim`` report (made during the event, at that time) says so at its top and in its
     file name. ``progress`` shows a progress bar of the workbooks' cells on the terminal.
     ``kernels`` (at most one per workbook) run the workbooks side by side, each kernel a run of
-    consecutive workbooks (see :func:`vertaiset_widgets.report_run.execute_workbooks`).
+    consecutive workbooks (see :func:`vertaiset_widgets.report_run.execute_workbooks`); they may be
+    kernels started already (:func:`vertaiset_widgets.report_kernels.start_kernels`), which then
+    start and import while this reads the store and the templates.
 
     A Puimala (a session with Puimala settings) runs :data:`PUIMALA_WORKBOOKS` in place of the
     default phase workbooks.
@@ -163,6 +164,16 @@ def build_report(
     VertaisetUnknownSessionError
         No session has this code.
     """
+    started = start_kernels(kernels) if isinstance(kernels, int) else list(kernels)
+    try:
+        return _build(code, Path(out_dir), lang=lang, db_url=db_url, workbooks=workbooks, pdf=pdf, docx=docx,
+                      names=names, interim=interim, progress=progress, started=started)
+    finally:
+        stop_kernels(started, wait=None)  # those a report that failed early did not use
+
+
+def _build(code: str, out: Path, *, lang: str | None, db_url: str | None, workbooks: Sequence[str], pdf: bool,
+           docx: bool, names: bool, interim: datetime | None, progress: bool, started: list[StartedKernel]) -> Path:
     url = resolve_db_url(db_url)
     store = SessionStore(url)
     session = store.get_session(code)
@@ -170,7 +181,6 @@ def build_report(
         workbooks = PUIMALA_WORKBOOKS
     content = load_content()
     lang = content.lang(lang or session.lang)
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tr = Translator.create(content, lang)
     merged: nbformat.NotebookNode | None = None
@@ -178,12 +188,13 @@ def build_report(
     phases: list[Phase] = []
     paths = [p for p in (workbooks_dir() / name for name in workbooks) if p.exists()]
     found = Findings()
+    exporter = _exporter()  # while the kernels start
     if paths:
         executed = execute_workbooks(
             paths,
             parameters={"session": session.code, "role": "report", "lang": lang, "db_url": url, "names": bool(names)},
-            kernels=kernels,
             progress=progress,
+            started=started,
         )
         # the summary's lines, as the kernels found them beside each activity's blocks
         found, unspoken = kernel_findings(executed, activity_ids([code_text(p) for p in paths]))
@@ -214,13 +225,6 @@ def build_report(
         "code": session.code,
         "generated": (interim or datetime.now()).isoformat(timespec="minutes"),
     }
-    exporter = html_exporter(
-        template_name="vertaiset_report",
-        extra_template_basedirs=[str(templates_dir() / "nbconvert" / "templates")],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
     body, _resources = exporter.from_notebook_node(merged, resources=report_resources())
     body = tidy_report(body, tr)
     slug = re.sub(r"[^A-Za-z0-9]+", "-", session.code).strip("-")
@@ -239,6 +243,23 @@ def build_report(
 
 #: What marks a free-text list for the appendix (see :func:`vertaiset_widgets.results.free_text_html`).
 APPENDIX_MARK = "class='vt-appendix'"
+
+
+def _exporter():
+    """The report's HTML exporter, its templates compiled (by a blank page)."""
+    exporter = html_exporter(
+        template_name="vertaiset_report",
+        extra_template_basedirs=[str(templates_dir() / "nbconvert" / "templates")],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    blank = nbformat.v4.new_notebook(metadata={"vertaiset": {"lang": "fi", "title": "", "code": "", "generated": ""}})
+    try:
+        exporter.from_notebook_node(blank, resources=report_resources())
+    except Exception:  # a trainer's template that needs a real report: it is compiled then
+        pass
+    return exporter
 
 
 def _outputs_text(cell) -> str:

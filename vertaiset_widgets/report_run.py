@@ -7,7 +7,8 @@ phases' charts are the work), weighed by what each took in the last report on th
 (:func:`groups`). An activity an earlier workbook already runs (the check-in) is not run again.
 The executed notebooks come back one per workbook, in the report's order (:func:`split`).
 
-The kernels are started with their log at the critical level: ipykernel warns on every start that
+The kernels are started before their notebooks are ready, and do their imports while they wait
+(:mod:`report_kernels`), with their log at the critical level: ipykernel warns on every start that
 its loopback TCP is unencrypted and logs papermill's interrupt at shutdown as an error, neither of
 which a facilitator making a report can act on (a failing cell still raises, with its traceback,
 from papermill).
@@ -17,16 +18,14 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Sequence
 
 import nbformat
 
-__all__ = ["ACTIVITY_CALL", "KERNEL_QUIET", "code_text", "combine", "execute_workbooks", "groups", "split"]
+from .report_kernels import KERNEL_QUIET, StartedKernel, start_kernels, stop_kernels
 
-#: The kernel's own options for a report run: its log only for what is critical.
-KERNEL_QUIET = ["--IPKernelApp.log_level=CRITICAL"]
+__all__ = ["ACTIVITY_CALL", "code_text", "combine", "execute_workbooks", "groups", "split"]
 
 #: A workbook's cell that draws an activity, and the activity's id (the report's one pattern for it).
 ACTIVITY_CALL = re.compile(r"""wb\.activity\(\s*["']([a-z0-9_]+)["']""")
@@ -170,12 +169,14 @@ def groups(paths: Sequence[Path], kernels: int, times: dict[str, float] | None =
 
 
 def _execute(nb: nbformat.NotebookNode, parameters: dict[str, Any], progress: bool, label: str,
-             position: int) -> nbformat.NotebookNode:
+             position: int, km: Any = None) -> nbformat.NotebookNode:
+    """Run ``nb`` with papermill: in the started kernel ``km``, else in a kernel of papermill's own."""
     import papermill
 
     from .report import workbooks_dir
 
     bar: bool | dict[str, Any] = {"desc": label, "unit": "cell", "position": position} if progress else False
+    own = {} if km is None else {"km": km}  # a kernel we started is ours to shut down (report_kernels)
     return papermill.execute_notebook(
         nb,
         None,
@@ -185,27 +186,34 @@ def _execute(nb: nbformat.NotebookNode, parameters: dict[str, Any], progress: bo
         cwd=str(workbooks_dir()),
         extra_arguments=KERNEL_QUIET,
         shutdown_kernel="immediate",  # its work is done and read back: no need to wait for it to end
+        **own,
     )
 
 
 def execute_workbooks(paths: Sequence[Path], *, parameters: dict[str, Any], kernels: int = 1,
-                      progress: bool = False) -> list[nbformat.NotebookNode]:
+                      progress: bool = False, started: Sequence[StartedKernel] | None = None,
+                      ) -> list[nbformat.NotebookNode]:
     """Run the workbooks with ``parameters`` in at most ``kernels`` kernels side by side; return
     them executed, one notebook per workbook, in the order given.
 
-    ``progress`` draws a progress bar of each run's cells on standard error (tqdm, as papermill does).
+    ``started`` are kernels started earlier (:func:`report_kernels.start_kernels`), as many as
+    ``kernels``; those the workbooks do not need are shut down. ``progress`` draws a progress bar
+    of each run's cells on standard error (tqdm, as papermill does).
     """
     paths = list(paths)
     skip = _shown_before(paths)
+    if started:
+        kernels = len(started)
     runs = groups(paths, kernels, _last_times())
     labels = ["+".join(p.stem.split("_", 1)[0] for p in run) for run in runs]
-    if len(runs) == 1:
-        done = [_execute(combine(runs[0], skip), parameters, progress, f"vertaiset report {labels[0]}", 0)]
-    else:
-        with ThreadPoolExecutor(max_workers=len(runs), thread_name_prefix="vertaiset-report") as pool:
-            futures = [pool.submit(_execute, combine(run, skip), parameters, progress, f"vertaiset report {label}", i)
-                       for i, (run, label) in enumerate(zip(runs, labels))]
-            done = [f.result() for f in futures]
+    pool = list(started) if started else start_kernels(len(runs))
+    stop_kernels(pool[len(runs):], wait=None)
+    futures = []
+    for i, (run, label, kernel) in enumerate(zip(runs, labels, pool)):
+        nb = combine(run, skip)
+        futures.append(kernel.run(lambda km, nb=nb, label=label, i=i:
+                                  _execute(nb, parameters, progress, f"vertaiset report {label}", i, km)))
+    done = [f.result() for f in futures]
     _remember_times(done)
     parts = {part.cells[0].get("metadata", {}).get("vertaiset_workbook"): part for nb in done for part in split(nb) if part.cells}
     return [parts[p.name] for p in paths if p.name in parts]

@@ -6,10 +6,10 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
-from IPython.display import HTML, SVG, display
+from IPython.display import HTML, display
 
 from ... import aggregate
-from ...chart_render import to_svg
+from ...chart_render import show_svg, to_svg
 from ...errors import VertaisetError
 from ...forms import WallView
 from ...results import svg_img
@@ -122,5 +122,5 @@ def report_highlights(wb: "Workbook", activity: "Highlights") -> None:
     words = aggregate.word_counts([i["text"] for i in items], tr.lang, wb.content.stopwords)
     if not words.empty:
         display(HTML(f"<h4>{html.escape(tr('words_title'))}</h4>"))
-        display(SVG(to_svg(word_chart(words)), metadata={"alt": tr("words_alt")}))
+        show_svg(to_svg(word_chart(words)), tr("words_alt"))
     return None

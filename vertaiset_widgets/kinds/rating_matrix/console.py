@@ -9,9 +9,9 @@ import html
 from typing import TYPE_CHECKING
 
 import ipywidgets as W
-from IPython.display import HTML, SVG, display
+from IPython.display import HTML, display
 
-from ...chart_render import to_svg
+from ...chart_render import show_svg, to_svg
 from ...html_blocks import svg_img
 from ...consoles import ActivityConsole, BlocksConsole
 from .model import RatingMatrix
@@ -85,12 +85,12 @@ def report_rating(wb: "Workbook", activity: RatingMatrix) -> None:
     if not results.respondents:
         display(HTML(f"<p class='vt-muted'>{html.escape(tr('no_answers'))}</p>"))
         return None
-    display(SVG(to_svg(results.radar(size=520)), metadata={"alt": results.radar_alt()}))
+    show_svg(to_svg(results.radar(size=520)), results.radar_alt())
     display(HTML(results.table_html()))
     display(HTML(f"<h4>{html.escape(tr('spread_title'))}</h4>"))
-    display(SVG(to_svg(results.spread()), metadata={"alt": tr("spread_alt")}))
+    show_svg(to_svg(results.spread()), tr("spread_alt"))
     groups = results.group_radars()
     if groups is not None:
         display(HTML(f"<h4>{html.escape(tr('group_profiles'))}</h4>"))
-        display(SVG(to_svg(groups), metadata={"alt": tr("groups_alt")}))
+        show_svg(to_svg(groups), tr("groups_alt"))
     return None
