@@ -37,7 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from bench_room import machine_lines, replace_section  # noqa: E402
+from bench_room import git_state, machine_lines, replace_section  # noqa: E402
 from benchlib import ratio_verdict, section_head  # noqa: E402
 
 VERTAISET = [sys.executable, "-m", "vertaiset_widgets.cli"]
@@ -124,7 +124,8 @@ def write_section(args, rounds: list[dict[str, float]], meta: dict) -> str:
                 f"{med[key] / med['papermill_now']:.2f}× |")
 
     L = [
-        *section_head("## Session report vs. papermill", meta["date"], "bench_report.py", meta["command"]),
+        *section_head("## Session report vs. papermill", meta["date"], "bench_report.py", meta["command"],
+                      code=f"Code: git {meta['git']}."),
         "### Machine",
         "",
         *machine_lines(),
@@ -176,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench_pages import _shown_python
 
     meta = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "command": shlex.join([_shown_python(), *sys.argv]), "load_start": os.getloadavg()}
+            "command": shlex.join([_shown_python(), *sys.argv]), "load_start": os.getloadavg(), "git": git_state()}
     tmp = Path(tempfile.mkdtemp(prefix="vertaiset-bench-report-"))
     try:
         notebooks = []

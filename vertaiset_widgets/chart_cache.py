@@ -24,7 +24,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["DISK_DAYS", "MEMORY", "cached_svg", "disk_cache"]
+__all__ = ["DISK_DAYS", "MEMORY", "cached_svg", "disk_cache", "kept_any"]
 
 log = logging.getLogger("vertaiset")
 
@@ -53,6 +53,16 @@ def disk_cache(on: bool = True) -> Path | None:
         folder = None
     _disk["dir"] = folder
     return folder
+
+
+def kept_any() -> bool:
+    """Whether any picture is kept on disk (a report has been made on this home before)."""
+    try:
+        from .config import data_home
+
+        return next((data_home() / "cache" / "charts").glob("*.svg"), None) is not None
+    except OSError:
+        return False
 
 
 def _prune(folder: Path) -> None:

@@ -101,9 +101,15 @@ def show_svg(svg: str, alt: str) -> None:
     display({"image/svg+xml": svg}, raw=True, metadata={"image/svg+xml": {"alt": alt}})
 
 
-def warm_up() -> None:
+def warm_up(unless_kept: bool = False) -> None:
     """Start vl-convert's engine now: its first picture takes about 0.4 s, each later one tens of
-    milliseconds. A report's kernel calls this while it waits for its notebook (report_kernels)."""
+    milliseconds. A report's kernel calls this while it waits for its notebook (report_kernels),
+    ``unless_kept`` pictures are on disk already: the session's next report draws few or none."""
+    if unless_kept:
+        from .chart_cache import kept_any
+
+        if kept_any():
+            return
     import vl_convert as vlc
 
     spec = {"data": {"values": [{"x": 0}]}, "mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"}}}

@@ -1,7 +1,8 @@
 """A report's kernels, started before their notebooks are ready.
 
 A report kernel spends about two seconds before its first activity: the kernel starts, imports
-the package, and vl-convert draws its first picture (0.4 s, each later one about 30 ms). The
+the package, and in a session's first report vl-convert draws its first picture (0.4 s, each later
+one about 30 ms; a later report finds most of its pictures kept, see chart_cache). The
 report's own process spends about a second meanwhile finding the session, reading the templates
 and importing nbconvert. :func:`start_kernels` starts the kernels first, so both go side by side:
 ``vertaiset report`` calls it before anything else, and :func:`report_run.execute_workbooks`
@@ -31,11 +32,12 @@ log = logging.getLogger("vertaiset")
 #: on every start that its loopback TCP is unencrypted, which a facilitator cannot act on).
 KERNEL_QUIET = ["--IPKernelApp.log_level=CRITICAL"]
 
-#: What a report kernel does while it waits for its notebook: the package's imports and
-#: vl-convert's first picture. If this fails, the workbook's own first cell fails with its traceback.
+#: What a report kernel does while it waits for its notebook: the package's imports and, for a
+#: session's first report (no pictures kept on disk yet), vl-convert's first picture. If this
+#: fails, the workbook's own first cell fails with its traceback.
 KERNEL_WARM = [
     "--IPKernelApp.exec_lines=import vertaiset_widgets.workbook, vertaiset_widgets.chart_render; "
-    "vertaiset_widgets.chart_render.warm_up()",
+    "vertaiset_widgets.chart_render.warm_up(unless_kept=True)",
 ]
 
 _STOP = object()
