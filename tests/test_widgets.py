@@ -428,3 +428,30 @@ def test_room_parts_call_back_on_their_own_signal_only():
     browser_sends(fold, {"type": "current"})
     browser_sends(shown, {"type": "shown"})
     assert heard == ["current", "shown"]
+
+
+def test_a_joined_phone_page_shares_one_layout_and_one_text_style(store, content, room):
+    """The phone's widgets whose looks never change share one layout model and one text style
+    (shared_models), so a joined page sends and builds about half the models; a shared model
+    refuses to change, naming what to do instead."""
+    from vertaiset_widgets.shared_models import SharedLayout, shared_layout
+
+    session, _ = room
+    store.set_activity_state(session.id, "unelmaverkosto", is_open=True)
+    page = _page(store, content, session.code)
+    page.join_as("browser-token-1")
+    seen, stack = [], [page]
+    while stack:
+        widget = stack.pop()
+        seen.append(widget)
+        stack.extend(getattr(widget, "children", ()))
+        stack.extend(getattr(widget, "panel", None) and [widget.panel] or [])
+    dom = [w for w in seen if isinstance(w, W.DOMWidget)]
+    layouts = {id(w.layout) for w in dom}
+    styles = {id(w.style) for w in dom if isinstance(w, W.HTML)}
+    assert len(dom) >= 15  # the header, the slot, the highlights' forms and walls...
+    assert sum(isinstance(w.layout, SharedLayout) for w in dom) >= len(dom) - 3
+    assert len(layouts) <= 2 and len(styles) == 1  # the waiting note hides itself: its own layout
+    with pytest.raises(AttributeError, match="shared by several widgets"):
+        shared_layout().display = "none"
+    page._waiting.layout.display = "none"  # a widget that changes its looks has a layout of its own

@@ -15,6 +15,7 @@ import ipywidgets as W
 from . import kinds
 from .forms import Countdown
 from .room_widgets import Fold, PageShown
+from .shared_models import plain_html
 
 if TYPE_CHECKING:
     from .workbook import Workbook
@@ -22,26 +23,6 @@ if TYPE_CHECKING:
 __all__ = ["ActivityConsole", "BlocksConsole", "DrawWhenShown"]
 
 log = logging.getLogger("vertaiset")
-
-
-_SHARED: dict[type, W.Widget] = {}
-
-
-def _shared(model: type) -> W.Widget:
-    """This kernel's one ``model()`` (a layout or a style) for the widgets made below."""
-    made = _SHARED.get(model)
-    if made is None or made.comm is None:  # none yet, or closed
-        made = _SHARED[model] = model()
-    return made
-
-
-def plain_html(value: str = "") -> W.HTML:
-    """An HTML widget for text whose own layout and style never change: every one made here shares
-    one layout model and one style model, so a console (dozens of them) has two models fewer for
-    each to send and for the browser to build."""
-    from ipywidgets.widgets.widget_string import HTMLStyle
-
-    return W.HTML(value, layout=_shared(W.Layout), style=_shared(HTMLStyle))
 
 
 class DrawWhenShown:

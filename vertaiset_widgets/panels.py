@@ -17,6 +17,7 @@ import ipywidgets as W
 from .errors import VertaisetActivityClosedError, VertaisetInputError, VertaisetSessionClosedError
 from .i18n import Translator
 from .phone import scrolling_tables
+from .shared_models import plain_html, shared_layout
 from .store import ActivityState, AnswerInput, Participant, SessionStore
 
 __all__ = ["ActivityPanel", "PointsPanel", "panel_for", "save_or_say_why"]
@@ -66,7 +67,7 @@ class ActivityPanel(W.VBox):
 
     def __init__(self, store: SessionStore, participant: Participant, activity: Any, tr: Translator,
                  on_participant: Callable[[Participant], None] | None = None):
-        super().__init__()
+        super().__init__(layout=shared_layout())
         self.add_class("vt-card")
         self.on_participant = on_participant
         self.add_class(f"vt-kind-{activity.kind}")
@@ -76,7 +77,7 @@ class ActivityPanel(W.VBox):
         self.tr = tr
         self.state: ActivityState | None = None
         self.forms: dict[int, Any] = {}
-        self._results = W.HTML()
+        self._results = plain_html()
         self._results.add_class("vt-results-html")
 
     # -- what a kind adds

@@ -23,6 +23,7 @@ from .i18n import Translator
 from .live import ChangeFeed, CountsLater, Poller
 from . import revisions
 from .notice import notice_html
+from .shared_models import plain_html, shared_layout, shared_style
 from .phone import ActivitySlot, PhoneHeader
 from .store import PEOPLE_KEY, SESSION_KEY, ActivityState, Participant, SessionInfo, SessionStore
 
@@ -57,7 +58,7 @@ class ParticipantPage(W.VBox):
         store: SessionStore | None = None,
         poll_interval: float = 1.0,
     ):
-        super().__init__()
+        super().__init__(layout=shared_layout())  # the page's looks come from its classes
         self.add_class("vt-page")
         self.add_class("vt-participant")
         self.params = params
@@ -70,29 +71,30 @@ class ParticipantPage(W.VBox):
         self.kind_panels: dict[str, ActivityPanel] = {}
         self._last_seen = time.monotonic()
         #: the header's countdown: the open task's timer that ends first
-        self.timer = Countdown(label=self.tr("timer_left"), done_label=self.tr("timer_done"))
+        self.timer = Countdown(label=self.tr("timer_left"), done_label=self.tr("timer_done"), layout=shared_layout())
         self._rendered = False
         self.token_widget: BrowserToken | None = None
         self._joined_token: str | None = None  # one page is one participant: the first token that joined
         self.profile_form: FieldsForm | None = None
         self.material: Any = None  # a Puimala's pre-work material, once joined (puimala_phone)
         #: the day's running block (the facilitator's plan): shown while no task's timer runs
-        self.block_timer = Countdown(label=self.tr("mp_block_left"), done_label=self.tr("mp_block_over"))
+        self.block_timer = Countdown(label=self.tr("mp_block_left"), done_label=self.tr("mp_block_over"),
+                                     layout=shared_layout())
         self._blocks: list[Any] = []
         self._header = PhoneHeader(f"<h1>{html.escape(self.tr('participant_title'))}</h1>", self.timer, self.block_timer)
         self._title = self._header.heading
-        self._message = W.HTML()
-        self._profile_box = W.VBox()
+        self._message = plain_html()
+        self._profile_box = W.VBox(layout=shared_layout())
         self._profile_box.add_class("vt-profile")
-        self._activities = W.VBox()
+        self._activities = W.VBox(layout=shared_layout())
         self._activities.add_class("vt-activities")
         # the open tasks on top, the revealed results below: each activity has one slot for the
         # page's life, which moves between the two and never holds other widgets
-        self._now = W.VBox()
+        self._now = W.VBox(layout=shared_layout())
         self._now.add_class("vt-now")
-        self._results_box = W.VBox()
+        self._results_box = W.VBox(layout=shared_layout())
         self._results_box.add_class("vt-results")
-        self._results_heading = W.HTML(f"<h2 class='vt-results-heading'>{html.escape(self.tr('phone_results_heading'))}</h2>")
+        self._results_heading = plain_html(f"<h2 class='vt-results-heading'>{html.escape(self.tr('phone_results_heading'))}</h2>")
         self._slots: dict[str, ActivitySlot] = {}
         self._places: dict[str, str] = {}  # activity -> "now", "results" (absent: not shown)
         self._order: dict[str, int] = {}  # activity -> when it came to its place (newest first)
@@ -102,15 +104,16 @@ class ParticipantPage(W.VBox):
         self._counts_later = CountsLater(lambda: self.store.present_count(self.session.id) if self.session else 0)
         self._changes: ChangeFeed | None = None  # what changed since the last look, once joined
         #: per activity, the widgets it last put on the page and whether they count as shown
-        self._waiting = W.HTML(f"<p class='vt-waiting'>{html.escape(self.tr('waiting'))}</p>")
+        self._waiting = W.HTML(f"<p class='vt-waiting'>{html.escape(self.tr('waiting'))}</p>", style=shared_style())
         self._waiting.add_class("vt-card")
         # the privacy notice (filled in by the organisation) and, once joined, one's own number:
         # what a participant gives the facilitator to have their data erased
-        self._footer = W.HTML(self._footer_html())
+        self._footer = plain_html(self._footer_html())
         self._footer.add_class("vt-footer")
         # notices a lost kernel or server, and gives the forms their words for saving
         self.guard = ConnectionGuard(texts={k: self.tr(k) for k in (
-            "connection_lost", "saving", "not_saved", "not_saved_offline", "draft_restored", "not_sent_closed")})
+            "connection_lost", "saving", "not_saved", "not_saved_offline", "draft_restored", "not_sent_closed")},
+            layout=shared_layout())
         self.children = [self.guard, self._header, self._message, self._activities, self._profile_box, self._footer]
         if params.session:
             self._open_session(params.session)
@@ -130,6 +133,7 @@ class ParticipantPage(W.VBox):
                 }
             ],
             texts={"title": self.tr("join_title"), "submit": self.tr("join_button")},
+            layout=shared_layout(),
         )
         if problem:
             form.show_status(problem, "error")
@@ -176,9 +180,9 @@ class ParticipantPage(W.VBox):
             self._show_message(self.tr("session_closed"), "error")
             self._activities.children = []
             return
-        self.token_widget = BrowserToken(scope=session.code)
+        self.token_widget = BrowserToken(scope=session.code, layout=shared_layout())
         self.token_widget.observe(self._on_token_change, "token")
-        self._activities.children = [self.token_widget, W.HTML(html.escape(self.tr("loading")))]
+        self._activities.children = [self.token_widget, plain_html(html.escape(self.tr("loading")))]
 
     def _on_token_change(self, change: dict) -> None:
         token = change["new"]
@@ -237,6 +241,7 @@ class ParticipantPage(W.VBox):
             texts={"title": self.tr("profile_title"), "help": self.tr("profile_help"), "submit": self.tr("profile_save")},
             value={"nickname": self.participant.nickname or "", "group": self.participant.group_name or ""},
             draft_key=f"{self.session.code}:profile" if self.session else "",
+            layout=shared_layout(),
         )
         form.add_class("vt-card")
         form.on_submit(self._handle_profile_submit)

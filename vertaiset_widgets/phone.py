@@ -19,6 +19,7 @@ import ipywidgets as W
 import traitlets
 
 from .forms import Countdown
+from .shared_models import plain_html, shared_layout
 
 __all__ = ["ActivitySlot", "ActivityTitle", "PhoneHeader", "scrolling_tables"]
 
@@ -39,10 +40,10 @@ class ActivitySlot(W.VBox):
     """One activity on the phone: its title and its panel, never reordered or replaced."""
 
     def __init__(self, activity_id: str, title: str, panel: W.Widget):
-        super().__init__()
+        super().__init__(layout=shared_layout())
         self.activity_id = activity_id
         self.panel = panel
-        self.title = ActivityTitle(title=title, activity_id=activity_id)
+        self.title = ActivityTitle(title=title, activity_id=activity_id, layout=shared_layout())
         if "vt-card" in panel._dom_classes:  # the slot is the card: its title belongs to it
             panel.remove_class("vt-card")
         panel.add_class("vt-slot-body")
@@ -68,12 +69,12 @@ class PhoneHeader(W.VBox):
     and its countdown while no task's timer runs)."""
 
     def __init__(self, title_html: str, timer: Countdown, block_timer: Countdown | None = None):
-        super().__init__()
+        super().__init__(layout=shared_layout())
         self.add_class("vt-phone-header")
-        self.heading = W.HTML(title_html)
+        self.heading = plain_html(title_html)
         self.heading.add_class("vt-title")
         self.timer = timer
-        self.block = W.HTML()
+        self.block = plain_html()
         self.block.add_class("vt-block-now")
         self.block_timer = block_timer or Countdown()
         timer.add_class("vt-task-timer")

@@ -16,6 +16,7 @@ from typing import Any, Iterable
 import ipywidgets as W
 
 from .i18n import Translator
+from .shared_models import shared_layout, shared_style
 from .store.puimala import MATERIALS_KEY, Material, PuimalaInfo
 from .revisions import SESSION_KEY
 
@@ -58,7 +59,7 @@ class PhoneMaterial(W.HTML):
     """
 
     def __init__(self, store: Any, session_id: int, tr: Translator):
-        super().__init__()
+        super().__init__(layout=shared_layout(), style=shared_style())
         self.add_class("vt-material")
         self.store, self.session_id, self.tr = store, session_id, tr
         self.info: PuimalaInfo | None = None

@@ -15,6 +15,7 @@ from ...errors import VertaisetActivityClosedError, VertaisetInputError, Vertais
 from ...forms import FieldsForm, WallView
 from ...i18n import Translator
 from ...panels import ActivityPanel
+from ...shared_models import shared_layout
 from ...store import ActivityState, Participant, SessionStore
 from .model import Highlights
 from .wall import VOTES, Highlight, edit_highlight, post_highlight, pooled, read_wall, vote, wall_items, wall_texts, wall_voters
@@ -37,7 +38,8 @@ class HighlightsPanel(ActivityPanel):
         super().__init__(store, participant, activity, tr, on_participant)
         self.post_form: FieldsForm | None = None
         self.mine: WallView | None = None
-        self.wall = WallView(mode="participant", texts=wall_texts(tr, activity, tr("wall_title")), votes_shown=activity.votes)
+        self.wall = WallView(mode="participant", texts=wall_texts(tr, activity, tr("wall_title")), votes_shown=activity.votes,
+                             layout=shared_layout())
         self.wall.on_action(self._handle_action)
         self._shown: list[Highlight] = []  # what the wall last drew: the +1s are counted onto these
         self._posting = False  # the post form has been shown on this page (it then stays)
@@ -60,11 +62,12 @@ class HighlightsPanel(ActivityPanel):
             fields=fields,
             texts={"title": tr.text(activity.title), "help": tr.text(activity.prompt), "submit": tr("highlight_post")},
             draft_key=f"{scope}:{activity.id}:post" if scope else "",
+            layout=shared_layout(),
         )
         self.post_form.on_submit(self._handle_post)
         self.mine = WallView(mode="mine", texts=wall_texts(tr, activity, tr("my_highlights")), max_length=activity.max_length,
                              tags=[{"id": tg.id, "label": tr.label(tg)} for tg in activity.tags], votes_shown=False,
-                             draft_key=f"{scope}:{activity.id}:mine" if scope else "")
+                             draft_key=f"{scope}:{activity.id}:mine" if scope else "", layout=shared_layout())
         self.mine.on_action(self._handle_action)
 
     def update(self, state: ActivityState) -> bool:
