@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -163,6 +164,18 @@ def test_unknown_code_is_one_clear_line(sqlite_url, tmp_path):
     proc = vertaiset("export", "NOSUCH", "--out", str(tmp_path / "x.csv"), env_db=sqlite_url, check=False)
     assert proc.returncode == 2
     assert "NOSUCH" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_serve_refuses_a_port_in_use(sqlite_url):
+    """A busy port is said in one line: the server does not move to another port on its own,
+    where the QR code, the links and the pool kernels would not find it."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = vertaiset("serve", "--port", str(port), "--room", "4", env_db=sqlite_url, check=False)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert f"port {port}" in proc.stderr and "--port" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_check_lists_activities():

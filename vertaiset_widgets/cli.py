@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import data_home, resolve_db_url
-from .errors import VertaisetError
+from .errors import VertaisetError, VertaisetInputError
 from .limits import DEFAULT_MAX_PER_ADDRESS
 
 __all__ = ["main", "build_parser"]
@@ -185,12 +185,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _port_in_use(ip: str, port: int) -> bool:
+    """Whether another process listens on ``port`` of ``ip`` (bound as the server would bind it)."""
+    import socket
+
+    host = "" if ip in ("0.0.0.0", "::") else ip
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the workbooks with Voila, our template, kernel culling and the database."""
     from .content import load_content, templates_dir
     from .roots import workbooks_dir
     from .store import SessionStore
 
+    # Voila would move to another port on its own, while the QR code, the links and the pool
+    # kernels (which ask the server for their request on this port) keep this one: say so instead
+    if _port_in_use(args.ip, args.port):
+        raise VertaisetInputError(f"port {args.port} on {args.ip} is in use (is another `vertaiset serve` running?): "
+                                  "stop it, or choose another port with --port")
     _use_root(args)
     url = resolve_db_url(args.db_url)
     SessionStore(url).close()  # create or migrate the schema before any kernel starts
@@ -208,6 +228,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         str(workbooks_dir()),
         "--no-browser",
         f"--port={args.port}",
+        "--Voila.port_retries=0",  # this port or none (see above): links and pool kernels use it
         f"--Voila.ip={args.ip}",
         "--template=vertaiset",
         "--theme=light",
