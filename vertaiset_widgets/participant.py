@@ -78,8 +78,7 @@ class ParticipantPage(W.VBox):
         self.profile_form: FieldsForm | None = None
         self.material: Any = None  # a Puimala's pre-work material, once joined (puimala_phone)
         #: the day's running block (the facilitator's plan): shown while no task's timer runs
-        self.block_timer = Countdown(label=self.tr("mp_block_left"), done_label=self.tr("mp_block_over"),
-                                     layout=shared_layout())
+        self.block_timer = Countdown(label=self.tr("mp_block_left"), done_label=self.tr("mp_block_over"), layout=shared_layout())
         self._blocks: list[Any] = []
         self._header = PhoneHeader(f"<h1>{html.escape(self.tr('participant_title'))}</h1>", self.timer, self.block_timer)
         self._title = self._header.heading
@@ -112,8 +111,7 @@ class ParticipantPage(W.VBox):
         self._footer.add_class("vt-footer")
         # notices a lost kernel or server, and gives the forms their words for saving
         self.guard = ConnectionGuard(texts={k: self.tr(k) for k in (
-            "connection_lost", "saving", "not_saved", "not_saved_offline", "draft_restored", "not_sent_closed")},
-            layout=shared_layout())
+            "connection_lost", "saving", "not_saved", "not_saved_offline", "draft_restored", "not_sent_closed")}, layout=shared_layout())
         self.children = [self.guard, self._header, self._message, self._activities, self._profile_box, self._footer]
         if params.session:
             self._open_session(params.session)
@@ -132,8 +130,7 @@ class ParticipantPage(W.VBox):
                     "autocapitalize": "characters",
                 }
             ],
-            texts={"title": self.tr("join_title"), "submit": self.tr("join_button")},
-            layout=shared_layout(),
+            texts={"title": self.tr("join_title"), "submit": self.tr("join_button")}, layout=shared_layout(),
         )
         if problem:
             form.show_status(problem, "error")
