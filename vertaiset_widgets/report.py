@@ -188,7 +188,7 @@ def _build(code: str, out: Path, *, lang: str | None, db_url: str | None, workbo
     phases: list[Phase] = []
     paths = [p for p in (workbooks_dir() / name for name in workbooks) if p.exists()]
     found = Findings()
-    exporter = _exporter()  # while the kernels start
+    exporter = _exporter()  # while the kernels start and import
     if paths:
         executed = execute_workbooks(
             paths,
@@ -246,20 +246,14 @@ APPENDIX_MARK = "class='vt-appendix'"
 
 
 def _exporter():
-    """The report's HTML exporter, its templates compiled (by a blank page)."""
-    exporter = html_exporter(
+    """The report's HTML exporter (nbconvert's import is most of its making)."""
+    return html_exporter(
         template_name="vertaiset_report",
         extra_template_basedirs=[str(templates_dir() / "nbconvert" / "templates")],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    blank = nbformat.v4.new_notebook(metadata={"vertaiset": {"lang": "fi", "title": "", "code": "", "generated": ""}})
-    try:
-        exporter.from_notebook_node(blank, resources=report_resources())
-    except Exception:  # a trainer's template that needs a real report: it is compiled then
-        pass
-    return exporter
 
 
 def _outputs_text(cell) -> str:
