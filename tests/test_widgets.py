@@ -445,7 +445,6 @@ def test_a_joined_phone_page_shares_one_layout_and_one_text_style(store, content
         widget = stack.pop()
         seen.append(widget)
         stack.extend(getattr(widget, "children", ()))
-        stack.extend(getattr(widget, "panel", None) and [widget.panel] or [])
     dom = [w for w in seen if isinstance(w, W.DOMWidget)]
     layouts = {id(w.layout) for w in dom}
     styles = {id(w.style) for w in dom if isinstance(w, W.HTML)}

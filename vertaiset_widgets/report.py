@@ -193,8 +193,8 @@ def _build(code: str, out: Path, *, lang: str | None, db_url: str | None, workbo
         executed = execute_workbooks(
             paths,
             parameters={"session": session.code, "role": "report", "lang": lang, "db_url": url, "names": bool(names)},
+            kernels=started,
             progress=progress,
-            started=started,
         )
         # the summary's lines, as the kernels found them beside each activity's blocks
         found, unspoken = kernel_findings(executed, activity_ids([code_text(p) for p in paths]))

@@ -5,8 +5,8 @@ the package, and in a session's first report vl-convert draws its first picture 
 one about 30 ms; a later report finds most of its pictures kept, see chart_cache). The
 report's own process spends about a second meanwhile finding the session, reading the templates
 and importing nbconvert. :func:`start_kernels` starts the kernels first, so both go side by side:
-``vertaiset report`` calls it before anything else, and :func:`report_run.execute_workbooks`
-calls it when it is given no kernels.
+``vertaiset report`` calls it before anything else, and :func:`report.build_report` at its start
+when it is given a number of kernels.
 
 Each kernel lives on a thread of its own, which starts it, waits for its notebook, runs it with
 papermill and shuts it down. A kernel belongs to one asyncio loop (jupyter_client's), so it is
@@ -106,7 +106,11 @@ class StartedKernel:
             self._taken = True
             self._jobs.put((_STOP, None))
         if wait:
-            self._thread.join(wait)
+            self.join(wait)
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait up to ``timeout`` seconds until the kernel is shut down (after its job, if any)."""
+        self._thread.join(timeout)
 
 
 def start_kernels(count: int, cwd: str | None = None) -> list[StartedKernel]:
@@ -124,7 +128,7 @@ def stop_kernels(kernels: Sequence[StartedKernel], wait: float | None = 10.0) ->
         kernel.close()
     if wait:
         for kernel in kernels:
-            kernel._thread.join(wait)
+            kernel.join(wait)
 
 
 @atexit.register

@@ -23,7 +23,7 @@ from typing import Any, Sequence
 
 import nbformat
 
-from .report_kernels import KERNEL_QUIET, StartedKernel, start_kernels, stop_kernels
+from .report_kernels import KERNEL_QUIET, StartedKernel, stop_kernels
 
 __all__ = ["ACTIVITY_CALL", "code_text", "combine", "execute_workbooks", "groups", "split"]
 
@@ -190,26 +190,21 @@ def _execute(nb: nbformat.NotebookNode, parameters: dict[str, Any], progress: bo
     )
 
 
-def execute_workbooks(paths: Sequence[Path], *, parameters: dict[str, Any], kernels: int = 1,
-                      progress: bool = False, started: Sequence[StartedKernel] | None = None,
-                      ) -> list[nbformat.NotebookNode]:
-    """Run the workbooks with ``parameters`` in at most ``kernels`` kernels side by side; return
-    them executed, one notebook per workbook, in the order given.
+def execute_workbooks(paths: Sequence[Path], *, parameters: dict[str, Any], kernels: Sequence[StartedKernel],
+                      progress: bool = False) -> list[nbformat.NotebookNode]:
+    """Run the workbooks with ``parameters`` in at most as many runs side by side as ``kernels``
+    (started by :func:`report_kernels.start_kernels`; those the workbooks do not need are shut
+    down); return them executed, one notebook per workbook, in the order given.
 
-    ``started`` are kernels started earlier (:func:`report_kernels.start_kernels`), as many as
-    ``kernels``; those the workbooks do not need are shut down. ``progress`` draws a progress bar
-    of each run's cells on standard error (tqdm, as papermill does).
+    ``progress`` draws a progress bar of each run's cells on standard error (tqdm, as papermill does).
     """
     paths = list(paths)
     skip = _shown_before(paths)
-    if started:
-        kernels = len(started)
-    runs = groups(paths, kernels, _last_times())
+    runs = groups(paths, len(kernels), _last_times())
     labels = ["+".join(p.stem.split("_", 1)[0] for p in run) for run in runs]
-    pool = list(started) if started else start_kernels(len(runs))
-    stop_kernels(pool[len(runs):], wait=None)
+    stop_kernels(kernels[len(runs):], wait=None)
     futures = []
-    for i, (run, label, kernel) in enumerate(zip(runs, labels, pool)):
+    for i, (run, label, kernel) in enumerate(zip(runs, labels, kernels)):
         nb = combine(run, skip)
         futures.append(kernel.run(lambda km, nb=nb, label=label, i=i:
                                   _execute(nb, parameters, progress, f"vertaiset report {label}", i, km)))
