@@ -182,6 +182,17 @@ def test_headings_never_skip_a_level_and_the_appendix_goes_last(tr):
     assert soup.find(id="x").find_parent(id="vt-appendix") is not None
 
 
+def test_tidy_report_writes_a_headings_letters_as_letters(tr):
+    """nbconvert writes a markdown heading's letters outside ASCII as references (its anchor
+    pass); the tidied page has them as text, and a reference to ``<`` or ``&`` stays one."""
+    body = ("<html><body><main><h2 id='x'>Viritt&#228;ydyt&#xE4;&#228;np&#228; &#60;b&#62; &#38;"
+            "<a class='anchor-link' href='#x'>&#182;</a></h2><p>&#228;</p></main></body></html>")
+    tidy = tidy_report(body, tr)
+    assert "<h2 id='x'>Virittäydytäänpä &#60;b&#62; &#38;<a class='anchor-link' href='#x'>¶</a></h2>" in tidy
+    assert "<p>&#228;</p>" in tidy  # outside a heading the page is as nbconvert wrote it
+    assert BeautifulSoup(tidy, "html.parser").h2.get_text() == "Virittäydytäänpä <b> &¶"
+
+
 def test_the_exporter_leaves_its_second_parse_to_tidy_report(tr):
     """The report's exporter writes what nbconvert's writes, less the closing BeautifulSoup pass,
     whose one effect here (a placeholder alt on an image without one) tidy_report gives, in Finnish."""

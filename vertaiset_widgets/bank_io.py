@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from .bank_model import MATURITY, PROFILE_DIMENSIONS, PracticeInvalid, validate_practice
 from .errors import VertaisetInputError
 from .text import spreadsheet_safe
 
@@ -41,6 +40,14 @@ _SOURCE = {"session": "istunto", "activity": "tehtava", "layer": "kerros", "date
 #: what an Innokylä-shaped export has beside the practice's fields (read back as the practice's id)
 _INNOKYLA_EXTRA = {"tunniste", "versio", "muokattu", "muokkaaja", "kehitysvaiheen_historia", "arviointi"}
 _NESTED = {"stories": _STORY, "links": _LINK, "validation": _VALIDATION, "profile_source": _SOURCE}
+
+
+def _bm():
+    """The practice's models (pydantic), imported when a bank is read or written: the CLI's
+    parser lists :data:`BANK_FORMATS` without them or the store."""
+    from . import bank_model
+
+    return bank_model
 
 
 def _tr(lang: str) -> Callable[..., str]:
@@ -94,11 +101,11 @@ def from_innokyla(item: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
             names = _NESTED.get(name)
             fields[name] = _rename(value, {v: k for k, v in names.items()}) if names else value
         elif key not in _INNOKYLA_EXTRA:
-            raise PracticeInvalid(str(key)[:80], "unknown_field", "unknown field")
+            raise _bm().PracticeInvalid(str(key)[:80], "unknown_field", "unknown field")
     review = item.get("arviointi")
     if review is not None:
         if not isinstance(review, dict) or set(review) - {"360_profiili", "lahde"}:
-            raise PracticeInvalid("arviointi", "mapping", "360_profiili and lahde")
+            raise _bm().PracticeInvalid("arviointi", "mapping", "360_profiili and lahde")
         fields["profile"] = review.get("360_profiili")
         fields["profile_source"] = _rename(review.get("lahde"), {v: k for k, v in _SOURCE.items()})
     uid = item.get("tunniste")
@@ -130,7 +137,7 @@ def _flat_rows(store: Any, tr: Callable[..., str] | None) -> tuple[list[str], li
         "uid", "version", "name", "summary", "toteuttaja", "yhteyshenkilo", "kohderyhma", "kesto", "alkamisvuosi",
         "perusidea", "toimintaymparisto", "ehdot", "maturity", "maturity_evidence", "maturity_history", "steps",
         "stories", "validation", "links", "network", "sector", "area", "keywords",
-        *[f"profile_{d}" for d in PROFILE_DIMENSIONS], "profile_source", "from_session", "changed_by", "note", "changed",
+        *[f"profile_{d}" for d in _bm().PROFILE_DIMENSIONS], "profile_source", "from_session", "changed_by", "note", "changed",
     ]
     if tr is None:
         headers = keys
@@ -161,7 +168,7 @@ def _flat_rows(store: Any, tr: Callable[..., str] | None) -> tuple[list[str], li
             " · ".join(str(v) for v in (validation.get("by"), validation.get("at"), validation.get("note")) if v) or None,
             _JOIN.join(f"{x['title']} <{x['url']}> ({kinds.get(x['kind'], x['kind'])})" for x in f.get("links") or []),
             p.network, p.sector, p.area, _JOIN.join(f.get("keywords") or []),
-            *[profile.get(d) for d in PROFILE_DIMENSIONS],
+            *[profile.get(d) for d in _bm().PROFILE_DIMENSIONS],
             " · ".join(str(source[k]) for k in ("session", "activity", "layer", "date", "n") if source.get(k) is not None) or None,
             p.from_session, p.changed_by, p.note, p.created_at.isoformat(timespec="seconds"),
         ]
@@ -248,8 +255,8 @@ def _optional_text(value: Any, practice: int, version: int, field: str) -> str |
 
 def _checked(fields: Any, practice: int, version: int | None, rename: Callable[[str], str] = str) -> Any:
     try:
-        return validate_practice(fields)
-    except PracticeInvalid as exc:
+        return _bm().validate_practice(fields)
+    except _bm().PracticeInvalid as exc:
         raise _Refusal(practice, version, rename(exc.field), exc.problem, max=exc.limit, detail=exc.detail) from None
 
 
@@ -300,7 +307,7 @@ def _read_innokyla(data: list) -> list:
             raise _Refusal(n, None, "-", "mapping")
         try:
             uid, fields = from_innokyla(entry)
-        except PracticeInvalid as exc:
+        except _bm().PracticeInvalid as exc:
             raise _Refusal(n, None, exc.field, exc.problem) from None
         checked = _checked(fields, n, None, _innokyla_path)
         if uid is None:  # the same practice from the same file finds itself again
@@ -315,7 +322,7 @@ def _read_innokyla(data: list) -> list:
 
 
 def _problem(tr: Callable[..., str], refusal: _Refusal) -> str:
-    choices = {"maturity": ", ".join(MATURITY), "dimension": ", ".join(PROFILE_DIMENSIONS)}
+    choices = {"maturity": ", ".join(_bm().MATURITY), "dimension": ", ".join(_bm().PROFILE_DIMENSIONS)}
     values = refusal.values
     if refusal.problem == "too_long" and values.get("max"):
         return tr("bank_problem_too_long", max=values["max"])

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import gc
+import importlib
 import os
 import shutil
 import sys
@@ -29,9 +31,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     fmt = args.format or ("pdf" if args.pdf else suffix if target else "html")
     if target is not None and suffix != fmt:
         raise VertaisetInputError(f"--out {out.name} is not a .{fmt} file (--format {fmt})")
-    # the kernels start and import while this process imports nbconvert and reads the store
-    kernels = start_kernels(args.kernels or min(2, os.cpu_count() or 1))
-    from .report import DEFAULT_WORKBOOKS, build_report
+    # the kernels start and import while this process imports nbconvert and reads the store;
+    # the imports run without the cyclic collector, and what they leave is frozen (as in the
+    # kernels: report_kernels.warm_kernel), so that its full collections do not scan it again
+    gc.disable()
+    try:
+        kernels = start_kernels(args.kernels or min(2, os.cpu_count() or 1))
+        importlib.import_module("nbconvert")  # the report's exporter
+        from .report import DEFAULT_WORKBOOKS, build_report
+    finally:
+        gc.enable()
+    gc.freeze()
 
     path = build_report(args.code, target.parent if target else out, lang=args.lang, db_url=args.db_url,
                         pdf=fmt == "pdf", docx=fmt == "docx", workbooks=args.workbooks or DEFAULT_WORKBOOKS,

@@ -4,10 +4,13 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import kinds
-from .store import SessionStore
 from .text import clean_tree, spreadsheet_safe
+
+if TYPE_CHECKING:  # the CLI's parser lists the formats without the store's import
+    from .store import SessionStore
 
 __all__ = ["EXPORT_FORMATS", "activity_formats", "export_activity", "export_session"]
 

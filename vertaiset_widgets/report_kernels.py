@@ -24,7 +24,7 @@ import threading
 from concurrent.futures import Future
 from typing import Any, Callable, Sequence
 
-__all__ = ["KERNEL_QUIET", "KERNEL_WARM", "StartedKernel", "start_kernels", "stop_kernels"]
+__all__ = ["KERNEL_QUIET", "KERNEL_WARM", "StartedKernel", "start_kernels", "stop_kernels", "warm_kernel"]
 
 log = logging.getLogger("vertaiset")
 
@@ -32,13 +32,33 @@ log = logging.getLogger("vertaiset")
 #: on every start that its loopback TCP is unencrypted, which a facilitator cannot act on).
 KERNEL_QUIET = ["--IPKernelApp.log_level=CRITICAL"]
 
-#: What a report kernel does while it waits for its notebook: the package's imports and, for a
-#: session's first report (no pictures kept on disk yet), vl-convert's first picture. If this
+#: What a report kernel does while it waits for its notebook (:func:`warm_kernel`). If this
 #: fails, the workbook's own first cell fails with its traceback.
 KERNEL_WARM = [
-    "--IPKernelApp.exec_lines=import vertaiset_widgets.workbook, vertaiset_widgets.chart_render; "
-    "vertaiset_widgets.chart_render.warm_up(unless_kept=True)",
+    "--IPKernelApp.exec_lines=from vertaiset_widgets.report_kernels import warm_kernel; warm_kernel()",
 ]
+
+
+def warm_kernel() -> None:
+    """In a report kernel, before its notebook: import the package and, for a session's first
+    report (no pictures kept on disk yet), draw vl-convert's first picture.
+
+    The imports run without the cyclic garbage collector, which would scan every object they
+    create several times over (0.15–0.2 s of a kernel's start) to find no garbage, and what
+    they leave is then frozen (:func:`gc.freeze`): the notebook's collections skip it. A report
+    kernel lives for one report."""
+    import gc
+    import importlib
+
+    gc.disable()
+    try:
+        importlib.import_module("vertaiset_widgets.workbook")
+        from vertaiset_widgets import chart_render
+    finally:
+        gc.enable()
+    gc.freeze()
+    chart_render.warm_up(unless_kept=True)
+
 
 _STOP = object()
 _live: "set[StartedKernel]" = set()
