@@ -203,6 +203,24 @@ def test_voila_templates_folder_is_not_a_500(server):
         assert STRINGS["not_found_title"]["fi"] in body
 
 
+def test_the_widgets_code_comes_once_from_the_server(server, pages):
+    """Under `vertaiset serve` a page's forms carry a loader; their module and stylesheet are
+    files named by their content's hash, served with a year's caching; any other name is a 404."""
+    import hashlib
+
+    from vertaiset_widgets.forms import FORMS_CSS, _forms_esm
+
+    status, _, _ = pages()  # its kernel keeps the forms' code as files
+    assert status == 200
+    for text, suffix in ((_forms_esm(), "js"), (FORMS_CSS.read_text(encoding="utf-8"), "css")):
+        name = f"{hashlib.sha256(text.encode('utf-8')).hexdigest()[:24]}.{suffix}"
+        status, headers, body = request(server, f"/vertaiset/assets/{name}")
+        assert status == 200 and body == text, name
+        assert "max-age=31536000" in headers["Cache-Control"]
+    for bad in ("../assets.py", "x.js", "0" * 24 + ".py"):
+        assert request(server, f"/vertaiset/assets/{bad}")[0] == 404, bad
+
+
 def test_a_missing_notebook_is_our_404_not_a_500(server):
     """A page for a notebook that does not exist answers our 404 page and starts no kernel."""
     kernels = limits(server)["kernels"]

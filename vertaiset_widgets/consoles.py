@@ -97,15 +97,16 @@ class ActivityConsole(W.VBox):
     TIMER_MINUTES = (1, 3, 5, 10)
 
     def __init__(self, workbook: "Workbook", activity: Any, *, controls: bool):
-        super().__init__()
-        self.add_class("vt-activity")
+        # classes and values are given as the widgets are made: each change afterwards is one more
+        # message from the kernel, through the server, for every entry of a console
+        super().__init__(_dom_classes=("vt-activity",))
         self.wb = workbook
         self.activity = activity
         self.controls = controls
         tr = workbook.tr
         self.state = workbook.store.activity_state(workbook.session.id, activity.id)
         self._state_line = plain_html()
-        self._counts = plain_html()
+        self._counts = plain_html("", "vt-presenter-count" if workbook.role == "screen" else "vt-counts")
         self._notice = plain_html()
         self.countdown = Countdown(label=tr("timer_left"), done_label=tr("timer_done"))
         self._buttons: dict[str, W.Button] = {}
@@ -117,7 +118,6 @@ class ActivityConsole(W.VBox):
         parts: list[W.Widget] = [self._state_line]
         if controls and (workbook.role == "screen" or workbook.now_bar is None):
             self._controls_row = self._controls()
-        self._counts.add_class("vt-presenter-count" if workbook.role == "screen" else "vt-counts")
         if workbook.role == "screen":
             self.countdown.add_class("vt-presenter-timer")
             self.children = self._presenter_parts()
@@ -125,15 +125,15 @@ class ActivityConsole(W.VBox):
             # the console's catalogue: folded to its title, but for what runs now. The state
             # controls are shown once, in the now bar, for the current activity; an entry has
             # its method, its results and tools, and the one action that makes it current.
-            self.make_current = W.Button(description=tr("make_current"), tooltip=tr("make_current_help"))
-            self.make_current.add_class("vt-console-make-current")
+            self.make_current = W.Button(description=tr("make_current"), tooltip=tr("make_current_help"),
+                                         _dom_classes=("vt-console-make-current",))
             self.make_current.on_click(lambda _b: workbook.now_bar.set_current(activity.id))
             method = workbook.method_html(activity.id)
             head = [plain_html(method)] if method else []
-            self.body = W.VBox(head + parts + [self.make_current, self._counts, self._notice] + self._results_widgets())
-            self.body.add_class("vt-activity-body")
             self.fold = Fold(anchor=f"activity-{activity.id}", title=tr.text(activity.title), expanded=self.state.is_open)
-            self.body.layout.display = None if self.fold.expanded else "none"
+            self.body = W.VBox(head + parts + [self.make_current, self._counts, self._notice] + self._results_widgets(),
+                               _dom_classes=("vt-activity-body",),
+                               layout=W.Layout(display=None if self.fold.expanded else "none"))
             self.fold.observe(self._on_fold_change, names="expanded")
             self.children = [self.fold, self.body]
         elif controls:  # a console without the page's header (and its now bar): the controls on it
@@ -369,8 +369,7 @@ class BlocksConsole(ActivityConsole):
     def _results_widgets(self) -> list[W.Widget]:
         kind = kinds.for_activity(self.activity)
         self._kind = kind.results_class(self.activity)
-        self._box = W.VBox()
-        self._box.add_class("vt-blocks")
+        self._box = W.VBox(_dom_classes=("vt-blocks",))
         self._block_widgets: dict[str, W.HTML] = {}
         self._drawn: Any = None
         tools = kind.tools_class() if self.controls else None
@@ -398,8 +397,7 @@ class BlocksConsole(ActivityConsole):
         for name, body in blocks:
             widget = self._block_widgets.get(name)
             if widget is None:
-                widget = self._block_widgets[name] = plain_html()
-                widget.add_class(f"vt-block-{name}")
+                widget = self._block_widgets[name] = plain_html(body, f"vt-block-{name}")
             if widget.value != body:
                 widget.value = body
             children.append(widget)

@@ -15,9 +15,13 @@ from typing import Any, Callable
 import anywidget
 import traitlets
 
+from .assets import esm, widget_code
+
 __all__ = ["BrowserToken", "ChoiceForm", "ConnectionGuard", "Countdown", "FieldsForm", "RatingForm", "WallView"]
 
 _STATIC = Path(__file__).resolve().parent / "static"
+#: the stylesheet of the forms, the countdown and the connection line
+FORMS_CSS = _STATIC / "forms.css"
 log = logging.getLogger("vertaiset")
 
 #: What a browser may name its submission with (it becomes the store's idempotency key).
@@ -41,7 +45,7 @@ class BrowserToken(anywidget.AnyWidget):
     so a refreshed page, or a page whose kernel was culled, finds the same participant.
     """
 
-    _esm = _STATIC / "token.js"
+    _esm = esm(_STATIC / "token.js")
     scope = traitlets.Unicode("").tag(sync=True)
     token = traitlets.Unicode("").tag(sync=True)
 
@@ -55,8 +59,7 @@ class ConnectionGuard(anywidget.AnyWidget):
     use while saving (``saving``, ``not_saved``, ``not_saved_offline``, ``draft_restored``).
     """
 
-    _esm = _STATIC / "connection.js"
-    _css = _STATIC / "forms.css"
+    _esm, _css = widget_code(_STATIC / "connection.js", FORMS_CSS)
     texts = traitlets.Dict().tag(sync=True)
     #: read out to screen readers (a polite live region) each time ``announce_seq`` grows
     announcement = traitlets.Unicode("").tag(sync=True)
@@ -89,8 +92,7 @@ class _MessagingWidget(anywidget.AnyWidget):
     participant's text) when no acknowledgement comes.
     """
 
-    _esm = _forms_esm()
-    _css = _STATIC / "forms.css"
+    _esm, _css = widget_code(_forms_esm(), FORMS_CSS)
     form = traitlets.Unicode("fields").tag(sync=True)
     texts = traitlets.Dict().tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
@@ -347,8 +349,7 @@ class WallView(_MessagingWidget):
 class Countdown(anywidget.AnyWidget):
     """The facilitator's timer, counting down in the browser from ``seconds`` (None: hidden)."""
 
-    _esm = _STATIC / "countdown.js"
-    _css = _STATIC / "forms.css"
+    _esm, _css = widget_code(_STATIC / "countdown.js", FORMS_CSS)
     seconds = traitlets.Int(None, allow_none=True).tag(sync=True)
     stamp = traitlets.Int(0).tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)

@@ -18,7 +18,8 @@ from .attempts import AttemptGuard
 from .config import PageParams
 from .content import Content, load_content
 from .errors import VertaisetInputError, VertaisetTooManyAttemptsError
-from .forms import ConnectionGuard, FieldsForm, _forms_esm
+from .assets import widget_code
+from .forms import FORMS_CSS, ConnectionGuard, FieldsForm, _forms_esm
 from .i18n import Translator
 from .live import ChangeFeed, Poller
 from .revisions import SESSION_KEY
@@ -55,7 +56,7 @@ export default {
 class NotesForm(FieldsForm):
     """A :class:`~vertaiset_widgets.forms.FieldsForm` that also submits ``autosave_ms`` after typing stops."""
 
-    _esm = _forms_esm().replace("export default {", "const vtFieldsView = {", 1) + _AUTOSAVE_JS
+    _esm, _css = widget_code(_forms_esm().replace("export default {", "const vtFieldsView = {", 1) + _AUTOSAVE_JS, FORMS_CSS)
     autosave_ms = traitlets.Int(3000).tag(sync=True)
 
 

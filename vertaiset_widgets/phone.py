@@ -18,6 +18,7 @@ import anywidget
 import ipywidgets as W
 import traitlets
 
+from .assets import esm
 from .forms import Countdown
 from .shared_models import plain_html, shared_layout
 
@@ -30,7 +31,7 @@ class ActivityTitle(anywidget.AnyWidget):
     """An activity's title on the phone: a heading while it is open (``mode="now"``), a
     disclosure button over its folded results once revealed (``mode="result"``)."""
 
-    _esm = _STATIC / "title.js"
+    _esm = esm(_STATIC / "title.js")
     title = traitlets.Unicode("").tag(sync=True)
     activity_id = traitlets.Unicode("").tag(sync=True)
     mode = traitlets.Enum(["now", "result"], "now").tag(sync=True)

@@ -34,6 +34,7 @@ from typing import Any
 
 __all__ = [
     "PARTICIPANT_NOTEBOOK",
+    "REFILL_DELAY",
     "RoomPools",
     "console_pool_size",
     "in_pool_kernel",
@@ -47,6 +48,11 @@ log = logging.getLogger("vertaiset")
 
 #: The phones' page; every other notebook is a console (and its screen).
 PARTICIPANT_NOTEBOOK = "osallistu.ipynb"
+#: Seconds a pool waits before it starts the kernel that replaces one a page took (Voila's
+#: ``fill_delay``, 1 s by default): the page that took it gets the CPU first. A console's
+#: replacement spends 1.3–1.9 CPU-seconds on its imports, which on two cores slowed the console
+#: it replaced while that console was still being built and drawn (about 3 s).
+REFILL_DELAY = 6.0
 #: Seconds after which a kernel still starting counts as started (a failed start must not
 #: hold the other pools back).
 WARMING_GIVE_UP = 90.0

@@ -9,13 +9,15 @@ from typing import Any, Callable
 import anywidget
 import traitlets
 
+from .assets import esm
+
 __all__ = ["BarHeight", "Fold", "PageShown", "RoomKeys"]
 
 _ROOM_JS = Path(__file__).resolve().parent / "static" / "room.js"
 
 
 class _RoomPart(anywidget.AnyWidget):
-    _esm = _ROOM_JS
+    _esm = esm(_ROOM_JS)
     part = traitlets.Unicode("").tag(sync=True)
 
     def _on_signal(self, name: str, callback: Callable[[], None]) -> None:

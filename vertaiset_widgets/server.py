@@ -16,6 +16,8 @@ What it adds to Voila 0.5 (``python -m vertaiset_widgets.server`` takes Voila's 
 * **Content-Security-Policy** on every page: the server itself, inline scripts and
   styles (Voila's page needs them), ``data:``/``blob:`` images (QR codes) and modules
   (anywidget), and the websocket back to the same host. No outside origin.
+* Page templates are compiled once per server, and the widgets' browser code is served once
+  per browser (:mod:`server_assets`).
 * The client address reaches the kernel as ``HTTP_X_VERTAISET_CLIENT`` (Voila's
   ``http_header_envs``), for :mod:`vertaiset_widgets.attempts`; behind a reverse proxy named
   in ``VERTAISET_TRUSTED_PROXIES``, the address the proxy forwards.
@@ -39,7 +41,8 @@ from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
-from .preheat import RoomPools, pool_kernels_at_most, room_margin
+from .preheat import REFILL_DELAY, RoomPools, pool_kernels_at_most, room_margin
+from .server_assets import ASSETS_URL, AssetHandler, serve_widget_code, share_compiled_templates
 from .limits import (
     DEFAULT_MAX_PER_ADDRESS,
     KernelLimiter,
@@ -373,6 +376,8 @@ class VertaisetVoila(Voila):
 
     def initialize(self, argv: Any = None) -> None:
         super().initialize(argv)
+        share_compiled_templates()
+        self.asset_folder = serve_widget_code()
         envs = list(self.voila_configuration.http_header_envs)
         if CLIENT_HEADER not in envs:
             self.voila_configuration.http_header_envs = envs + [CLIENT_HEADER]
@@ -412,6 +417,7 @@ class VertaisetVoila(Voila):
             return None
         from voila.request_info_handler import RequestInfoSocketHandler
 
+        self.kernel_manager.fill_delay = REFILL_DELAY
         pools = RoomPools(self.kernel_manager, self._pool_notebooks(), room=max(0, self.room),
                           preheat=max(0, self.preheat or self.voila_configuration.default_pool_size),
                           ready=lambda kernel_id: kernel_id in RequestInfoSocketHandler._waiters)
@@ -463,6 +469,8 @@ class VertaisetVoila(Voila):
         from .calendar import FEED_PATH
 
         handlers.insert(0, (url_path_join(self.server_url, FEED_PATH), CalendarFeedHandler))
+        if self.asset_folder:
+            handlers.insert(0, (url_path_join(self.server_url, ASSETS_URL, "(.*)"), AssetHandler, {"path": self.asset_folder}))
         return handlers
 
 

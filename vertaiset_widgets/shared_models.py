@@ -65,6 +65,7 @@ def shared_style() -> SharedHTMLStyle:
     return _shared(SharedHTMLStyle)
 
 
-def plain_html(value: str = "") -> W.HTML:
-    """An HTML widget for text whose own layout and style never change (its value does)."""
-    return W.HTML(value, layout=shared_layout(), style=shared_style())
+def plain_html(value: str = "", *classes: str) -> W.HTML:
+    """An HTML widget for text whose own layout and style never change (its value does), with
+    ``classes`` from the start (each ``add_class`` afterwards is one more message to the page)."""
+    return W.HTML(value, layout=shared_layout(), style=shared_style(), _dom_classes=classes)

@@ -48,14 +48,13 @@ class BoardTools(ConsoleTools):
                 ],
                 texts={"title": f"{n}. {tr.label(q)}", "submit": tr("board_save"),
                        **({"help": tr("board_carried_help")} if q.id.startswith(CARRIED) else {})},
+                _dom_classes=("vt-board-form",),
             )
-            form.add_class("vt-board-form")
             form.on_submit(lambda f, value, item=q.id: self.save_board(item, value, f))
             self.board_forms[q.id] = form
             forms.append(form)
         heading = W.HTML(f"<h3>{html.escape(tr('board_edit_title'))}</h3><p class='vt-muted'>{html.escape(tr('board_edit_help'))}</p>")
-        grid = W.VBox(forms)
-        grid.add_class("vt-board-forms")
+        grid = W.VBox(forms, _dom_classes=("vt-board-forms",))
         return [heading, grid]
 
     def update(self, results: Any) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...forms import FieldsForm, _forms_esm
+from ...assets import widget_code
+from ...forms import FORMS_CSS, FieldsForm, _forms_esm
 
 __all__ = ["ContactForm"]
 
@@ -27,7 +28,7 @@ class ContactForm(FieldsForm):
     """Name, organisation, role, phone and e-mail, and the consent box (``texts["consent"]`` its
     label, ``texts["consent_text"]`` what is kept and who sees it)."""
 
-    _esm = _esm()
+    _esm, _css = widget_code(_esm(), FORMS_CSS)
 
     def _coerce(self, value: dict) -> dict:
         out = super()._coerce(value)

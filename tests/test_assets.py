@@ -1,0 +1,46 @@
+"""Widget code as files under `vertaiset serve`, inline anywhere else (vertaiset_widgets.assets)."""
+from __future__ import annotations
+
+import hashlib
+
+from vertaiset_widgets import assets
+from vertaiset_widgets.forms import FORMS_CSS, _forms_esm
+
+
+def _name(text: str, suffix: str) -> str:
+    return f"{hashlib.sha256(text.encode('utf-8')).hexdigest()[:24]}.{suffix}"
+
+
+def test_outside_the_server_a_widget_carries_its_code(monkeypatch, tmp_path):
+    monkeypatch.delenv(assets.ASSETS_ENV, raising=False)
+    monkeypatch.setenv("VERTAISET_CACHE", str(tmp_path))
+    module, sheet = assets.widget_code(_forms_esm(), FORMS_CSS)
+    assert module == _forms_esm() and sheet == FORMS_CSS.read_text(encoding="utf-8")
+    assert not (tmp_path / "assets").exists()
+
+
+def test_under_the_server_a_widget_carries_a_loader_of_files_named_by_their_content(monkeypatch, tmp_path):
+    monkeypatch.setenv(assets.ASSETS_ENV, "vertaiset/assets/")
+    monkeypatch.setenv("VERTAISET_CACHE", str(tmp_path))
+    source, css = _forms_esm(), FORMS_CSS.read_text(encoding="utf-8")
+    module, sheet = assets.widget_code(source, FORMS_CSS)
+    js_name, css_name = _name(source, "js"), _name(css, "css")
+    assert sheet == "" and len(module) < 1500
+    assert f'"vertaiset/assets/"' in module and f'"{js_name}"' in module and f'"{css_name}"' in module
+    assert module.rstrip().endswith(".default;") and "jupyter-config-data" in module
+    assert (tmp_path / "assets" / js_name).read_text(encoding="utf-8") == source
+    assert (tmp_path / "assets" / css_name).read_text(encoding="utf-8") == css
+    assert assets.ASSET_NAME.match(js_name) and assets.ASSET_NAME.match(css_name)
+    # the same code again: the same files, nothing else written
+    assert assets.widget_code(source, FORMS_CSS) == (module, sheet)
+    assert sorted(p.name for p in (tmp_path / "assets").iterdir()) == sorted([js_name, css_name])
+    # without a stylesheet, the loader loads none
+    assert '= "";' in assets.esm("export default {};")
+
+
+def test_when_the_files_cannot_be_written_the_widget_carries_its_code(monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv(assets.ASSETS_ENV, "vertaiset/assets/")
+    monkeypatch.setenv("VERTAISET_CACHE", str(blocker))
+    assert assets.widget_code(_forms_esm(), FORMS_CSS) == (_forms_esm(), FORMS_CSS.read_text(encoding="utf-8"))
