@@ -15,7 +15,7 @@ import ipywidgets as W
 from . import kinds
 from .forms import Countdown
 from .room_widgets import Fold, PageShown
-from .shared_models import plain_html
+from .shared_models import plain_html, shared_layout
 
 if TYPE_CHECKING:
     from .workbook import Workbook
@@ -108,7 +108,7 @@ class ActivityConsole(W.VBox):
         self._state_line = plain_html()
         self._counts = plain_html("", "vt-presenter-count" if workbook.role == "screen" else "vt-counts")
         self._notice = plain_html()
-        self.countdown = Countdown(label=tr("timer_left"), done_label=tr("timer_done"))
+        self.countdown = Countdown(label=tr("timer_left"), done_label=tr("timer_done"), layout=shared_layout())
         self._buttons: dict[str, W.Button] = {}
         self.fold: Fold | None = None
         self._charts_stale = False  # results not drawn while folded
@@ -179,17 +179,17 @@ class ActivityConsole(W.VBox):
             ("reset", {"new_round": True}),
         ]
         for name, change in actions:
-            button = W.Button(description=tr(f"action_{name}"), tooltip=tr(f"action_{name}_help"))
+            button = W.Button(description=tr(f"action_{name}"), tooltip=tr(f"action_{name}_help"), layout=shared_layout(),
+                              _dom_classes=("vt-primary",) if name == "open" else ())
             button.on_click(lambda _b, c=change: self.set_state(**c))
             self._buttons[name] = button
-        self._buttons["open"].add_class("vt-primary")
-        toolbar = W.HBox(list(self._buttons.values()))
-        toolbar.add_class("vt-toolbar")
+        toolbar = W.HBox(list(self._buttons.values()), _dom_classes=("vt-toolbar",))
         for minutes in self.TIMER_MINUTES:
-            button = W.Button(description=tr("timer_start", minutes=minutes), tooltip=tr("timer_start_help"))
+            button = W.Button(description=tr("timer_start", minutes=minutes), tooltip=tr("timer_start_help"),
+                              layout=shared_layout())
             button.on_click(lambda _b, m=minutes: self.set_state(timer_seconds=60 * m))
             self._buttons[f"timer_{minutes}"] = button
-        stop = W.Button(description=tr("timer_stop"))
+        stop = W.Button(description=tr("timer_stop"), layout=shared_layout())
         stop.on_click(lambda _b: self.set_state(timer_seconds=0))
         self._buttons["timer_stop"] = stop
         timers = W.HBox([self._buttons[f"timer_{m}"] for m in self.TIMER_MINUTES] + [stop, self.countdown])
@@ -369,7 +369,7 @@ class BlocksConsole(ActivityConsole):
     def _results_widgets(self) -> list[W.Widget]:
         kind = kinds.for_activity(self.activity)
         self._kind = kind.results_class(self.activity)
-        self._box = W.VBox(_dom_classes=("vt-blocks",))
+        self._box = W.VBox(_dom_classes=("vt-blocks",), layout=shared_layout())
         self._block_widgets: dict[str, W.HTML] = {}
         self._drawn: Any = None
         tools = kind.tools_class() if self.controls else None

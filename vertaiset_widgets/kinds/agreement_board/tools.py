@@ -12,6 +12,7 @@ import ipywidgets as W
 
 from ...console_tools import ConsoleTools
 from ...forms import FieldsForm
+from ...shared_models import shared_layout
 from .board import CARRIED, FIELDS, questions, save
 from .model import AgreementBoard
 
@@ -48,7 +49,7 @@ class BoardTools(ConsoleTools):
                 ],
                 texts={"title": f"{n}. {tr.label(q)}", "submit": tr("board_save"),
                        **({"help": tr("board_carried_help")} if q.id.startswith(CARRIED) else {})},
-                _dom_classes=("vt-board-form",),
+                _dom_classes=("vt-board-form",), layout=shared_layout(),
             )
             form.on_submit(lambda f, value, item=q.id: self.save_board(item, value, f))
             self.board_forms[q.id] = form
