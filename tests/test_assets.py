@@ -26,7 +26,7 @@ def test_under_the_server_a_widget_carries_a_loader_of_files_named_by_their_cont
     module, sheet = assets.widget_code(source, FORMS_CSS)
     js_name, css_name = _name(source, "js"), _name(css, "css")
     assert sheet == "" and len(module) < 1500
-    assert f'"vertaiset/assets/"' in module and f'"{js_name}"' in module and f'"{css_name}"' in module
+    assert '"vertaiset/assets/"' in module and f'"{js_name}"' in module and f'"{css_name}"' in module
     assert module.rstrip().endswith(".default;") and "jupyter-config-data" in module
     assert (tmp_path / "assets" / js_name).read_text(encoding="utf-8") == source
     assert (tmp_path / "assets" / css_name).read_text(encoding="utf-8") == css
