@@ -44,3 +44,25 @@ def test_when_the_files_cannot_be_written_the_widget_carries_its_code(monkeypatc
     monkeypatch.setenv(assets.ASSETS_ENV, "vertaiset/assets/")
     monkeypatch.setenv("VERTAISET_CACHE", str(blocker))
     assert assets.widget_code(_forms_esm(), FORMS_CSS) == (_forms_esm(), FORMS_CSS.read_text(encoding="utf-8"))
+
+
+def test_page_templates_compile_once_per_server():
+    """Every page's exporter (Voila makes one per page) shares the server's compiled templates:
+    a second page's environment loads a template without compiling it."""
+    import jinja2
+    from voila.exporter import VoilaExporter
+
+    from vertaiset_widgets.server_assets import SHARED, share_compiled_templates
+
+    share_compiled_templates()
+    first, second = VoilaExporter(template_name="lab").environment, VoilaExporter(template_name="lab").environment
+    assert first is not second and first.bytecode_cache is SHARED is second.bytecode_cache
+    first.get_template("base/display_priority.j2")
+    compiled = []
+    original = jinja2.Environment.compile
+    try:
+        jinja2.Environment.compile = lambda self, *a, **k: compiled.append(a) or original(self, *a, **k)
+        second.get_template("base/display_priority.j2")
+    finally:
+        jinja2.Environment.compile = original
+    assert compiled == []

@@ -28,7 +28,7 @@ __all__ = ["APPENDIX_ID", "html_exporter", "tidy_report"]
 APPENDIX_ID = "vt-appendix"
 
 #: A start or end tag of the kinds :func:`tidy_report` changes, with its attributes.
-_TAG = re.compile(r"<(/?)(section|h[1-6]|img|main|body)\b([^>]*)>", re.IGNORECASE)
+_TAG = re.compile(r"<(/?)(section|h[1-6]|img)\b([^>]*)>", re.IGNORECASE)
 _IMG_ALT = re.compile(r"\salt\s*=", re.IGNORECASE)
 _CLASS = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 

@@ -50,13 +50,6 @@ class SharedBytecodes(BytecodeCache):
         with self._lock:
             self._codes[bucket.key] = code
 
-    def clear(self) -> None:
-        with self._lock:
-            self._codes.clear()
-
-    def __len__(self) -> int:
-        return len(self._codes)
-
 
 #: The server's one cache.
 SHARED = SharedBytecodes()
