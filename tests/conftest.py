@@ -193,6 +193,17 @@ def store(sqlite_url):
     s.close()
 
 
+@pytest.fixture(params=["sqlalchemy", "light"])
+def both_stores(request, sqlite_url):
+    """An empty, migrated SQLite store: the SQLAlchemy store, and the phones' light one (a test
+    file whose ``store`` is this runs on both)."""
+    from vertaiset_widgets.store import LightStore, SessionStore
+
+    s = SessionStore(sqlite_url) if request.param == "sqlalchemy" else LightStore(sqlite_url)
+    yield s
+    s.close()
+
+
 @pytest.fixture
 def content():
     """The real templates."""

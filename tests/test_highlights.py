@@ -19,6 +19,12 @@ XSS = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 
 
 @pytest.fixture
+def store(both_stores):
+    """The page's store: the SQLAlchemy store, and the phones' light one."""
+    return both_stores
+
+
+@pytest.fixture
 def room(store):
     session, key = store.create_session("Paja")
     store.set_activity_state(session.id, ACT, is_open=True)

@@ -19,6 +19,12 @@ SID = "a1b2c3d4e5f6a7b8c9d0e1f2"
 
 
 @pytest.fixture
+def store(both_stores):
+    """The page's store: the SQLAlchemy store, and the phones' light one."""
+    return both_stores
+
+
+@pytest.fixture
 def room(store):
     session, _key = store.create_session("Paja")
     store.set_activity_state(session.id, WALL, is_open=True)

@@ -1,4 +1,7 @@
-"""The session store on a real SQLite file (and PostgreSQL when VERTAISET_TEST_PG_URL is set)."""
+"""The session store on a real SQLite file (and PostgreSQL when VERTAISET_TEST_PG_URL is set).
+
+Every test that takes ``store`` runs twice on each database: on the SQLAlchemy store and on the
+phones' light store (which hands what it does not do itself to a SQLAlchemy store)."""
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -15,15 +18,15 @@ from vertaiset_widgets.errors import (
     VertaisetSessionClosedError,
     VertaisetUnknownSessionError,
 )
-from vertaiset_widgets.store import AnswerInput, SessionStore
+from vertaiset_widgets.store import AnswerInput, LightStore, SessionStore
 
 ACT = "arviointi_360"
 
 
-@pytest.fixture
-def store(db_url):
-    """An empty, migrated store on SQLite and on PostgreSQL."""
-    s = SessionStore(db_url)
+@pytest.fixture(params=["sqlalchemy", "light"])
+def store(request, db_url):
+    """An empty, migrated store on SQLite and on PostgreSQL: the SQLAlchemy store, and the light one."""
+    s = SessionStore(db_url) if request.param == "sqlalchemy" else LightStore(db_url)
     yield s
     s.close()
 
@@ -211,8 +214,9 @@ def test_texts_are_stored_as_given(store):
 
 
 def _submit_worker(url: str, code: str, worker: int, count: int) -> None:
-    """One OS process: join and submit `count` answers, each submission sent twice."""
-    s = SessionStore(url)
+    """One OS process: join and submit `count` answers, each submission sent twice (even workers
+    through the phones' light store, odd ones through the SQLAlchemy store)."""
+    s = LightStore(url) if worker % 2 == 0 else SessionStore(url)
     session = s.get_session(code)
     p = s.join(session.id, f"worker-token-{worker:04d}")
     for i in range(count):
@@ -224,7 +228,7 @@ def _submit_worker(url: str, code: str, worker: int, count: int) -> None:
 
 
 def test_concurrent_processes_lose_and_double_nothing(db_url):
-    """24 OS processes submitting at once: every answer is stored exactly once."""
+    """24 OS processes submitting at once, half through each store: every answer is stored exactly once."""
     store = SessionStore(db_url)
     session, _ = _open_session(store)
     workers, per_worker = 24, 15

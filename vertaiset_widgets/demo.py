@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import random
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import DEMO_CODE
 from .content import Content, load_content
 from .kinds.highlights.wall import post_highlight, vote
-from .store import AnswerInput, SessionInfo, SessionStore
+from .store import AnswerInput, SessionInfo
+
+if TYPE_CHECKING:
+    from .store import SessionStore
 
 __all__ = ["seed_demo", "DEMO_TITLE", "DEMO_NETWORK"]
 

@@ -7,11 +7,16 @@ the network's decisions, and the phase's discussion wall.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import random
 
 from .content import Content
 from .demo_phases import _highlights, _people, _pick, _reveal
-from .store import AnswerInput, SessionInfo, SessionStore
+from .store import AnswerInput, SessionInfo
+
+if TYPE_CHECKING:
+    from .store import SessionStore
 
 __all__ = ["seed_phase3"]
 

@@ -3,13 +3,18 @@ gave in *tilannekuva* and *tavoitteet ja toimintatavat*. Seeded through the same
 the pages use (so the demo exercises the real paths)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import random
 
 from .content import Content
 from .kinds.highlights.wall import post_highlight, vote
 from .kinds.agreement_board.board import save as save_board
 from .kinds.network_map.network import add_actor, add_tie, load_network
-from .store import AnswerInput, Participant, SessionInfo, SessionStore
+from .store import AnswerInput, Participant, SessionInfo
+
+if TYPE_CHECKING:
+    from .store import SessionStore
 
 __all__ = ["seed_phase1", "seed_phase2"]
 

@@ -10,6 +10,8 @@ few people's at once: it runs in test fixtures), with each round's templates rec
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import random
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +20,10 @@ from .config import DEMO_CODE
 from .content import Content, templates_snapshot
 from .demo import DEMO_NETWORK
 from .kinds.network_map.network import ACTOR_FIELDS, TIE_FIELDS, _item_id
-from .store import AnswerInput, SessionInfo, SessionStore
+from .store import AnswerInput, SessionInfo
+
+if TYPE_CHECKING:
+    from .store import SessionStore
 
 __all__ = ["DEMO_ROUNDS", "seed_round", "seed_rounds"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import ipywidgets as W
 
@@ -18,7 +18,10 @@ from .errors import VertaisetActivityClosedError, VertaisetInputError, Vertaiset
 from .i18n import Translator
 from .phone import scrolling_tables
 from .shared_models import plain_html, shared_layout
-from .store import ActivityState, AnswerInput, Participant, SessionStore
+from .store import ActivityState, AnswerInput, Participant
+
+if TYPE_CHECKING:
+    from .store import SessionStore
 
 __all__ = ["ActivityPanel", "PointsPanel", "panel_for", "save_or_say_why"]
 

@@ -9,7 +9,7 @@ import html
 import logging
 import time
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
@@ -25,7 +25,10 @@ from . import revisions
 from .notice import notice_html
 from .shared_models import plain_html, shared_layout, shared_style
 from .phone import ActivitySlot, PhoneHeader
-from .store import PEOPLE_KEY, SESSION_KEY, ActivityState, Participant, SessionInfo, SessionStore
+from .store import PEOPLE_KEY, SESSION_KEY, ActivityState, Participant, SessionInfo, phone_store
+
+if TYPE_CHECKING:
+    from .store import SessionStore
 
 __all__ = ["ParticipantPage", "participant_page"]
 
@@ -45,7 +48,7 @@ class ParticipantPage(W.VBox):
     content : Content, optional
         Loaded templates (default: :func:`load_content`).
     store : SessionStore, optional
-        Default: a store on ``params.db_url``.
+        Default: the phone's store on ``params.db_url`` (:func:`~vertaiset_widgets.store.phone_store`).
     poll_interval : float
         Seconds between checks for the facilitator's changes.
     """
@@ -64,7 +67,7 @@ class ParticipantPage(W.VBox):
         self.params = params
         self.content = content or load_content()
         self.tr = Translator.create(self.content, params.lang)
-        self.store = store or SessionStore(params.db_url or None)
+        self.store = store or phone_store(params.db_url or None)
         self.session: SessionInfo | None = None
         self.participant: Participant | None = None
         self.states: dict[str, ActivityState] = {}

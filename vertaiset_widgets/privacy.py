@@ -39,7 +39,10 @@ from sqlalchemy.engine import Connection
 
 from . import schema as t
 from .errors import VertaisetError
-from .store import PEOPLE_KEY, Participant, SessionInfo, SessionStore, hash_token
+from .store import PEOPLE_KEY, Participant, SessionInfo, hash_token
+
+if TYPE_CHECKING:
+    from .store import SessionStore
 
 if TYPE_CHECKING:  # pragma: no cover
     from .content import Content

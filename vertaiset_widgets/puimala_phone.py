@@ -17,7 +17,7 @@ import ipywidgets as W
 
 from .i18n import Translator
 from .shared_models import shared_layout, shared_style
-from .store.puimala import MATERIALS_KEY, Material, PuimalaInfo
+from .store.puimala_rows import MATERIALS_KEY, Material, PuimalaInfo
 from .revisions import SESSION_KEY
 
 __all__ = ["PhoneMaterial", "date_text", "lines_html", "when_text"]

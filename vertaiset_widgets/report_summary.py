@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 
@@ -21,7 +21,10 @@ from .html_blocks import esc
 from .i18n import Translator
 from .report_findings import FINDING_MIME, finding_bundle
 from .report_run import ACTIVITY_CALL
-from .store import SessionInfo, SessionStore
+from .store import SessionInfo
+
+if TYPE_CHECKING:
+    from .store import SessionStore
 
 __all__ = ["FINDING_MIME", "Findings", "Phase", "Section", "activity_ids", "finding_bundle", "findings", "kernel_findings",
            "mark_sections", "summary_html"]

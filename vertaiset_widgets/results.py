@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 
 from . import aggregate
 from .html_blocks import Safe, esc, svg_img, table
 from .i18n import Translator
-from .store import ActivityState, SessionInfo, SessionStore
+from .store import ActivityState, SessionInfo
+
+if TYPE_CHECKING:
+    from .store import SessionStore
 
 __all__ = [
     "clip",

@@ -8,18 +8,19 @@ a page may re-read just it). A page that saw revision *r* asks :func:`changes_si
 keys above *r* and redraws just those (:class:`vertaiset_widgets.live.ChangeFeed`;
 :func:`by_activity` groups them).
 
+This module's constants load no database code: the phone's light store
+(:mod:`vertaiset_widgets.store.light`) writes the same revisions in plain SQL.
+
 Writers of one session take its revisions one at a time (the ``sessions`` row stays locked
 until the transaction ends; SQLite writes one transaction at a time), so the revisions commit
 in order: once a page has seen *r*, every write at or below *r* is visible to it.
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from . import schema as t
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 __all__ = ["PART", "PEOPLE_KEY", "SESSION_KEY", "bump", "by_activity", "changes_since", "part_key"]
 
@@ -48,6 +49,10 @@ def by_activity(changed: Iterable[str]) -> dict[str, set[str]]:
 def bump(conn: Connection, session_id: int, changed: Sequence[str]) -> None:
     """In the caller's transaction: raise the session's revision by one, and give each key in
     ``changed`` that revision."""
+    import sqlalchemy as sa
+
+    from . import schema as t
+
     s, r = t.sessions, t.activity_revisions
     raise_it = sa.update(s).where(s.c.id == session_id).values(revision=s.c.revision + 1)
     if conn.dialect.update_returning:
@@ -82,6 +87,10 @@ def bump(conn: Connection, session_id: int, changed: Sequence[str]) -> None:
 
 def changes_since(conn: Connection, session_id: int, revision: int) -> dict[str, int]:
     """The keys written after ``revision``, each with the session's revision at its latest write."""
+    import sqlalchemy as sa
+
+    from . import schema as t
+
     r = t.activity_revisions
     rows = conn.execute(
         sa.select(r.c.activity_id, r.c.revision).where(r.c.session_id == session_id, r.c.revision > revision)

@@ -7,9 +7,12 @@ here. Light (no pandas, no altair): the participant's page lists the rounds too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from .store import SessionInfo, SessionStore
+from .store import SessionInfo
+
+if TYPE_CHECKING:
+    from .store import SessionStore
 
 __all__ = ["SourceRound", "activity_as_run", "round_date", "round_label", "source_rounds"]
 

@@ -1,36 +1,34 @@
 """The session store: the only code that speaks SQL.
 
-SQLAlchemy Core over SQLite (one file, WAL, busy timeout, ``BEGIN IMMEDIATE`` for
-writes so that many Voila kernels can write at once) or any other SQLAlchemy URL
-(PostgreSQL when several servers share one database).
+Two ways in, one database:
+
+* :class:`SessionStore` (:mod:`.core`): SQLAlchemy Core over SQLite (one file, WAL, busy
+  timeout, ``BEGIN IMMEDIATE`` for writes so that many Voila kernels can write at once) or
+  PostgreSQL (when several servers share one database). Consoles, screens, the CLI and
+  reports use it.
+* :class:`LightStore` (:mod:`.light`): what a phone's page reads and writes, in plain SQL over
+  the standard library's ``sqlite3`` or over ``psycopg``, without loading SQLAlchemy (about
+  12 MiB less in every phone's kernel). Whatever else a phone's page asks of it, it hands to a
+  :class:`SessionStore` that it opens on first need. Both pass the same store tests.
 
 Answers are append-only: every answer is a new row with an idempotency key, and the
 latest row per participant, activity, round, item and layer is the one that counts.
 The one exception is erasure (:mod:`vertaiset_widgets.privacy`): a withdrawn highlight's
 texts and a forgotten participant's texts are blanked in place, and purged sessions deleted.
+
+This package imports neither SQLAlchemy nor a database driver until a store is made.
 """
 from __future__ import annotations
 
-import time
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
-
-from .. import revisions
-from .. import schema as t
-from ..config import resolve_db_url
 from ..revisions import PEOPLE_KEY, SESSION_KEY
-from .answers import AnswersMixin
-from .bank import BankMixin
-from .engine import _is_locked, _make_engine
 from .rows import ActivityState, Answer, AnswerInput, MODERATION, Participant, SessionInfo, hash_token, new_join_code
-from .puimala import PuimalaMixin
-from .rounds import CarriedStep, NetworkInfo, RoundsMixin
-from .sessions import SessionsMixin
+
+if TYPE_CHECKING:
+    from .core import SessionStore
+    from .light import LightStore
+    from .rounds import CarriedStep, NetworkInfo
 
 __all__ = [
     "PEOPLE_KEY",
@@ -39,6 +37,7 @@ __all__ = [
     "Answer",
     "AnswerInput",
     "CarriedStep",
+    "LightStore",
     "MODERATION",
     "NetworkInfo",
     "Participant",
@@ -46,114 +45,31 @@ __all__ = [
     "SessionStore",
     "hash_token",
     "new_join_code",
+    "phone_store",
 ]
 
+#: name -> the module that defines it, loaded when first asked for
+_LAZY = {"SessionStore": ".core", "LightStore": ".light", "CarriedStep": ".rounds", "NetworkInfo": ".rounds"}
 
-class SessionStore(SessionsMixin, RoundsMixin, AnswersMixin, PuimalaMixin, BankMixin):
-    """Read and write sessions, participants, activity states and answers.
 
-    Parameters
-    ----------
-    db_url : str, optional
-        Any SQLAlchemy URL; default :func:`vertaiset_widgets.config.default_db_url`.
-    migrate : bool
-        Bring the schema up to date on open (default True).
-    """
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-    def __init__(self, db_url: str | None = None, *, migrate: bool = True):
-        self.url = resolve_db_url(db_url)
-        self.engine = _make_engine(self.url)
-        if migrate:
-            self.migrate()
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
-    # ------------------------------------------------------------------ plumbing
-    def close(self) -> None:
-        """Release the connections."""
-        self.engine.dispose()
 
-    def __enter__(self) -> "SessionStore":
-        return self
+def phone_store(db_url: str | None = None) -> Any:
+    """The store a phone's page opens: :class:`LightStore` where it can open the database itself
+    (a SQLite file, PostgreSQL), else :class:`SessionStore`."""
+    from .light import LightStore, light_url
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    if light_url(db_url):
+        return LightStore(db_url)
+    from .core import SessionStore
 
-    @property
-    def is_sqlite(self) -> bool:
-        """True for a SQLite store."""
-        return self.engine.dialect.name == "sqlite"
-
-    def schema_revision(self) -> str | None:
-        """The migration the database is at, or None for an empty database."""
-        with self.engine.connect() as conn:
-            if not sa.inspect(conn).has_table("alembic_version"):
-                return None
-            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-
-    def migrate(self) -> None:
-        """Run the Alembic migrations up to the newest, if the database is behind.
-
-        Several processes may open a new database at once: the migration runs under a
-        lock (a lock file beside a SQLite database, an advisory lock on PostgreSQL).
-        """
-        try:
-            if self.schema_revision() == t.SCHEMA_REVISION:
-                return
-        except OperationalError:
-            pass
-        with self._migration_lock():
-            if self.schema_revision() == t.SCHEMA_REVISION:
-                return
-            from alembic import command
-            from alembic.config import Config
-
-            cfg = Config()
-            cfg.set_main_option("script_location", str(Path(__file__).resolve().parent.parent / "migrations"))
-            with self.engine.begin() as conn:
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
-
-    @contextmanager
-    def _migration_lock(self) -> Iterator[None]:
-        if self.is_sqlite and self.engine.url.database not in (None, "", ":memory:"):
-            import fcntl
-
-            lock_path = f"{self.engine.url.database}.migrate.lock"
-            with open(lock_path, "w") as fh:
-                fcntl.flock(fh, fcntl.LOCK_EX)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(fh, fcntl.LOCK_UN)
-        elif self.engine.dialect.name == "postgresql":
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("SELECT pg_advisory_lock(724101)")
-                conn.commit()
-                try:
-                    yield
-                finally:
-                    conn.exec_driver_sql("SELECT pg_advisory_unlock(724101)")
-                    conn.commit()
-        else:
-            yield
-
-    def _write(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        """Run ``fn(conn, ...)`` in one write transaction, retrying while the database is busy."""
-        delay = 0.05
-        for attempt in range(12):
-            try:
-                with self.engine.connect() as conn:
-                    conn.execution_options(vertaiset_write=True)
-                    with conn.begin():
-                        return fn(conn, *args, **kwargs)
-            except OperationalError as exc:
-                if not _is_locked(exc) or attempt == 11:
-                    raise
-                time.sleep(delay)
-                delay = min(delay * 2, 1.0)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    @staticmethod
-    def _bump(conn: Connection, session_id: int, *changed: str) -> None:
-        """Count a write in the caller's transaction: the session's revision grows by one and
-        each of ``changed`` (activity ids, or :data:`SESSION_KEY` / :data:`PEOPLE_KEY`) takes it."""
-        revisions.bump(conn, session_id, changed)
+    return SessionStore(db_url)

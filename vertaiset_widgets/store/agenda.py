@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from ..errors import VertaisetInputError
 
 __all__ = [
+    "blocks_of",
     "AgendaBlock",
     "DEFAULT_DAY_START",
     "DayStatus",
@@ -210,3 +211,20 @@ def from_times(items: Sequence[tuple[str | None, str | None, str | None]]) -> li
             minutes = gap if 0 < gap <= MAX_MINUTES else LAST_ITEM_MINUTES
         out.append((minutes, when))
     return out
+
+
+def blocks_of(rows: Sequence[Any]) -> list[AgendaBlock]:
+    """A session's ``agenda_items`` rows (mappings, in order of position) as its scheduled blocks:
+    each with its start time (from the day's start, the first block's time) and its length (a
+    plan older than the blocks: until the next time)."""
+    lengths = from_times([(r["workbook"], r["activity_id"], r["starts_at"]) for r in rows])
+    blocks = [
+        AgendaBlock(position=i, minutes=r["minutes"] or lengths[i][0], title=r["title"], mode=r["mode"],
+                    is_break=bool(r["is_break"]), workbook=r["workbook"], activity_id=r["activity_id"],
+                    starts_at=r["starts_at"], started_at=r["started_at"], key=r["block_key"] or f"p{i}")
+        for i, r in enumerate(rows)
+    ]
+    try:
+        return scheduled(blocks)
+    except VertaisetInputError:  # a time stored by hand that is none: the day starts at 9.00
+        return scheduled(blocks, DEFAULT_DAY_START)

@@ -243,6 +243,43 @@ class AnswersMixin:
             for r in rows
         ]
 
+    # ------------------------------------------------------------------ items (a wall's highlights)
+    def item_author(self, session_id: int, item: str, layer: str = "text") -> int | None:
+        """Who first wrote ``item`` in ``layer`` (a highlight's author), or None."""
+        a = t.answers
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(a.c.participant_id).where(a.c.session_id == session_id, a.c.item == item, a.c.layer == layer)
+                .order_by(a.c.id).limit(1)
+            ).scalar()
+
+    def has_item(self, session_id: int, item: str) -> bool:
+        """True once any answer of the session names ``item``."""
+        a = t.answers
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(a.c.id).where(a.c.session_id == session_id, a.c.item == item).limit(1)).first() is not None
+
+    def items_since(self, participant: Participant, activity_id: str, layer: str, since: datetime) -> int:
+        """How many items the participant has written in ``layer`` of the activity since ``since``."""
+        a = t.answers
+        with self.engine.connect() as conn:
+            return int(conn.execute(
+                sa.select(sa.func.count(sa.distinct(a.c.item))).where(
+                    a.c.session_id == participant.session_id, a.c.participant_id == participant.id,
+                    a.c.activity_id == activity_id, a.c.layer == layer, a.c.created_at >= since,
+                )
+            ).scalar_one())
+
+    def latest_values(self, session_id: int, activity_id: str, round: int, layer: str) -> list[tuple[str, int, float | None]]:
+        """``(item, participant_id, value_num)`` of each participant's latest answer per item in one
+        layer of a round (a wall's +1s): one light read of that layer alone."""
+        a = t.answers
+        where = [a.c.session_id == session_id, a.c.activity_id == activity_id, a.c.round == round, a.c.layer == layer]
+        newest = sa.select(sa.func.max(a.c.id)).where(*where).group_by(a.c.participant_id, a.c.item)
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(a.c.item, a.c.participant_id, a.c.value_num).where(a.c.id.in_(newest))).all()
+        return [(r.item, r.participant_id, r.value_num) for r in rows]
+
     # ------------------------------------------------------------------ moderation
     def moderate(self, session_id: int, activity_id: str, item: str, action: str, target: str | None = None) -> None:
         """The facilitator hides/shows, pins/unpins or merges/unmerges what a participant added

@@ -35,6 +35,9 @@ from .. import text as _text
 from ..errors import VertaisetInputError
 from ..revisions import SESSION_KEY
 from .puimala_rows import (
+    FEEDBACK_KEY,
+    MATERIALS_KEY,
+    NOTES_KEY,
     ALLOWED_FILES,
     MATERIAL_KINDS,
     MAX_FILE_BYTES,
@@ -77,12 +80,6 @@ __all__ = [
     "prework_open",
 ]
 
-#: The change key of the forum's notes (written, published): the console and the screen follow it.
-NOTES_KEY = "@notes"
-#: The change key of the open feedback (a new comment, a moderation).
-FEEDBACK_KEY = "@feedback"
-#: The change key of the pre-work material (added, withdrawn): phones follow it.
-MATERIALS_KEY = "@materials"
 
 #: The longest comment, note and material text.
 MAX_FEEDBACK = 4000

@@ -8,18 +8,20 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from .. import schema as t
 from .. import text as _text
 from .rows import _clean_key, _now
 from ..errors import VertaisetInputError
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
 __all__ = [
+    "FEEDBACK_KEY",
+    "MATERIALS_KEY",
+    "NOTES_KEY",
     "ALLOWED_FILES",
     "MATERIAL_KINDS",
     "MAX_FILE_BYTES",
@@ -35,9 +37,17 @@ __all__ = [
     "check_url",
     "default_row",
     "prework_open",
+    "prework_window",
     "settings_row",
     "to_info",
 ]
+
+#: The change key of the forum's notes (written, published): the console and the screen follow it.
+NOTES_KEY = "@notes"
+#: The change key of the open feedback (a new comment, a moderation).
+FEEDBACK_KEY = "@feedback"
+#: The change key of the pre-work material (added, withdrawn): phones follow it.
+MATERIALS_KEY = "@materials"
 
 MATERIAL_KINDS = ("story", "fact", "link", "file")
 #: The largest pre-work file.
@@ -193,7 +203,16 @@ def prework_open(conn: Connection, session_id: int, now: datetime | None = None)
     One rule for the activity states a page reads and for the check of a submit: an activity
     counts as open by the window only when the facilitator has set no state of its own for it.
     """
+    import sqlalchemy as sa
+
+    from .. import schema as t
+
     row = conn.execute(sa.select(t.puimala).where(t.puimala.c.session_id == session_id)).mappings().first()
+    return prework_window(row, now)
+
+
+def prework_window(row: Any, now: datetime | None = None) -> tuple[tuple[str, ...], datetime | None]:
+    """:func:`prework_open` of a session's ``puimala`` row (None: the session has none)."""
     if row is None:
         return (), None
     info = to_info(row)

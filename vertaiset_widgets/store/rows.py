@@ -9,6 +9,9 @@ from typing import Any
 
 from .. import text as _text
 
+#: The newest migration (``migrations/versions``): a database at another one is migrated on open.
+SCHEMA_REVISION = "0012_bank"
+
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _MAX_TEXT = 2000
 _MAX_NAME = 60

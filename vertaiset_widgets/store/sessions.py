@@ -16,7 +16,7 @@ from .. import schema as t
 from ..config import normalize_code
 from ..errors import VertaisetInputError, VertaisetUnknownSessionError
 from ..revisions import PEOPLE_KEY, SESSION_KEY
-from .agenda import DEFAULT_DAY_START, AgendaBlock, clock, from_times, parse_minutes, parse_time, scheduled
+from .agenda import AgendaBlock, blocks_of, clock, from_times, parse_minutes, parse_time, scheduled
 from .rows import Participant, SessionInfo, _MAX_NAME, _clean_key, _clean_line, _hash_key, _now, _to_participant, hash_token, new_join_code
 
 
@@ -267,17 +267,7 @@ class SessionsMixin:
         g = t.agenda_items
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(g).where(g.c.session_id == session_id).order_by(g.c.position)).mappings().all()
-        lengths = from_times([(r["workbook"], r["activity_id"], r["starts_at"]) for r in rows])
-        blocks = [
-            AgendaBlock(position=i, minutes=r["minutes"] or lengths[i][0], title=r["title"], mode=r["mode"],
-                        is_break=bool(r["is_break"]), workbook=r["workbook"], activity_id=r["activity_id"],
-                        starts_at=r["starts_at"], started_at=r["started_at"], key=r["block_key"] or f"p{i}")
-            for i, r in enumerate(rows)
-        ]
-        try:
-            return scheduled(blocks)
-        except VertaisetInputError:  # a time stored by hand that is none: the day starts at 9.00
-            return scheduled(blocks, DEFAULT_DAY_START)
+        return blocks_of(rows)
 
     def start_block(self, session_id: int, position: int, *, at: datetime | None = None,
                     changed: Sequence[str] = ()) -> AgendaBlock:

@@ -2,11 +2,16 @@
 bar and the questions with their answer, status, owner and decision mode."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...html_blocks import esc
 from ...results import _Results, _table
-from ...store import ActivityState, SessionInfo, SessionStore
+from ...store import ActivityState, SessionInfo
 from .board import CARRIED, entries, questions
 from .model import AgreementBoard
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["BoardResults"]
 

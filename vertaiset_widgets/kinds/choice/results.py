@@ -2,7 +2,7 @@
 table with shares, and the breakdown by a check-in field (e.g. the levels by sector)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -10,8 +10,11 @@ from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
 from ...kind_charts import bars_chart
 from ...results import _Results, _table
-from ...store import ActivityState, SessionInfo, SessionStore
+from ...store import ActivityState, SessionInfo
 from .model import Choice
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["ChoiceResults"]
 

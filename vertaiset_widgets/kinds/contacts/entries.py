@@ -13,12 +13,15 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import VertaisetInputError
-from ...store import AnswerInput, Participant, SessionStore
+from ...store import AnswerInput, Participant
 from ...text import clean_line
 from .model import Contacts
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = [
     "DETAILS", "Entry", "confirm_entry", "entry_id", "load_entries", "own_entry", "save_entry", "today",

@@ -4,17 +4,22 @@ room's screen and the report only names, organisations, roles and counts — nev
 or an e-mail address (the screen is in view of everyone, a report is sent on)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import base64
 from collections import Counter
 from datetime import date
 
 from ...html_blocks import esc
 from ...results import _Results, _table
-from ...store import ActivityState, SessionInfo, SessionStore
+from ...store import ActivityState, SessionInfo
 from .entries import Entry, load_entries, today
 from .export import csv_rows_text, vcards_text, xlsx_bytes
 from .model import Contacts
 from .panel import day_text
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["ContactsResults"]
 

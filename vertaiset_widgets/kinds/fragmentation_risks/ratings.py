@@ -9,11 +9,14 @@ Pure Python: the participant's page uses it too.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import VertaisetInputError
-from ...store import AnswerInput, Participant, SessionStore
+from ...store import AnswerInput, Participant
 from .model import FragmentationRisks
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["ACTOR", "RiskRating", "actor_counts", "load_ratings", "save_risk", "time_means"]
 

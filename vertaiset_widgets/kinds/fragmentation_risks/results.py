@@ -3,17 +3,20 @@ relationship of the 360 ring as heatmaps, the strongest risks now and the most t
 relationships in words, and the numbers as tables."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
 from ...results import _Results, _table
-from ...store import ActivityState, SessionInfo, SessionStore
+from ...store import ActivityState, SessionInfo
 from .charts import risk_heatmap
 from .model import FragmentationRisks
 from .ratings import RiskRating, actor_counts, load_ratings, time_means
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["FragmentationRisksResults"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from dataclasses import replace
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import ipywidgets as W
 
@@ -16,9 +16,12 @@ from ...forms import FieldsForm, WallView
 from ...i18n import Translator
 from ...panels import ActivityPanel
 from ...shared_models import shared_layout
-from ...store import ActivityState, Participant, SessionStore
+from ...store import ActivityState, Participant
 from .model import Highlights
 from .wall import VOTES, Highlight, edit_highlight, post_highlight, pooled, read_wall, vote, wall_items, wall_texts, wall_voters
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["HighlightsPanel"]
 

@@ -11,10 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from ... import schema as t
 from ... import text as _text
 from ...errors import VertaisetActivityClosedError, VertaisetInputError
 from ...store import AnswerInput, Participant
@@ -89,26 +85,9 @@ def post_highlight(
     text = _check_text(text, max_length)
     item = "h" + hashlib.sha256(f"{participant.id}\x1f{submission_id}".encode()).hexdigest()[:24]
 
-    def run(conn: Connection) -> None:
-        a = t.answers
-        already = conn.execute(
-            sa.select(a.c.id).where(a.c.session_id == participant.session_id, a.c.item == item).limit(1)
-        ).first()
-        if already:
-            return
-        recent = conn.execute(
-            sa.select(sa.func.count(sa.distinct(a.c.item))).where(
-                a.c.session_id == participant.session_id,
-                a.c.participant_id == participant.id,
-                a.c.activity_id == activity_id,
-                a.c.layer == "text",
-                a.c.created_at >= datetime.now(timezone.utc) - timedelta(seconds=60),
-            )
-        ).scalar_one()
-        if recent >= per_minute:
+    if not store.has_item(participant.session_id, item):  # the same submission again posts once
+        if store.items_since(participant, activity_id, "text", datetime.now(timezone.utc) - timedelta(seconds=60)) >= per_minute:
             raise VertaisetInputError("too many highlights in a minute", code="too_many")
-
-    store._write(run)
     store.submit(
         participant, activity_id,
         [AnswerInput(item, "text", value_text=text), AnswerInput(item, "tag", value_text=tag or None)],
@@ -168,24 +147,13 @@ def vote(store: "SessionStore", participant: Participant, activity_id: str, item
 
 
 def _author(store: "SessionStore", session_id: int, item: str) -> int | None:
-    a = t.answers
-    with store.engine.connect() as conn:
-        return conn.execute(
-            sa.select(a.c.participant_id)
-            .where(a.c.session_id == session_id, a.c.item == item, a.c.layer == "text")
-            .order_by(a.c.id)
-            .limit(1)
-        ).scalar()
+    return store.item_author(session_id, item, "text")
 
 
 # ---------------------------------------------------------------------- reading
 def wall_voters(store: "SessionStore", session_id: int, activity_id: str, round: int) -> dict[str, set[int]]:
     """Who has +1'd each highlight (before merges pool them): one light read of the votes alone."""
-    a = t.answers
-    where = [a.c.session_id == session_id, a.c.activity_id == activity_id, a.c.round == round, a.c.layer == "vote"]
-    newest = sa.select(sa.func.max(a.c.id)).where(*where).group_by(a.c.participant_id, a.c.item)
-    with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(a.c.item, a.c.participant_id, a.c.value_num).where(a.c.id.in_(newest))).all()
+    rows = store.latest_values(session_id, activity_id, round, "vote")
     voters: dict[str, set[int]] = {}
     for item, who, on in rows:
         if on:

@@ -8,14 +8,17 @@ rounds' list and any message (no such activity, a kind without a history) are dr
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ... import kinds
 from ...html_blocks import esc
 from ...results import _Results, _table
-from ...store import ActivityState, SessionInfo, SessionStore
+from ...store import ActivityState, SessionInfo
 from .model import History
 from ...rounds import SourceRound, round_date, source_rounds
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["HistoryResults", "history_function"]
 

@@ -13,12 +13,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import VertaisetInputError
-from ...store import AnswerInput, Participant, SessionInfo, SessionStore
+from ...store import AnswerInput, Participant, SessionInfo
 from ...text import clean_line, clean_text
 from .model import MaturityLadder
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["NAME_LIMIT", "Practice", "load_practices", "move", "place_practice", "practice_id", "previous_practices"]
 

@@ -3,16 +3,21 @@ on its step and its move since the previous round (↑ ↓ = +), the learning ci
 up, and the table of practices with their evidence."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
 from ...results import _Results, _table
-from ...store import ActivityState, SessionInfo, SessionStore
+from ...store import ActivityState, SessionInfo
 from .charts import ladder_chart
 from .model import MaturityLadder
 from .panel import MOVE_MARKS
 from .placements import Practice, load_practices, move, previous_practices
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["MaturityLadderResults"]
 

@@ -3,15 +3,20 @@ table (start, end, block, mode, activity) with the running block marked, the day
 facilitator, and the iCalendar download."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import base64
 
 from ...html_blocks import esc
 from ...results import _Results, _table
-from ...store import ActivityState, SessionInfo, SessionStore
+from ...store import ActivityState, SessionInfo
 from ...store.agenda import clock, day_status
 from .export import to_ics
 from .model import MeetingPlanner
 from .plan import activity_name, block_name, mode_labels
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["PlannerResults"]
 

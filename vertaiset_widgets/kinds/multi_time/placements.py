@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import VertaisetInputError
-from ...store import AnswerInput, Participant, SessionStore
+from ...store import AnswerInput, Participant
 from ...text import clean_line
 from .model import MultiTime
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["Decision", "NEW", "Placement", "TEXT_LIMIT", "decision_id", "load", "place"]
 

@@ -4,17 +4,20 @@ outlined, the spread in the counts), and a table of the same."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
 from ...results import _Results, _table
-from ...store import ActivityState, SessionInfo, SessionStore
+from ...store import ActivityState, SessionInfo
 from .charts import time_matrix
 from .model import MultiTime
 from .placements import Decision, Placement, load
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["MultiTimeResults"]
 

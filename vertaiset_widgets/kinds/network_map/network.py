@@ -14,13 +14,16 @@ import hashlib
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import VertaisetInputError
 from ...i18n import Translator
-from ...store import AnswerInput, Participant, SessionStore
+from ...store import AnswerInput, Participant
 from ...text import clean, clean_line, clean_tree
 from .model import NetworkMap
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["Actor", "Network", "Tie", "add_actor", "add_tie", "load_network", "remove_own", "to_graphml", "to_kumu"]
 

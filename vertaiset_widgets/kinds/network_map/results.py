@@ -4,17 +4,20 @@ the GraphML and Kumu downloads for the facilitator."""
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
 from ...results import _Results, _table, clip
-from ...store import ActivityState, SessionInfo, SessionStore
+from ...store import ActivityState, SessionInfo
 from .charts import network_chart
 from .model import NetworkMap
 from .network import Network, load_network, to_graphml, to_kumu
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["NetworkResults"]
 

@@ -10,12 +10,15 @@ dimension leaves nothing stale behind. Pure Python: the participant's page uses 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import VertaisetInputError
-from ...store import AnswerInput, Participant, SessionStore
+from ...store import AnswerInput, Participant
 from ...text import clean_line
 from .model import Peer360
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["META", "NAME_LIMIT", "Rating", "fit_counts", "load_ratings", "pair_key", "role_means", "save_rating"]
 

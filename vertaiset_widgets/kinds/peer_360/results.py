@@ -2,6 +2,8 @@
 profiles as two radars side by side, B's fit of A's practice per dimension, and the tables."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 
 import pandas as pd
 
@@ -9,11 +11,14 @@ from ...chart_base import DEFAULT_PALETTE
 from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
 from ...results import _Results, _table
-from ...store import ActivityState, SessionInfo, SessionStore
+from ...store import ActivityState, SessionInfo
 from ..rating_matrix.radar import radar_chart
 from .charts import fit_bars
 from .model import Peer360
 from .pairs import Rating, fit_counts, load_ratings, pair_key, role_means
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["Peer360Results"]
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import VertaisetInputError
-from ...store import AnswerInput, Participant, SessionStore
+from ...store import AnswerInput, Participant
 from ...text import clean_line
 from .model import PracticeProfile
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["NAME_LIMIT", "Profile", "load_profiles", "mark_partnership", "partnership_id"]
 

@@ -3,15 +3,20 @@ and strong practices as bars (``n/5``, ``n/7``), the ones that combine both mark
 point beside them, and a table of which practices each partnership has."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
 from ...results import _Results, _table
-from ...store import ActivityState, SessionInfo, SessionStore
+from ...store import ActivityState, SessionInfo
 from .charts import profile_bars
 from .model import PracticeProfile
 from .profiles import Profile, load_profiles
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["PracticeProfileResults"]
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ...store import SessionStore
 from .model import ProfileReading, Shape
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["Profile", "balance", "describe", "read_room", "shape_profile"]
 

@@ -4,16 +4,21 @@ reading (the nearer shape, the missing directions), the groups' profiles read th
 and the formula."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from ...chart_base import DEFAULT_PALETTE
 from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
 from ...results import _Results, _table
-from ...store import ActivityState, SessionInfo, SessionStore
+from ...store import ActivityState, SessionInfo
 from ..rating_matrix.radar import radar_chart
 from .model import ProfileReading
 from .reading import Profile, describe, read_room, shape_profile
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["ProfileReadingResults"]
 

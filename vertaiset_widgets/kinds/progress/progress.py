@@ -13,13 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import VertaisetInputError
-from ...store import AnswerInput, Participant, SessionInfo, SessionStore
+from ...store import AnswerInput, Participant, SessionInfo
 from ...text import clean_line
 from ..agreement_board.board import questions, read_board
 from .model import Progress
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["Row", "Source", "Update", "find_source", "load_updates", "participant_name", "owned_by",
            "ordered", "save_update", "session_of", "status_of"]

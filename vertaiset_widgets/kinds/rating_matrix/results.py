@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -18,10 +18,13 @@ from ...html_blocks import esc, svg_img
 from ...i18n import Translator
 from ...kind_charts import spread_chart
 from ...results import _Results, _table
-from ...store import ActivityState, SessionInfo, SessionStore
+from ...store import ActivityState, SessionInfo
 from . import radar, radar_grid
 from .charts import heatmap_chart
 from .model import RatingMatrix
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["HeatmapResults", "RatingResults", "rating_results", "rating_summary"]
 

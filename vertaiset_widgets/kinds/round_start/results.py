@@ -1,12 +1,17 @@
 """Kierroksen alku for the console (phase 1: *mitä päätimme tehdä*), the screen and the report."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...html_blocks import esc
 from ...results import _Results
-from ...store import ActivityState, SessionInfo, SessionStore
+from ...store import ActivityState, SessionInfo
 from .model import RoundStart
 from .rounds import RoundView, load_round
 from .views import round_html
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["RoundStartResults"]
 

@@ -11,12 +11,15 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import VertaisetInputError
-from ...store import AnswerInput, Participant, SessionStore
+from ...store import AnswerInput, Participant
 from ...text import clean_line
 from .model import YearClock
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["Event", "FIELDS", "add_event", "load_events", "parse_day", "remove_own", "wheel_year"]
 

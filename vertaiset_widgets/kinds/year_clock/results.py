@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -12,12 +12,15 @@ from ...calendar import feed_url
 from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
 from ...results import _Results, _table
-from ...store import ActivityState, SessionInfo, SessionStore
+from ...store import ActivityState, SessionInfo
 from .charts import year_wheel
 from .events import Event, load_events, wheel_year
 from .export import to_ics
 from .model import YearClock
 from .panel import when_text
+
+if TYPE_CHECKING:
+    from ...store import SessionStore
 
 __all__ = ["YearClockResults", "month_names"]
 
