@@ -88,7 +88,8 @@ def test_one_whole_puimala(server, vt_store, contexts):
     store.set_activity_state(session.id, FORUM_WALL, is_open=True)
     console = contexts(CONSOLE).new_page()
     console.goto(server.url("puimala.ipynb", session=session.code, key=key), wait_until="commit", timeout=LOAD_MS)
-    expect(console.locator("[data-vt-highlights='3']").first).to_be_attached(timeout=LOAD_MS)
+    console.locator(f"#activity-{QUESTIONS} .vt-fold-button").click(timeout=LOAD_MS)  # its entry, folded: made on opening
+    expect(console.locator("[data-vt-highlights='3']").first).to_be_visible(timeout=WAIT_MS)
 
     notes_key = store.new_notes_key(session.id)
     writer = contexts(PHONE).new_page()

@@ -393,6 +393,37 @@ def test_now_bar_follows_the_open_activity_and_acts_on_it(store, content, room):
 
 
 
+def test_a_live_consoles_folded_entry_makes_its_body_when_first_unfolded(store, content, room):
+    """On a live console (an event loop runs) an entry folded to its title has no body yet: its
+    method, results, tools and "make current" are made when it is first unfolded, then drawn. Its
+    badge follows the room meanwhile. An open activity's entry comes up unfolded, with its body."""
+    import asyncio
+
+    from IPython.utils.capture import capture_output
+
+    session, key = room
+    store.set_activity_state(session.id, "unelmaverkosto", is_open=True)
+
+    async def live() -> tuple:
+        with ipython_shell(), capture_output():
+            wb = Workbook(PageParams(session=session.code, role="facilitator", key=key), content=content, store=store)
+            wb.header()
+            wall, rating = wb.activity("unelmaverkosto"), wb.activity(ACT)
+        folded = (len(rating.body.children), rating.make_current, rating.fold.badge, len(wall.body.children) > 0)
+        store.set_activity_state(session.id, ACT, is_revealed=True)
+        rating.redraw()
+        badge = rating.fold.badge
+        rating.fold.expanded = True  # the facilitator opens the entry
+        made = [type(w).__name__ for w in rating.body.children]
+        return folded, badge, made, rating.make_current in rating.body.children, rating._charts_stale
+
+    folded, badge, made, has_make_current, stale = asyncio.run(live())
+    assert folded == (0, None, "Ei vielä avattu", True)
+    assert badge == "Tulokset näkyvissä"
+    assert has_make_current and made.count("HTML") >= 4  # method, state, counts, notice, the radar ...
+    assert not stale  # drawn as it was unfolded
+
+
 def test_a_folded_entry_draws_its_results_when_unfolded(store, content, room, monkeypatch):
     """On a live page a folded entry of the console draws no charts (a console of many activities comes
     up and follows the room without them); unfolded, it draws them at once, and again on each change."""

@@ -77,6 +77,15 @@ class DrawWhenShown:
             self._pump_soon(loop)  # the next one after what the loop has waiting (a click, a poll)
 
 
+def _live() -> bool:
+    """True while an event loop runs (a live page's kernel): a page that keeps following the room."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 class ActivityConsole(W.VBox):
     """One activity as the facilitator (controls + live results) or the room's screen sees it.
 
@@ -115,6 +124,8 @@ class ActivityConsole(W.VBox):
         self._lazy = False  # on a live page: a folded entry draws its results when unfolded
         self._controls_row: W.HBox | None = None
         self.make_current: W.Button | None = None
+        self._unmade: list[W.Widget] | None = None  # a folded entry's parts, until its body is made
+        self._prepare()
         parts: list[W.Widget] = [self._state_line]
         if controls and (workbook.role == "screen" or workbook.now_bar is None):
             self._controls_row = self._controls()
@@ -125,17 +136,13 @@ class ActivityConsole(W.VBox):
             # the console's catalogue: folded to its title, but for what runs now. The state
             # controls are shown once, in the now bar, for the current activity; an entry has
             # its method, its results and tools, and the one action that makes it current.
-            self.make_current = W.Button(description=tr("make_current"), tooltip=tr("make_current_help"),
-                                         _dom_classes=("vt-console-make-current",))
-            self.make_current.on_click(lambda _b: workbook.now_bar.set_current(activity.id))
-            method = workbook.method_html(activity.id)
-            head = [plain_html(method)] if method else []
             self.fold = Fold(anchor=f"activity-{activity.id}", title=tr.text(activity.title), expanded=self.state.is_open)
-            self.body = W.VBox(head + parts + [self.make_current, self._counts, self._notice] + self._results_widgets(),
-                               _dom_classes=("vt-activity-body",),
-                               layout=W.Layout(display=None if self.fold.expanded else "none"))
+            self.body = W.VBox(_dom_classes=("vt-activity-body",), layout=W.Layout(display=None if self.fold.expanded else "none"))
+            self._unmade = parts
             self.fold.observe(self._on_fold_change, names="expanded")
             self.children = [self.fold, self.body]
+            if self.fold.expanded or not _live():
+                self._make_body()
         elif controls:  # a console without the page's header (and its now bar): the controls on it
             self.children = parts + [self._controls_row, self._counts, self._notice] + self._results_widgets()
         else:  # a page without the key shows what is revealed, as it is
@@ -218,7 +225,27 @@ class ActivityConsole(W.VBox):
         results.add_class("vt-presenter-results")
         return [head, info, results]
 
+    def _make_body(self) -> None:
+        """Make a catalogue entry's body: its method, its results and tools, and the action that
+        makes it current. On a live console a folded entry makes it when first unfolded: the
+        bodies are more than half of a console's widgets, and every widget is messages from the
+        kernel through the server to the browser before the page works."""
+        if self._unmade is None:
+            return
+        parts, self._unmade = self._unmade, None
+        wb, activity = self.wb, self.activity
+        self.make_current = W.Button(description=wb.tr("make_current"), tooltip=wb.tr("make_current_help"),
+                                     _dom_classes=("vt-console-make-current",),
+                                     layout=W.Layout(display="none" if wb.now_bar.current == activity.id else None))
+        self.make_current.on_click(lambda _b: wb.now_bar.set_current(activity.id))
+        method = wb.method_html(activity.id)
+        head = [plain_html(method)] if method else []
+        self.body.children = head + parts + [self.make_current, self._counts, self._notice] + self._results_widgets()
+
     def _on_fold_change(self, change: dict) -> None:
+        if change["new"] and self._unmade is not None:
+            self._make_body()
+            self._charts_stale = True  # a body made now has drawn nothing yet
         self.body.layout.display = None if change["new"] else "none"
         if change["new"] and self._charts_stale:  # drawn now that someone looks at it
             self._safe_redraw()
@@ -229,6 +256,9 @@ class ActivityConsole(W.VBox):
             self.fold.expanded = True
 
     # what a kind of activity adds ---------------------------------------------------
+    def _prepare(self) -> None:
+        """What :meth:`_load` needs, made before any widget (the results' widgets may come later)."""
+
     def _results_widgets(self) -> list[W.Widget]:
         raise NotImplementedError
 
@@ -366,14 +396,17 @@ class BlocksConsole(ActivityConsole):
         the blocks, their ``update(results)`` runs on every draw), else None.
     """
 
+    def _prepare(self) -> None:
+        self._kind = kinds.for_activity(self.activity).results_class(self.activity)
+        self._drawn: Any = None
+        self.tools: Any = None
+
     def _results_widgets(self) -> list[W.Widget]:
         kind = kinds.for_activity(self.activity)
-        self._kind = kind.results_class(self.activity)
         self._box = W.VBox(_dom_classes=("vt-blocks",), layout=shared_layout())
         self._block_widgets: dict[str, W.HTML] = {}
-        self._drawn: Any = None
         tools = kind.tools_class() if self.controls else None
-        self.tools: Any = tools(self) if tools is not None else None
+        self.tools = tools(self) if tools is not None else None
         return [self._box, *(self.tools.widgets() if self.tools is not None else [])]
 
     def _load(self) -> Any:
