@@ -125,6 +125,7 @@ class ActivityConsole(W.VBox):
         self._controls_row: W.HBox | None = None
         self.make_current: W.Button | None = None
         self._unmade: list[W.Widget] | None = None  # a folded entry's parts, until its body is made
+        self._answered = False  # ... meanwhile: whether anyone has answered (its badge)
         self._prepare()
         parts: list[W.Widget] = [self._state_line]
         if controls and (workbook.role == "screen" or workbook.now_bar is None):
@@ -243,9 +244,10 @@ class ActivityConsole(W.VBox):
         self.body.children = head + parts + [self.make_current, self._counts, self._notice] + self._results_widgets()
 
     def _on_fold_change(self, change: dict) -> None:
-        if change["new"] and self._unmade is not None:
+        if change["new"]:
+            # its charts come as they would have: now if they were asked for while it was folded,
+            # else with the page's first drawing (:class:`DrawWhenShown`)
             self._make_body()
-            self._charts_stale = True  # a body made now has drawn nothing yet
         self.body.layout.display = None if change["new"] else "none"
         if change["new"] and self._charts_stale:  # drawn now that someone looks at it
             self._safe_redraw()
@@ -309,7 +311,7 @@ class ActivityConsole(W.VBox):
         """Re-read the store and redraw the state and counts, and the results unless told not to."""
         tr = self.wb.tr
         self.state = self.wb.store.activity_state(self.wb.session.id, self.activity.id)
-        results = self._load()
+        results = self._load() if self._unmade is None else None
         round_note = f" · {tr('round', n=self.state.round)}" if self.state.round > 1 else ""
         attrs = f"data-vt-activity='{self.activity.id}' data-vt-state='{self.state.name}' data-vt-round='{self.state.round}'"
         if self.wb.role == "screen":
@@ -324,12 +326,13 @@ class ActivityConsole(W.VBox):
         seconds = self.state.seconds_left() if self.state.is_open else None
         if seconds != self.countdown.seconds or seconds:
             self.countdown.set_seconds(seconds)
+        if self._unmade is not None:  # folded, its body not made yet: only its badge shows
+            self._answered = self.wb.store.has_answers(self.wb.session.id, self.activity.id, self.state.round)
+            self._charts_stale = self._charts_stale or with_charts
+            self._set_badge()
+            return
         self.update_counts(results)
-        if self.fold is not None:
-            badge = self.badge_state
-            with self.fold.hold_sync():
-                self.fold.badge = tr(f"badge_{badge}")
-                self.fold.state = badge
+        self._set_badge()
         if with_charts and self._lazy and self.fold is not None and not self.fold.expanded:
             # a folded entry of the catalogue draws its results when it is unfolded: a console
             # of many activities comes up (and follows the room) without drawing hidden charts
@@ -351,6 +354,13 @@ class ActivityConsole(W.VBox):
                 self._draw(results)
         else:
             self._draw(results)
+
+    def _set_badge(self) -> None:
+        if self.fold is not None:
+            badge = self.badge_state
+            with self.fold.hold_sync():
+                self.fold.badge = self.wb.tr(f"badge_{badge}")
+                self.fold.state = badge
 
     def update_counts(self, results: Any = None) -> None:
         """Redraw who has answered (from ``results``, else read now) and who is present."""
@@ -374,7 +384,8 @@ class ActivityConsole(W.VBox):
         """The catalogue's word for the activity: ``open``, ``revealed``, ``closed`` or ``waiting`` (nobody answered yet)."""
         if self.state.is_open or self.state.is_revealed:
             return self.state.name
-        return "closed" if self.respondents or self.state.round > 1 else "waiting"
+        answered = self.respondents if self._unmade is None else self._answered
+        return "closed" if answered or self.state.round > 1 else "waiting"
 
     @property
     def respondents(self) -> int:

@@ -318,6 +318,14 @@ class AnswersMixin:
                 .order_by(table.c.id)
             ).all()
 
+    def has_answers(self, session_id: int, activity_id: str, round: int) -> bool:
+        """True once anyone has answered the activity in this round (one indexed read)."""
+        a = t.answers
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(a.c.id).where(a.c.session_id == session_id, a.c.activity_id == activity_id, a.c.round == round).limit(1)
+            ).first() is not None
+
     def count_rows(self, session_id: int) -> int:
         """Every answer row of the session, superseded ones included."""
         with self.engine.connect() as conn:
