@@ -12,7 +12,7 @@ from .. import schema as t
 from ..errors import VertaisetActivityClosedError, VertaisetInputError, VertaisetSessionClosedError
 from .engine import _insert_ignoring_duplicates
 from .puimala_rows import prework_open
-from .rows import ActivityState, Answer, AnswerInput, MODERATION, Participant, _clean_key, _clean_text, _idempotency_key, _now, _state
+from .rows import ActivityState, Answer, AnswerInput, MODERATION, Participant, _checked_submission, _clean_key, _clean_text, _idempotency_key, _now, _state
 
 
 class AnswersMixin:
@@ -127,16 +127,7 @@ class AnswersMixin:
         VertaisetSessionClosedError
             The session is closed.
         """
-        if not submission_id or len(submission_id) > 80:
-            raise VertaisetInputError("submission id must be 1–80 characters")
-        rows = []
-        seen = set()
-        for answer in answers:
-            key = (answer.item, answer.layer)
-            if key in seen:
-                raise VertaisetInputError(f"item {answer.item!r} layer {answer.layer!r} given twice")
-            seen.add(key)
-            rows.append(answer)
+        rows = _checked_submission(answers, submission_id)
         if not rows:
             return 0
 

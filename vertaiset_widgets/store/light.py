@@ -27,8 +27,8 @@ from ..errors import VertaisetActivityClosedError, VertaisetInputError, Vertaise
 from ..revisions import PEOPLE_KEY, part_key
 from .agenda import AgendaBlock, blocks_of
 from .puimala_rows import PuimalaInfo, prework_window, to_info
-from .rows import (MODERATION, SCHEMA_REVISION, ActivityState, Answer, AnswerInput, Participant, SessionInfo, _MAX_NAME, _clean_key,
-                   _clean_line, _clean_text, _idempotency_key, _now, _state, _to_participant, hash_token)
+from .rows import (MODERATION, SCHEMA_REVISION, ActivityState, Answer, AnswerInput, Participant, SessionInfo, _MAX_NAME,
+                   _checked_submission, _checked_token, _clean_key, _clean_line, _clean_text, _idempotency_key, _now, _state, _to_participant, hash_token)
 
 __all__ = ["LightStore", "light_url"]
 
@@ -284,9 +284,7 @@ class LightStore:
     # ------------------------------------------------------------------ participants
     def join(self, session_id: int, token: str, *, nickname: str | None = None, group: str | None = None) -> Participant:
         """The participant with this browser token, created on first visit (only its hash is kept)."""
-        token = (token or "").strip()[:64]
-        if len(token) < 8:
-            raise VertaisetInputError("participant token is missing")
+        token = _checked_token(token)
         hashed = hash_token(token)
 
         def run(cur: Any) -> None:
@@ -371,14 +369,7 @@ class LightStore:
         """Store one submission; return how many rows were new (the same ``submission_id`` sent
         again stores nothing twice). See :meth:`SessionStore.submit
         <vertaiset_widgets.store.SessionStore.submit>`."""
-        if not submission_id or len(submission_id) > 80:
-            raise VertaisetInputError("submission id must be 1–80 characters")
-        seen: set[tuple[str, str]] = set()
-        for answer in answers:
-            key = (answer.item, answer.layer)
-            if key in seen:
-                raise VertaisetInputError(f"item {answer.item!r} layer {answer.layer!r} given twice")
-            seen.add(key)
+        answers = _checked_submission(answers, submission_id)
         if not answers:
             return 0
 

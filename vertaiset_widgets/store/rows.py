@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from .. import text as _text
+from ..errors import VertaisetInputError
 
 #: The newest migration (``migrations/versions``): a database at another one is migrated on open.
 SCHEMA_REVISION = "0012_bank"
@@ -166,3 +167,28 @@ def _clean_text(value: str | None) -> str | None:
 def _clean_key(value: str, limit: int = 80) -> str:
     """An id or a key (item, layer, target): cleaned like text, its spacing kept, never None."""
     return _text.clean(str(value))[:limit]
+
+
+def _checked_submission(answers: Any, submission_id: str) -> list[AnswerInput]:
+    """A submission's answers, refused (:class:`VertaisetInputError`) without a 1–80 character id
+    or with an item and layer given twice: one rule for both stores."""
+    if not submission_id or len(submission_id) > 80:
+        raise VertaisetInputError("submission id must be 1–80 characters")
+    rows: list[AnswerInput] = []
+    seen: set[tuple[str, str]] = set()
+    for answer in answers:
+        key = (answer.item, answer.layer)
+        if key in seen:
+            raise VertaisetInputError(f"item {answer.item!r} layer {answer.layer!r} given twice")
+        seen.add(key)
+        rows.append(answer)
+    return rows
+
+
+def _checked_token(token: str | None) -> str:
+    """A participant's browser token as stored (stripped, at most 64 characters); refused when
+    shorter than 8 (:class:`VertaisetInputError`)."""
+    token = (token or "").strip()[:64]
+    if len(token) < 8:
+        raise VertaisetInputError("participant token is missing")
+    return token

@@ -17,7 +17,7 @@ from ..config import normalize_code
 from ..errors import VertaisetInputError, VertaisetUnknownSessionError
 from ..revisions import PEOPLE_KEY, SESSION_KEY
 from .agenda import AgendaBlock, blocks_of, clock, from_times, parse_minutes, parse_time, scheduled
-from .rows import Participant, SessionInfo, _MAX_NAME, _clean_key, _clean_line, _hash_key, _now, _to_participant, hash_token, new_join_code
+from .rows import Participant, SessionInfo, _MAX_NAME, _checked_token, _clean_key, _clean_line, _hash_key, _now, _to_participant, hash_token, new_join_code
 
 
 class SessionsMixin:
@@ -310,9 +310,7 @@ class SessionsMixin:
 
         Only the token's hash is stored and looked up (:func:`hash_token`).
         """
-        token = (token or "").strip()[:64]
-        if len(token) < 8:
-            raise VertaisetInputError("participant token is missing")
+        token = _checked_token(token)
         hashed = hash_token(token)
 
         def run(conn: Connection) -> None:
