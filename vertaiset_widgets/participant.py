@@ -27,7 +27,7 @@ from .shared_models import plain_html, shared_layout, shared_style
 from .phone import ActivitySlot, PhoneHeader
 from .store import PEOPLE_KEY, SESSION_KEY, ActivityState, Participant, SessionInfo, phone_store
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the phone's page opens the light store: SQLAlchemy's is named only
     from .store import SessionStore
 
 __all__ = ["ParticipantPage", "participant_page"]
@@ -48,7 +48,7 @@ class ParticipantPage(W.VBox):
     content : Content, optional
         Loaded templates (default: :func:`load_content`).
     store : SessionStore, optional
-        Default: the phone's store on ``params.db_url`` (:func:`~vertaiset_widgets.store.phone_store`).
+        Default: :func:`~vertaiset_widgets.store.phone_store` on ``params.db_url``.
     poll_interval : float
         Seconds between checks for the facilitator's changes.
     """
@@ -105,11 +105,9 @@ class ParticipantPage(W.VBox):
         self._poller = Poller(self._read_revision, self._refresh, interval=poll_interval)
         self._counts_later = CountsLater(lambda: self.store.present_count(self.session.id) if self.session else 0)
         self._changes: ChangeFeed | None = None  # what changed since the last look, once joined
-        #: per activity, the widgets it last put on the page and whether they count as shown
         self._waiting = W.HTML(f"<p class='vt-waiting'>{html.escape(self.tr('waiting'))}</p>", style=shared_style())
         self._waiting.add_class("vt-card")
-        # the privacy notice (filled in by the organisation) and, once joined, one's own number:
-        # what a participant gives the facilitator to have their data erased
+        # the organisation's privacy notice and, once joined, one's own number (to have one's data erased)
         self._footer = plain_html(self._footer_html())
         self._footer.add_class("vt-footer")
         # notices a lost kernel or server, and gives the forms their words for saving

@@ -28,7 +28,8 @@ from ..revisions import PEOPLE_KEY, part_key
 from .agenda import AgendaBlock, blocks_of
 from .puimala_rows import PuimalaInfo, prework_window, to_info
 from .rows import (MODERATION, SCHEMA_REVISION, ActivityState, Answer, AnswerInput, Participant, SessionInfo, _MAX_NAME,
-                   _checked_submission, _checked_token, _clean_key, _clean_line, _clean_text, _idempotency_key, _now, _state, _to_participant, hash_token)
+                   _checked_submission, _checked_token, _clean_key, _clean_line, _clean_text, _idempotency_key, _now, _state,
+                   _to_participant, _up_to, hash_token)
 
 __all__ = ["LightStore", "light_url"]
 
@@ -244,12 +245,7 @@ class LightStore:
 
     def rounds(self, session: SessionInfo) -> list[SessionInfo]:
         """The rounds of ``session``'s network up to and including it, oldest first."""
-        out: list[SessionInfo] = []
-        for other in self.network_sessions(session.network_id):
-            out.append(other)
-            if other.id == session.id:
-                break
-        return out
+        return _up_to(self.network_sessions(session.network_id), session)
 
     def revision(self, session_id: int) -> int:
         """A number that grows with every change to the session: what open pages poll."""

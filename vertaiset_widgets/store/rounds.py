@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from .. import schema as t
 from ..errors import VertaisetInputError
-from .rows import SessionInfo, _clean_key, _clean_text, _now
+from .rows import SessionInfo, _clean_key, _clean_text, _now, _up_to
 
 __all__ = ["CarriedStep", "NetworkInfo", "RoundsMixin", "templates_digest"]
 
@@ -72,12 +72,7 @@ class RoundsMixin:
     # ------------------------------------------------------------------ rounds
     def rounds(self, session: SessionInfo) -> list[SessionInfo]:
         """The rounds of ``session``'s network up to and including it, oldest first."""
-        out: list[SessionInfo] = []
-        for other in self.network_sessions(session.network_id):
-            out.append(other)
-            if other.id == session.id:
-                break
-        return out
+        return _up_to(self.network_sessions(session.network_id), session)
 
     def round_number(self, session: SessionInfo) -> int:
         """Which round of its network ``session`` is (1 for the first)."""

@@ -192,3 +192,13 @@ def _checked_token(token: str | None) -> str:
     if len(token) < 8:
         raise VertaisetInputError("participant token is missing")
     return token
+
+
+def _up_to(rounds: list[SessionInfo], session: SessionInfo) -> list[SessionInfo]:
+    """A network's rounds (oldest first) up to and including ``session``."""
+    out: list[SessionInfo] = []
+    for other in rounds:
+        out.append(other)
+        if other.id == session.id:
+            break
+    return out
