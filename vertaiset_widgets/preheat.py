@@ -194,8 +194,8 @@ def _warm() -> None:
     """Do now what every request of this page would do first: read the templates (the same for
     every request; a broken one is said on the page later), and in a console's or screen's kernel
     (one that imported the workbook) load every kind's console and results and start the chart
-    renderer, whose first picture costs more than half a second. A phone's kernel loads nothing
-    more than its page needs."""
+    renderer, whose first picture costs more than half a second. A phone's kernel loads its
+    light store, and nothing more than its page needs."""
     try:
         from .content import load_content
 
@@ -203,6 +203,7 @@ def _warm() -> None:
     except Exception:  # noqa: BLE001 - the page reports it when it opens
         return
     if "vertaiset_widgets.workbook" not in sys.modules:
+        __import__(f"{__package__}.store.light")  # the store every phone's page opens: loaded before its request
         return
     try:
         from . import chart_render, kinds
