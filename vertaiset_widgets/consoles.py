@@ -408,12 +408,13 @@ class BlocksConsole(ActivityConsole):
     """
 
     def _prepare(self) -> None:
-        self._kind = kinds.for_activity(self.activity).results_class(self.activity)
+        self._registration = kinds.for_activity(self.activity)
+        self._kind = self._registration.results_class(self.activity)
         self._drawn: Any = None
         self.tools: Any = None
 
     def _results_widgets(self) -> list[W.Widget]:
-        kind = kinds.for_activity(self.activity)
+        kind = self._registration
         self._box = W.VBox(_dom_classes=("vt-blocks",), layout=shared_layout())
         self._block_widgets: dict[str, W.HTML] = {}
         tools = kind.tools_class() if self.controls else None

@@ -66,10 +66,12 @@ def __getattr__(name: str) -> Any:
 def phone_store(db_url: str | None = None) -> Any:
     """The store a phone's page opens: :class:`LightStore` where it can open the database itself
     (a SQLite file, PostgreSQL), else :class:`SessionStore`."""
+    from ..config import resolve_db_url
     from .light import LightStore, light_url
 
-    if light_url(db_url):
-        return LightStore(db_url)
+    url = resolve_db_url(db_url)
+    if light_url(url):
+        return LightStore(url)
     from .core import SessionStore
 
-    return SessionStore(db_url)
+    return SessionStore(url)
