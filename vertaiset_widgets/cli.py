@@ -371,8 +371,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--cull-interval", type=int, default=60, help="how often to look for idle kernels, seconds (default 60)")
     serve.add_argument(
         "--room", type=int, default=0, metavar="N",
-        help="phones the room holds: N participant pages are started in advance (their modules loaded, "
-        "waiting for their phone) and refilled up to N plus a tenth as phones take them; every console "
+        help="phones the room holds: N plus a tenth participant pages are started in advance (their modules "
+        "loaded, waiting for their phone), and past N phones refilled to keep a tenth ready; every console "
         "workbook keeps 2 ready (1 under 10 phones). Memory (measured USS): (N + max(2, N/10)) x 52 MiB "
         "for the phones, 6 workbooks x 2 x 165 MiB for the consoles' pools, about 210 MiB per open console or "
         "screen: about 6 GiB for 60 phones, 14 GiB for 200 (default 0: no pools, each page starts its "

@@ -365,7 +365,8 @@ class VertaisetVoila(Voila):
         0,
         config=True,
         help="Phones the room holds: with --preheat_kernel=True, osallistu.ipynb keeps this many kernels "
-        "ready before the room arrives and refills up to the room and a tenth more (see vertaiset_widgets.preheat).",
+        "and a tenth more ready before the room arrives, and past the room refills to keep that tenth "
+        "(see vertaiset_widgets.preheat).",
     )
     preheat = Integer(
         0,
