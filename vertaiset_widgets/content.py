@@ -12,7 +12,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Union
 
-import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from .errors import VertaisetTemplateError
@@ -32,12 +31,6 @@ __all__ = [
     "load_content",
     "templates_dir",
 ]
-
-try:  # the C loader is ~10x faster; fall back where libyaml is missing
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the build of PyYAML
-    _Loader = yaml.SafeLoader
-
 
 def templates_dir() -> Path:
     """Return the folder of trainer-editable templates.
@@ -121,9 +114,12 @@ class Content(_Record):
 
 
 def _read_yaml(path: Path) -> Any:
+    import yaml  # not loaded where the checked templates are kept (content_kept)
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_Loader)
+            return yaml.load(fh, Loader=loader)
     except FileNotFoundError:
         raise VertaisetTemplateError(path, None, None, "file not found") from None
     except yaml.YAMLError as exc:
@@ -235,9 +231,27 @@ def load_activity_file(path: Path, languages: list[str]) -> list[Any]:
     return out
 
 
+def _content_files(base: Path) -> list[Path]:
+    """Every file :func:`_read_content` reads under ``base``."""
+    return [base / "languages.yaml", base / "ui.yaml", base / "stopwords.yaml",
+            *sorted((base / "activities").glob("*.yaml"))]
+
+
 @lru_cache(maxsize=8)
 def _load_content_cached(root: str) -> Content:
+    from . import content_kept
+
     base = Path(root)
+    key = content_kept.content_key(base, _content_files(base))
+    content = content_kept.kept(key)
+    if isinstance(content, Content):
+        return content
+    content = _read_content(base)
+    content_kept.keep(key, content)
+    return content
+
+
+def _read_content(base: Path) -> Content:
     lang_path = base / "languages.yaml"
     raw = _read_yaml(lang_path)
     if not isinstance(raw, dict) or not isinstance(raw.get("languages"), dict) or not raw["languages"]:

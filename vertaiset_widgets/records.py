@@ -17,7 +17,7 @@ Text = dict[str, str]
 class Record(BaseModel):
     """A frozen record that refuses unknown fields (a misspelt field is an error a trainer sees)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Item(Record):

@@ -1,0 +1,107 @@
+"""Checked templates kept on disk, so that a page's kernel reads them without checking them again.
+
+:func:`vertaiset_widgets.content.load_content` reads the YAML files and checks every field with
+the kinds' pydantic models. A kernel that finds the same files already checked reads the result
+from ``$VERTAISET_CACHE/content/<key>.pickle`` instead: it loads neither PyYAML nor pydantic's
+validators (the models are defined with ``defer_build``, so a class builds them only when
+something validates with it). On a phone's page that is about 7 MiB less per kernel and a
+tenth of a second less per page (``bench/RESULTS.md``).
+
+The key is a hash of the templates' folder, of every file the loader reads there (their names and
+bytes), and of the package's
+code (each module's size and modification time) and the pydantic version: any edit to a
+template, and any new version of the code, is checked again from the files. A broken template
+is never kept, so its error is raised as before. The folder is a cache only: when it cannot be
+read or written, the files are read and checked as before.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["KEEP_DAYS", "content_key", "keep", "kept"]
+
+log = logging.getLogger("vertaiset")
+
+#: Days a kept file not used is left on disk (a trainer's every edit makes a new one).
+KEEP_DAYS = 7
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _code_stamp() -> bytes:
+    parts = []
+    for folder, dirs, files in os.walk(_PACKAGE):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(folder, name))
+                parts.append(f"{os.path.relpath(os.path.join(folder, name), _PACKAGE)}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(parts).encode()
+
+
+def content_key(base: Path, files: list[Path]) -> str:
+    """The key of the templates under ``base`` read from ``files``, with this code's."""
+    import pydantic
+
+    digest = hashlib.sha256()
+    digest.update(f"{sys.version}\n{pydantic.VERSION}\n{base.resolve()}\n".encode())  # sources name the folder
+    digest.update(_code_stamp())
+    for path in files:
+        digest.update(b"\0" + str(path.relative_to(base)).encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"-missing-")
+    return digest.hexdigest()[:40]
+
+
+def _folder() -> Path:
+    from .config import cache_home
+
+    return cache_home() / "content"
+
+
+def kept(key: str) -> Any | None:
+    """The content kept under ``key``, or None (none kept, or not readable)."""
+    path = _folder() / f"{key}.pickle"
+    try:
+        with path.open("rb") as fh:
+            content = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # an unreadable file is checked again from the templates
+        log.info("checked templates %s not readable (%s): reading the templates", path, exc)
+        return None
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+    return content
+
+
+def keep(key: str, content: Any) -> None:
+    """Keep ``content`` under ``key`` (atomically; old unused files go)."""
+    folder = _folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{key}.{os.getpid()}.tmp"
+        with tmp.open("wb") as fh:
+            pickle.dump(content, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / f"{key}.pickle")
+    except Exception as exc:  # a cache only
+        log.info("could not keep the checked templates in %s: %s", folder, exc)
+        return
+    cutoff = time.time() - KEEP_DAYS * 86400
+    for old in folder.glob("*.pickle"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:
+            pass
