@@ -965,10 +965,7 @@ def write_report(args, pages, imp, meta) -> str:
         *(["### With pools: the aims", "", *pools_table(pages), ""] if "pools" in meta else
           [f"Aim: participant page within {AIM}× the bare notebook in time and memory.", ""]),
         "",
-        "## Reading",
-        "",
-        *reading(pages, imp),
-        "",
+        *(["## Reading", "", *reading(pages, imp), ""] if len(pages) >= 3 else []),  # --pages: bare + one
     ]
     if imp:
         lines += [*imports_section(imp), ""]

@@ -42,7 +42,7 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from .preheat import REFILL_DELAY, RoomPools, pool_kernels_at_most, room_margin
-from .server_assets import ASSETS_URL, AssetHandler, serve_widget_code, share_compiled_templates
+from .server_assets import ASSETS_URL, AssetHandler, compile_modules, serve_widget_code, share_compiled_templates
 from .limits import (
     DEFAULT_MAX_PER_ADDRESS,
     KernelLimiter,
@@ -377,6 +377,7 @@ class VertaisetVoila(Voila):
 
     def initialize(self, argv: Any = None) -> None:
         super().initialize(argv)
+        compile_modules()
         share_compiled_templates()
         self.asset_folder = serve_widget_code()
         envs = list(self.voila_configuration.http_header_envs)
