@@ -197,7 +197,8 @@ def _warm() -> None:
     every request; a broken one is said on the page later), and in a console's or screen's kernel
     (one that imported the workbook) load every kind's console and results and start the chart
     renderer, whose first picture costs more than half a second. A phone's kernel loads its
-    light store, and nothing more than its page needs."""
+    light store (and on PostgreSQL its driver), nothing more than its page needs, and gives back
+    the memory its imports freed."""
     try:
         from .content import load_content
 
@@ -206,6 +207,11 @@ def _warm() -> None:
         return
     if "vertaiset_widgets.workbook" not in sys.modules:
         __import__(f"{__package__}.store.light")  # the store every phone's page opens: loaded before its request
+        if os.environ.get("VERTAISET_DB_URL", "").startswith("postgresql"):
+            try:
+                __import__("psycopg")  # its driver too (the connection waits for the request)
+            except ImportError:  # the page says what is missing when it opens
+                pass
         _give_back_memory()
         return
     try:
