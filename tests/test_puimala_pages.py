@@ -107,6 +107,33 @@ def test_opening_the_console_leaves_a_session_as_it_is(store, content):
     assert store.puimala(session.id) is not None
 
 
+def test_a_live_console_opens_the_stage_of_today_and_makes_the_others_when_opened(store, content, empty_puimala):
+    """On a live console (an event loop runs) the stage the Puimala is in comes up open with its tools;
+    the others are folded to their titles and have no tools until the facilitator first opens them.
+    The Puimala is a month away, so its stage is the pre-work."""
+    import asyncio
+
+    from IPython.utils.capture import capture_output
+
+    session, key = empty_puimala
+
+    async def live() -> tuple:
+        with capture_output():
+            pm = Puimala(_wb(store, content, session.code, key=key))
+            stages = [pm.prework(), pm.forum(), pm.postwork()]
+        folds = [(box.children[0].title, box.children[0].expanded, len(box.children[1].children)) for box in stages]
+        made_before = hasattr(pm, "post")
+        stages[2].children[0].expanded = True  # the facilitator opens the post-work
+        return folds, made_before, hasattr(pm, "post"), submittable_forms([stages[2]])
+
+    folds, made_before, made_after, forms = asyncio.run(live())
+    tr = Translator(content, "fi")
+    assert [(t, e, n > 0) for t, e, n in folds] == [(tr("pm_stage_ennakkopuinti"), True, True),
+                                                   (tr("pm_stage_puinti"), False, False),
+                                                   (tr("pm_stage_jalkipuinti"), False, False)]
+    assert not made_before and made_after and forms  # its forms exist once it is opened
+
+
 def _send_file(upload, name: str, data: bytes) -> None:
     """The browser sends a chosen file: its bytes travel as a binary buffer."""
     upload._handle_msg({"content": {"data": {"method": "update", "buffer_paths": [["value", 0, "content"]], "state": {

@@ -14,6 +14,7 @@ import ipywidgets as W
 
 from . import kinds
 from .forms import Countdown
+from .live import running_live
 from .room_widgets import Fold, PageShown
 from .shared_models import plain_html, shared_layout
 
@@ -77,15 +78,6 @@ class DrawWhenShown:
             self._pump_soon(loop)  # the next one after what the loop has waiting (a click, a poll)
 
 
-def _live() -> bool:
-    """True while an event loop runs (a live page's kernel): a page that keeps following the room."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
 class ActivityConsole(W.VBox):
     """One activity as the facilitator (controls + live results) or the room's screen sees it.
 
@@ -142,7 +134,7 @@ class ActivityConsole(W.VBox):
             self._unmade = parts
             self.fold.observe(self._on_fold_change, names="expanded")
             self.children = [self.fold, self.body]
-            if self.fold.expanded or not _live():
+            if self.fold.expanded or not running_live():
                 self._make_body()
         elif controls:  # a console without the page's header (and its now bar): the controls on it
             self.children = parts + [self._controls_row, self._counts, self._notice] + self._results_widgets()

@@ -16,10 +16,19 @@ from typing import TYPE_CHECKING, Callable, Iterator
 if TYPE_CHECKING:
     from .store import SessionStore
 
-__all__ = ["ChangeFeed", "CountsLater", "Poller"]
+__all__ = ["ChangeFeed", "CountsLater", "Poller", "running_live"]
 
 log = logging.getLogger("vertaiset")
 
+
+def running_live() -> bool:
+    """True while an event loop runs (a live page's kernel): a page that keeps following the room.
+    Under papermill, in the CLI and in plain Python there is none, and a page is made whole."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 class Poller:
     """Call ``on_change()`` whenever ``read_revision()`` returns a new value.

@@ -216,7 +216,11 @@ def _warm() -> None:
         return
     try:
         from . import chart_render, kinds
+        from .content import templates_snapshot
 
+        # the templates' models build their serializers when first used (``defer_build``): a console
+        # records a new session's templates, so build them here rather than in its request
+        templates_snapshot(load_content())
         for kind in kinds.all_kinds():
             for part in (kind.console, kind.results, kind.report, kind.tools):
                 if part and ":" in part:

@@ -13,7 +13,7 @@ import html
 import json
 import logging
 import re
-from datetime import date, time
+from datetime import date, datetime, time, timezone
 from typing import Any, Callable
 
 import ipywidgets as W
@@ -22,9 +22,10 @@ from . import roots
 from .errors import VertaisetInputError
 from .forms import FieldsForm
 from .links import SessionLinks, qr_svg_data_uri
-from .live import ChangeFeed, Poller
+from .live import ChangeFeed, Poller, running_live
 from .puimala_views import (at_local, local, local_datetime, materials_html, notes_html, notes_url, process_html,
                             process_steps, screen_notes_html)
+from .room_widgets import Fold
 from .store.agenda import running_block
 
 __all__ = ["Puimala"]
@@ -107,6 +108,9 @@ class Puimala:
             return report_prework(self)
         if not self.trusted:
             return None
+        return self._stage("ennakkopuinti", self._prework_parts)
+
+    def _prework_parts(self) -> list[W.Widget]:
         tr = self.tr
         self.materials_view = W.HTML()
         self.material_form = FieldsForm(fields=[
@@ -128,9 +132,8 @@ class Puimala:
         self._follow({"@materials"}, self._draw_materials)
         upload = W.VBox([W.HTML(f"<h4>{html.escape(tr('pm_file_title'))}</h4>"
                                 f"<p class='vt-muted'>{html.escape(tr('pm_file_hint'))}</p>"), self.upload, self.upload_status])
-        return self._section("ennakkopuinti", [
-            W.HTML(f"<h3>{html.escape(tr('pm_materials_title'))}</h3>"), self.materials_view, self.material_form,
-            upload, self.withdraw_form, self._invitation(), self._window()])
+        return [W.HTML(f"<h3>{html.escape(tr('pm_materials_title'))}</h3>"), self.materials_view, self.material_form,
+                upload, self.withdraw_form, self._invitation(), self._window()]
 
     def forum(self) -> Any:
         """Puinti: the note-taker's link, the notes as they are written, and the notes on the screen."""
@@ -148,6 +151,9 @@ class Puimala:
             return self.screen_notes
         if not self.trusted:
             return None
+        return self._stage("puinti", self._forum_parts)
+
+    def _forum_parts(self) -> list[W.Widget]:
         tr = self.tr
         self.notes_button = W.Button(description=tr("pm_notes_key_make"), tooltip=tr("pm_notes_key_help"))
         self.notes_button.on_click(lambda _b: self.make_notes_key())
@@ -158,9 +164,8 @@ class Puimala:
         self.notes_view = W.HTML()
         self._draw_notes()
         self._follow({"@notes", "@session"}, self._draw_notes)
-        return self._section("puinti", [
-            W.HTML(f"<h3>{html.escape(tr('pm_notes_title'))}</h3><p class='vt-muted'>{html.escape(tr('pm_notes_help'))}</p>"),
-            self.notes_button, self.notes_link, self.screen_toggle, self.notes_view])
+        return [W.HTML(f"<h3>{html.escape(tr('pm_notes_title'))}</h3><p class='vt-muted'>{html.escape(tr('pm_notes_help'))}</p>"),
+                self.notes_button, self.notes_link, self.screen_toggle, self.notes_view]
 
     def postwork(self) -> Any:
         """Jälkipuinti: publish the notes, the feedback link and its moderation, and the peers."""
@@ -170,10 +175,13 @@ class Puimala:
             return report_postwork(self)
         if not self.trusted:
             return None
+        return self._stage("jalkipuinti", self._postwork_parts)
+
+    def _postwork_parts(self) -> list[W.Widget]:
         from .puimala_postwork import PostworkTools
 
         self.post = PostworkTools(self)
-        return self._section("jalkipuinti", self.post.widgets())
+        return self.post.widgets()
 
     def outcome(self) -> Any:
         """The Puimala's outcome into the active practice bank (the bank's own widget)."""
@@ -186,11 +194,35 @@ class Puimala:
         return bank_action(self.wb)
 
     # ------------------------------------------------------------------ shared
-    def _section(self, stage: str, children: list[W.Widget]) -> W.VBox:
-        box = W.VBox([W.HTML(f"<h2 class='vt-pm-stage'>{html.escape(self.tr('pm_stage_' + stage))}</h2>"), *children])
-        box.add_class("vt-pm")
-        box.add_class(f"vt-pm-{stage}")
+    def _stage(self, stage: str, make: Callable[[], list[W.Widget]]) -> W.VBox:
+        """A stage's section, folded to its title but for the stage the Puimala is in now (before
+        its day the pre-work, on its day the forum, after it the post-work). On a live page a folded
+        stage's tools are made when it is first opened: they are a third of the console's widgets,
+        and each is messages from the kernel to the browser before the page works."""
+        fold = Fold(anchor=f"pm-{stage}", title=self.tr("pm_stage_" + stage), expanded=stage == self._current_stage())
+        body = W.VBox(layout=W.Layout(display=None if fold.expanded else "none"))
+        box = W.VBox([fold, body], _dom_classes=("vt-pm", f"vt-pm-{stage}"))
+        made: list[bool] = []
+
+        def make_body() -> None:
+            if not made:
+                made.append(True)
+                body.children = make()
+
+        def on_fold(change: dict) -> None:
+            if change["new"]:
+                make_body()
+            body.layout.display = None if change["new"] else "none"
+
+        fold.observe(on_fold, names="expanded")
+        if fold.expanded or not running_live():
+            make_body()
         return box
+
+    def _current_stage(self) -> str:
+        now = datetime.now(timezone.utc)
+        today, held = (local(now) or now).date(), self.session.held_on
+        return "ennakkopuinti" if held > today else "puinti" if held == today else "jalkipuinti"
 
     def _process_html(self) -> str:
         return process_html(process_steps(self.store, self.session, self.info, self.tr), self.tr)
