@@ -108,6 +108,24 @@ def test_the_pools_wait_and_touch_no_session(server):
     assert "Traceback" not in server.log()
 
 
+def test_the_server_wrote_the_packages_bytecode_before_its_kernels_started(server):
+    """Every module of the package has an up-to-date ``.pyc``, so no page's kernel compiles it from
+    source (``PYTHONDONTWRITEBYTECODE``, set in CI, keeps kernels from writing them)."""
+    import importlib.util
+    from pathlib import Path
+
+    import vertaiset_widgets
+
+    stale = []
+    for source in sorted(Path(vertaiset_widgets.__file__).parent.rglob("*.py")):
+        cached = Path(importlib.util.cache_from_source(str(source)))
+        st = source.stat()
+        header = cached.read_bytes()[:16] if cached.exists() else b""
+        if header[8:16] != (int(st.st_mtime) & 0xFFFFFFFF).to_bytes(4, "little") + (st.st_size & 0xFFFFFFFF).to_bytes(4, "little"):
+            stale.append(str(source.relative_to(source.parents[1])))
+    assert stale == []
+
+
 @pytest.mark.browser
 def test_a_console_from_the_pool_opens_its_own_session(server, sessions, browser):
     """A facilitator's console takes a pool kernel and shows its session with the controls (the key);

@@ -232,8 +232,8 @@ def _warm() -> None:
 
 
 def _give_back_memory() -> None:
-    """Return to the system the heap the imports freed (glibc keeps it by default): a phone's kernel
-    waits with about 1 MiB less for the rest of its life. Elsewhere than glibc nothing happens."""
+    """Return to the system the heap the imports freed (glibc keeps it by default), so that a phone's
+    kernel does not hold it for the rest of its life. Elsewhere than glibc nothing happens."""
     import ctypes
     import gc
 

@@ -79,7 +79,8 @@ def compile_modules() -> int:
     Every page's kernel imports the package. Without up-to-date ``.pyc`` files (a checkout, an
     editable install, ``PYTHONDONTWRITEBYTECODE`` set) each kernel compiles every module from
     source: CPU at every kernel start, and about 1.5 MiB more memory that stays with each phone's
-    kernel (``bench/RESULTS.md``). A folder that cannot be written is left as it is.
+    kernel (measured in a process importing a phone's page). A folder that cannot be written is
+    left as it is.
     """
     import compileall
     import io
