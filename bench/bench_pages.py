@@ -903,7 +903,7 @@ def write_report(args, pages, imp, meta) -> str:
                       "bench_pages.py", meta["command"], scope="that one run"),
         "## Code measured",
         "",
-        f"- Working tree of {ROOT.name}/ (`vertaiset_widgets/`, `templates/`, `workbooks/`), sha256 of the files "
+        f"- Working tree of the checkout (`vertaiset_widgets/`, `templates/`, `workbooks/`), sha256 of the files "
         f"{meta['code_start'][0]} at the start (newest file changed {meta['code_start'][1]}) and "
         f"{meta['code_end'][0]} at the end (newest {meta['code_end'][1]})"
         + (": unchanged during the run." if meta["code_start"][0] == meta["code_end"][0]
