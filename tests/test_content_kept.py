@@ -93,3 +93,15 @@ def test_an_unreadable_kept_file_is_read_again_from_the_templates(root, tmp_path
     blocker = tmp_path / "blocker"
     blocker.write_text("a file where the cache folder would be")
     assert _load(root, blocker)["dump"] == first["dump"]
+
+
+def test_a_kept_file_others_may_write_is_not_read(root, tmp_path):
+    """A kept file is code to pickle: one that another user could have written is never read, the
+    templates are checked from the files instead. Those the server keeps are its user's alone."""
+    cache = tmp_path / "cache"
+    first = _load(root, cache)
+    (kept,) = (cache / "content").glob("*.pickle")
+    assert kept.stat().st_mode & 0o077 == 0 and (cache / "content").stat().st_mode & 0o077 == 0
+    kept.chmod(0o666)
+    again = _load(root, cache)
+    assert again["yaml"] and again["dump"] == first["dump"]

@@ -12,7 +12,9 @@ bytes), and of the package's
 code (each module's size and modification time) and the pydantic version: any edit to a
 template, and any new version of the code, is checked again from the files. A broken template
 is never kept, so its error is raised as before. The folder is a cache only: when it cannot be
-read or written, the files are read and checked as before.
+read or written, the files are read and checked as before. A kept file is read only when it and
+its folder belong to the user the server runs as and nobody else may write them (the folder is
+made ``0700`` and each file ``0600``): Python's pickle runs what the file says.
 """
 from __future__ import annotations
 
@@ -68,10 +70,20 @@ def _folder() -> Path:
     return cache_home() / "content"
 
 
+def _ours(path: Path) -> bool:
+    """True when ``path`` belongs to this user and nobody else may write it: a kept file is code
+    to Python's pickle, so one another user could have written is never read."""
+    st = path.stat()
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
 def kept(key: str) -> Any | None:
-    """The content kept under ``key``, or None (none kept, or not readable)."""
+    """The content kept under ``key``, or None (none kept, not readable, or not safely ours)."""
     path = _folder() / f"{key}.pickle"
     try:
+        if not (_ours(path.parent) and _ours(path)):
+            log.warning("checked templates %s: folder or file writable by others, not read", path)
+            return None
         with path.open("rb") as fh:
             content = pickle.load(fh)
     except FileNotFoundError:
@@ -90,9 +102,9 @@ def keep(key: str, content: Any) -> None:
     """Keep ``content`` under ``key`` (atomically; old unused files go)."""
     folder = _folder()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = folder / f".{key}.{os.getpid()}.tmp"
-        with tmp.open("wb") as fh:
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
             pickle.dump(content, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / f"{key}.pickle")
     except Exception as exc:  # a cache only
