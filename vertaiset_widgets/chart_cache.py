@@ -19,7 +19,6 @@ import hashlib
 import json
 import logging
 import os
-import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
@@ -43,11 +42,11 @@ def disk_cache(on: bool = True) -> Path | None:
         _disk["dir"] = None
         return None
     try:
-        from .config import data_home
+        from .config import data_home, remove_unused
 
         folder = data_home() / "cache" / "charts"
         folder.mkdir(parents=True, exist_ok=True)
-        _prune(folder)
+        remove_unused(folder, "*.svg", DISK_DAYS)
     except OSError as exc:
         log.info("chart cache not available: %s", exc)
         folder = None
@@ -63,16 +62,6 @@ def kept_any() -> bool:
         return next((data_home() / "cache" / "charts").glob("*.svg"), None) is not None
     except OSError:
         return False
-
-
-def _prune(folder: Path) -> None:
-    old = time.time() - DISK_DAYS * 86400
-    for path in folder.glob("*.svg"):
-        try:
-            if path.stat().st_mtime < old:
-                path.unlink()
-        except OSError:
-            pass
 
 
 def _key(spec: dict, extra: tuple[Any, ...]) -> str:

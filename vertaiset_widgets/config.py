@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import parse_qs
 
-__all__ = ["PageParams", "cache_home", "default_db_url", "data_home", "resolve_db_url", "ROLES", "DEMO_CODE"]
+__all__ = ["PageParams", "cache_home", "default_db_url", "data_home", "remove_unused", "resolve_db_url", "ROLES", "DEMO_CODE"]
 
 ROLES = ("participant", "facilitator", "screen", "report")
 #: The pages ``osallistu.ipynb`` serves besides answering (see :attr:`PageParams.view`).
@@ -27,6 +27,19 @@ DEMO_PUIMALA_CODE = "PUIMALA"
 
 _CODE_RE = re.compile(r"^[A-Za-z0-9]{2,16}$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
+
+
+def remove_unused(folder: Path, pattern: str, days: float) -> None:
+    """Remove a cache folder's files matching ``pattern`` not used (modified) for ``days`` days."""
+    import time
+
+    cutoff = time.time() - days * 86400
+    for path in folder.glob(pattern):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            pass
 
 
 def data_home() -> Path:

@@ -23,9 +23,10 @@ import logging
 import os
 import pickle
 import sys
-import time
 from pathlib import Path
 from typing import Any
+
+from .config import cache_home, remove_unused
 
 __all__ = ["KEEP_DAYS", "content_key", "keep", "kept"]
 
@@ -65,8 +66,6 @@ def content_key(base: Path, files: list[Path]) -> str:
 
 
 def _folder() -> Path:
-    from .config import cache_home
-
     return cache_home() / "content"
 
 
@@ -110,10 +109,4 @@ def keep(key: str, content: Any) -> None:
     except Exception as exc:  # a cache only
         log.info("could not keep the checked templates in %s: %s", folder, exc)
         return
-    cutoff = time.time() - KEEP_DAYS * 86400
-    for old in folder.glob("*.pickle"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except OSError:
-            pass
+    remove_unused(folder, "*.pickle", KEEP_DAYS)
