@@ -15,7 +15,10 @@ Text = dict[str, str]
 
 
 class Record(BaseModel):
-    """A frozen record that refuses unknown fields (a misspelt field is an error a trainer sees)."""
+    """A frozen record that refuses unknown fields (a misspelt field is an error a trainer sees).
+
+    Its validators and serializers are built when first used (``defer_build``): a page that reads
+    the checked templates kept on disk (:mod:`vertaiset_widgets.content_kept`) never builds them."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
