@@ -76,11 +76,12 @@ def share_compiled_templates() -> SharedBytecodes:
 def compile_modules() -> int:
     """Write the package's bytecode (``__pycache__``) before any kernel starts; returns the files written.
 
-    Every page's kernel imports the package. Without up-to-date ``.pyc`` files (a checkout, an
-    editable install, ``PYTHONDONTWRITEBYTECODE`` set) each kernel compiles every module from
-    source: CPU at every kernel start, and about 1.5 MiB more memory that stays with each phone's
-    kernel (measured in a process importing a phone's page). A folder that cannot be written is
-    left as it is.
+    Every page's kernel imports the package. ``make install`` writes the bytecode once, but code
+    changed after that (a ``git pull`` on the server, a developer's edit) has none, and where
+    ``PYTHONDONTWRITEBYTECODE`` is set no kernel writes it: each kernel then compiles those
+    modules from source, CPU at every kernel start and about 1.5 MiB more memory that stays with
+    each phone's kernel (measured in a process importing a phone's page with none of the package's
+    bytecode). A folder that cannot be written is left as it is.
     """
     import compileall
     import io
