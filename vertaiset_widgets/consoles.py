@@ -14,8 +14,7 @@ import ipywidgets as W
 
 from . import kinds
 from .forms import Countdown
-from .live import running_live
-from .room_widgets import Fold, PageShown
+from .room_widgets import Fold, FoldBody, PageShown
 from .shared_models import plain_html, shared_layout
 
 if TYPE_CHECKING:
@@ -116,8 +115,8 @@ class ActivityConsole(W.VBox):
         self._lazy = False  # on a live page: a folded entry draws its results when unfolded
         self._controls_row: W.HBox | None = None
         self.make_current: W.Button | None = None
-        self._unmade: list[W.Widget] | None = None  # a folded entry's parts, until its body is made
-        self._answered = False  # ... meanwhile: whether anyone has answered (its badge)
+        self.body: FoldBody | None = None  # a catalogue entry's body, made when first unfolded
+        self._answered = False  # ... until then: whether anyone has answered (its badge)
         self._prepare()
         parts: list[W.Widget] = [self._state_line]
         if controls and (workbook.role == "screen" or workbook.now_bar is None):
@@ -130,12 +129,9 @@ class ActivityConsole(W.VBox):
             # controls are shown once, in the now bar, for the current activity; an entry has
             # its method, its results and tools, and the one action that makes it current.
             self.fold = Fold(anchor=f"activity-{activity.id}", title=tr.text(activity.title), expanded=self.state.is_open)
-            self.body = W.VBox(_dom_classes=("vt-activity-body",), layout=W.Layout(display=None if self.fold.expanded else "none"))
-            self._unmade = parts
-            self.fold.observe(self._on_fold_change, names="expanded")
+            self.body = FoldBody(self.fold, lambda: self._body_parts(parts), _dom_classes=("vt-activity-body",))
+            self.fold.observe(self._on_fold_change, names="expanded")  # after the body's own: it is made by then
             self.children = [self.fold, self.body]
-            if self.fold.expanded or not running_live():
-                self._make_body()
         elif controls:  # a console without the page's header (and its now bar): the controls on it
             self.children = parts + [self._controls_row, self._counts, self._notice] + self._results_widgets()
         else:  # a page without the key shows what is revealed, as it is
@@ -218,14 +214,10 @@ class ActivityConsole(W.VBox):
         results.add_class("vt-presenter-results")
         return [head, info, results]
 
-    def _make_body(self) -> None:
-        """Make a catalogue entry's body: its method, its results and tools, and the action that
-        makes it current. On a live console a folded entry makes it when first unfolded: the
-        bodies are more than half of a console's widgets, and every widget is messages from the
-        kernel through the server to the browser before the page works."""
-        if self._unmade is None:
-            return
-        parts, self._unmade = self._unmade, None
+    def _body_parts(self, parts: list[W.Widget]) -> list[W.Widget]:
+        """A catalogue entry's body (:class:`FoldBody`): its method, ``parts``, the action that makes
+        it current, its counts, its results and tools. On a live console a folded entry's is made
+        when it is first unfolded: the bodies are more than half of a console's widgets."""
         wb, activity = self.wb, self.activity
         self.make_current = W.Button(description=wb.tr("make_current"), tooltip=wb.tr("make_current_help"),
                                      _dom_classes=("vt-console-make-current",),
@@ -233,14 +225,16 @@ class ActivityConsole(W.VBox):
         self.make_current.on_click(lambda _b: wb.now_bar.set_current(activity.id))
         method = wb.method_html(activity.id)
         head = [plain_html(method)] if method else []
-        self.body.children = head + parts + [self.make_current, self._counts, self._notice] + self._results_widgets()
+        return head + parts + [self.make_current, self._counts, self._notice] + self._results_widgets()
+
+    @property
+    def _made(self) -> bool:
+        """False while a folded entry's body waits to be made (only its badge is kept then)."""
+        return self.body is None or self.body.made
 
     def _on_fold_change(self, change: dict) -> None:
-        if change["new"]:
-            # its charts come as they would have: now if they were asked for while it was folded,
-            # else with the page's first drawing (:class:`DrawWhenShown`)
-            self._make_body()
-        self.body.layout.display = None if change["new"] else "none"
+        # its charts come as they would have: now if they were asked for while it was folded, else
+        # with the page's first drawing (:class:`DrawWhenShown`)
         if change["new"] and self._charts_stale:  # drawn now that someone looks at it
             self._safe_redraw()
 
@@ -303,7 +297,7 @@ class ActivityConsole(W.VBox):
         """Re-read the store and redraw the state and counts, and the results unless told not to."""
         tr = self.wb.tr
         self.state = self.wb.store.activity_state(self.wb.session.id, self.activity.id)
-        results = self._load() if self._unmade is None else None
+        results = self._load() if self._made else None
         round_note = f" · {tr('round', n=self.state.round)}" if self.state.round > 1 else ""
         attrs = f"data-vt-activity='{self.activity.id}' data-vt-state='{self.state.name}' data-vt-round='{self.state.round}'"
         if self.wb.role == "screen":
@@ -318,7 +312,7 @@ class ActivityConsole(W.VBox):
         seconds = self.state.seconds_left() if self.state.is_open else None
         if seconds != self.countdown.seconds or seconds:
             self.countdown.set_seconds(seconds)
-        if self._unmade is not None:  # folded, its body not made yet: only its badge shows
+        if not self._made:  # folded, its body not made yet: only its badge shows
             self._answered = self.wb.store.has_answers(self.wb.session.id, self.activity.id, self.state.round)
             self._charts_stale = self._charts_stale or with_charts
             self._set_badge()
@@ -376,7 +370,7 @@ class ActivityConsole(W.VBox):
         """The catalogue's word for the activity: ``open``, ``revealed``, ``closed`` or ``waiting`` (nobody answered yet)."""
         if self.state.is_open or self.state.is_revealed:
             return self.state.name
-        answered = self.respondents if self._unmade is None else self._answered
+        answered = self.respondents if self._made else self._answered
         return "closed" if answered or self.state.round > 1 else "waiting"
 
     @property

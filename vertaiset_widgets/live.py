@@ -30,6 +30,7 @@ def running_live() -> bool:
         return False
     return True
 
+
 class Poller:
     """Call ``on_change()`` whenever ``read_revision()`` returns a new value.
 

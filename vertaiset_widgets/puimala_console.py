@@ -22,10 +22,10 @@ from . import roots
 from .errors import VertaisetInputError
 from .forms import FieldsForm
 from .links import SessionLinks, qr_svg_data_uri
-from .live import ChangeFeed, Poller, running_live
+from .live import ChangeFeed, Poller
 from .puimala_views import (at_local, local, local_datetime, materials_html, notes_html, notes_url, process_html,
                             process_steps, screen_notes_html)
-from .room_widgets import Fold
+from .room_widgets import Fold, FoldBody
 from .store.agenda import running_block
 
 __all__ = ["Puimala"]
@@ -197,27 +197,9 @@ class Puimala:
     def _stage(self, stage: str, make: Callable[[], list[W.Widget]]) -> W.VBox:
         """A stage's section, folded to its title but for the stage the Puimala is in now (before
         its day the pre-work, on its day the forum, after it the post-work). On a live page a folded
-        stage's tools are made when it is first opened: they are a third of the console's widgets,
-        and each is messages from the kernel to the browser before the page works."""
+        stage's tools are made by ``make`` when it is first opened (:class:`FoldBody`)."""
         fold = Fold(anchor=f"pm-{stage}", title=self.tr("pm_stage_" + stage), expanded=stage == self._current_stage())
-        body = W.VBox(layout=W.Layout(display=None if fold.expanded else "none"))
-        box = W.VBox([fold, body], _dom_classes=("vt-pm", f"vt-pm-{stage}"))
-        made: list[bool] = []
-
-        def make_body() -> None:
-            if not made:
-                made.append(True)
-                body.children = make()
-
-        def on_fold(change: dict) -> None:
-            if change["new"]:
-                make_body()
-            body.layout.display = None if change["new"] else "none"
-
-        fold.observe(on_fold, names="expanded")
-        if fold.expanded or not running_live():
-            make_body()
-        return box
+        return W.VBox([fold, FoldBody(fold, make)], _dom_classes=("vt-pm", f"vt-pm-{stage}"))
 
     def _current_stage(self) -> str:
         now = datetime.now(timezone.utc)

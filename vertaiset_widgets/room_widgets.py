@@ -1,5 +1,6 @@
 """The room's small browser-side widgets (anywidget, ``static/room.js``): the projector's keys,
-a catalogue entry's fold on the console, the now bar's height keeper, and the page's "shown".
+a catalogue entry's fold on the console (and what it opens), the now bar's height keeper, and the
+page's "shown".
 """
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 import anywidget
+import ipywidgets as W
 import traitlets
 
 from .assets import esm
+from .live import running_live
 
-__all__ = ["BarHeight", "Fold", "PageShown", "RoomKeys"]
+__all__ = ["BarHeight", "Fold", "FoldBody", "PageShown", "RoomKeys"]
 
 _ROOM_JS = Path(__file__).resolve().parent / "static" / "room.js"
 
@@ -95,6 +98,37 @@ class Fold(_RoomPart):
     def on_current(self, callback: Callable[[], None]) -> None:
         """Call ``callback()`` when the page's address jumps to this entry."""
         self._on_signal("current", callback)
+
+
+class FoldBody(W.VBox):
+    """What a :class:`Fold` opens, shown while the fold is expanded. Its widgets are made by
+    ``make()`` when it is first opened: a console's folded parts are most of its widgets, and every
+    widget is messages from the kernel through the server to the browser before the page works.
+    Where no event loop runs (papermill, the CLI, plain Python) they are made at once: such a page
+    is made whole."""
+
+    def __init__(self, fold: Fold, make: Callable[[], list[W.Widget]], **kwargs: Any):
+        super().__init__(layout=W.Layout(display=None if fold.expanded else "none"), **kwargs)
+        self._make: Callable[[], list[W.Widget]] | None = make
+        fold.observe(self._on_fold, names="expanded")
+        if fold.expanded or not running_live():
+            self.make()
+
+    @property
+    def made(self) -> bool:
+        """True once its widgets are made."""
+        return self._make is None
+
+    def make(self) -> None:
+        """Make its widgets now (once)."""
+        if self._make is not None:
+            make, self._make = self._make, None
+            self.children = make()
+
+    def _on_fold(self, change: dict) -> None:
+        if change["new"]:
+            self.make()
+        self.layout.display = None if change["new"] else "none"
 
 
 class BarHeight(_RoomPart):
