@@ -203,6 +203,7 @@ def _port_in_use(ip: str, port: int) -> bool:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the workbooks with Voila, our template, kernel culling and the database."""
     from .content import load_content, templates_dir
+    from .content_kept import load_plain_content
     from .roots import workbooks_dir
     from .store import SessionStore
 
@@ -215,6 +216,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     url = resolve_db_url(args.db_url)
     SessionStore(url).close()  # create or migrate the schema before any kernel starts
     load_content()  # a broken template stops here, with its file and field named
+    load_plain_content()  # and the phones' pool kernels find the plain copy kept (no pydantic in any)
     env = dict(os.environ)
     env["VERTAISET_DB_URL"] = url
     public = args.public_url or f"http://{'127.0.0.1' if args.ip in ('0.0.0.0', '::') else args.ip}:{args.port}"

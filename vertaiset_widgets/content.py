@@ -15,6 +15,7 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, Field, ValidationError
 
 from .errors import VertaisetTemplateError
+from .record_parts import ContentParts
 from .records import Item, Record, Scale, Text
 
 __all__ = [
@@ -47,7 +48,7 @@ def kind_models() -> tuple[type, ...]:
     """The template model of every registered activity kind."""
     from . import kinds
 
-    return tuple(k.model for k in kinds.all_kinds())
+    return tuple(k.model_class() for k in kinds.all_kinds())
 
 
 def known_kinds() -> tuple[str, ...]:
@@ -90,7 +91,7 @@ class _ActivityFile(_Record):
     activities: list[dict[str, Any]]
 
 
-class Content(_Record):
+class Content(ContentParts, _Record):
     """Everything loaded from ``templates/``: languages, UI strings and activities."""
 
     languages: dict[str, str]
@@ -99,18 +100,6 @@ class Content(_Record):
     activities: dict[str, Any]
     sources: dict[str, str]
     stopwords: dict[str, frozenset[str]] = Field(default_factory=dict)
-
-    def activity(self, activity_id: str) -> Any:
-        """The activity with this id; :class:`KeyError` with the known ids otherwise."""
-        try:
-            return self.activities[activity_id]
-        except KeyError:
-            known = ", ".join(sorted(self.activities))
-            raise KeyError(f"no activity {activity_id!r} in templates (known: {known})") from None
-
-    def lang(self, lang: str | None) -> str:
-        """``lang`` if it is configured, else the default language."""
-        return lang if lang in self.languages else self.default_language
 
 
 def _read_yaml(path: Path) -> Any:
@@ -231,18 +220,12 @@ def load_activity_file(path: Path, languages: list[str]) -> list[Any]:
     return out
 
 
-def _content_files(base: Path) -> list[Path]:
-    """Every file :func:`_read_content` reads under ``base``."""
-    return [base / "languages.yaml", base / "ui.yaml", base / "stopwords.yaml",
-            *sorted((base / "activities").glob("*.yaml"))]
-
-
 @lru_cache(maxsize=8)
 def _load_content_cached(root: str) -> Content:
     from . import content_kept
 
     base = Path(root)
-    key = content_kept.content_key(base, _content_files(base))
+    key = content_kept.content_key(base, content_kept.content_files(base))
     content = content_kept.kept(key)
     if isinstance(content, Content):
         return content

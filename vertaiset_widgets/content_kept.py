@@ -1,5 +1,8 @@
 """Checked templates kept on disk, so that a page's kernel reads them without checking them again.
 
+Two forms are kept: the checked records, and their plain copy (:mod:`vertaiset_widgets.plain`)
+that a phone's page reads with :func:`load_plain_content`, without pydantic at all.
+
 :func:`vertaiset_widgets.content.load_content` reads the YAML files and checks every field with
 the kinds' pydantic models. A kernel that finds the same files already checked reads the result
 from ``$VERTAISET_CACHE/content/<key>.pickle`` instead: it loads neither PyYAML nor pydantic's
@@ -23,12 +26,13 @@ import logging
 import os
 import pickle
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .config import cache_home, remove_unused
 
-__all__ = ["KEEP_DAYS", "content_key", "keep", "kept"]
+__all__ = ["KEEP_DAYS", "content_files", "content_key", "keep", "kept", "load_plain_content"]
 
 log = logging.getLogger("vertaiset")
 
@@ -49,12 +53,27 @@ def _code_stamp() -> bytes:
     return "\n".join(parts).encode()
 
 
+def _pydantic_stamp() -> str:
+    """pydantic's installed version, read without importing it (a phone's page never does)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("pydantic")
+    if spec is None or not spec.origin:
+        return "-"
+    st = os.stat(Path(spec.origin).with_name("version.py"))
+    return f"{spec.origin}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def content_files(base: Path) -> list[Path]:
+    """Every file the templates are read from under ``base``."""
+    return [base / "languages.yaml", base / "ui.yaml", base / "stopwords.yaml",
+            *sorted((base / "activities").glob("*.yaml"))]
+
+
 def content_key(base: Path, files: list[Path]) -> str:
     """The key of the templates under ``base`` read from ``files``, with this code's."""
-    import pydantic
-
     digest = hashlib.sha256()
-    digest.update(f"{sys.version}\n{pydantic.VERSION}\n{base.resolve()}\n".encode())  # sources name the folder
+    digest.update(f"{sys.version}\n{_pydantic_stamp()}\n{base.resolve()}\n".encode())  # sources name the folder
     digest.update(_code_stamp())
     for path in files:
         digest.update(b"\0" + str(path.relative_to(base)).encode() + b"\0")
@@ -110,3 +129,33 @@ def keep(key: str, content: Any) -> None:
         log.info("could not keep the checked templates in %s: %s", folder, exc)
         return
     remove_unused(folder, "*.pickle", KEEP_DAYS)
+
+
+@lru_cache(maxsize=8)
+def _plain_cached(root: str) -> Any:
+    from .plain import Plain
+
+    base = Path(root)
+    key = content_key(base, content_files(base)) + "-plain"
+    content = kept(key)
+    if isinstance(content, Plain):
+        return content
+    from .content import load_content  # checks the files (or reads the checked records kept)
+    from .plain import to_plain
+
+    content = to_plain(load_content(root))
+    keep(key, content)
+    return content
+
+
+def load_plain_content(root: str | os.PathLike[str] | None = None) -> Any:
+    """The templates under ``root`` (default: the templates folder) as plain records, for a
+    page that only reads them: what :func:`vertaiset_widgets.content.load_content` returns,
+    with the same fields and methods, without pydantic (:mod:`vertaiset_widgets.plain`).
+
+    Read from the plain copy kept on disk when the same files were checked before; otherwise
+    checked (a broken template raises the same error) and kept. Cached per folder.
+    """
+    from .roots import templates_dir
+
+    return _plain_cached(str(Path(root) if root else templates_dir()))

@@ -102,9 +102,9 @@ def unavailable_message(error: Exception, lang: str) -> str:
     """Words for a page that could not open: a template error is named, anything else is not."""
     if isinstance(error, VertaisetTooManyAttemptsError):
         try:
-            from .content import load_content
+            from .content_kept import load_plain_content
 
-            strings = load_content().strings["too_many_attempts"]
+            strings = load_plain_content().strings["too_many_attempts"]
             return strings.get(lang, strings["fi"]).format(seconds=error.seconds)
         except Exception:  # noqa: BLE001 - fall back to the general words below
             pass

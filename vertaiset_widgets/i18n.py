@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .content import Content, Item
+if TYPE_CHECKING:  # a phone's page reads plain copies of these (vertaiset_widgets.plain)
+    from .content import Content, Item
 
 __all__ = ["Translator"]
 

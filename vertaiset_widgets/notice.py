@@ -25,7 +25,7 @@ _ITEM = re.compile(r"^[-*]\s+(.*)$")
 def notice_path(lang: str, templates: str | Path | None = None) -> Path | None:
     """The notice file in ``lang``, else the Finnish one; None when there is none."""
     if templates is None:
-        from .content import templates_dir
+        from .roots import templates_dir
 
         templates = templates_dir()
     folder = Path(templates) / "privacy"

@@ -15,7 +15,7 @@ import ipywidgets as W
 
 from .attempts import AttemptGuard
 from .config import PageParams, normalize_code
-from .content import Content, load_content
+from .content_kept import load_plain_content
 from .errors import VertaisetError, unavailable_message
 from .forms import BrowserToken, ConnectionGuard, Countdown, FieldsForm
 from .panels import ActivityPanel, panel_for
@@ -25,9 +25,11 @@ from . import revisions
 from .notice import notice_html
 from .shared_models import plain_html, shared_layout, shared_style
 from .phone import ActivitySlot, PhoneHeader
+from .plain import as_plain
 from .store import PEOPLE_KEY, SESSION_KEY, ActivityState, Participant, SessionInfo, phone_store
 
-if TYPE_CHECKING:  # the phone's page opens the light store: SQLAlchemy's is named only
+if TYPE_CHECKING:  # the phone's page opens the light store and reads plain templates: named only
+    from .content import Content
     from .store import SessionStore
 
 __all__ = ["ParticipantPage", "participant_page"]
@@ -46,7 +48,8 @@ class ParticipantPage(W.VBox):
     params : PageParams
         ``session`` (join code, may be empty: the page then asks for it), ``lang``, ``db_url``.
     content : Content, optional
-        Loaded templates (default: :func:`load_content`).
+        Loaded templates (default: :func:`~vertaiset_widgets.content_kept.load_plain_content`).
+        The page reads their plain copy (:mod:`vertaiset_widgets.plain`), as a phone's does.
     store : SessionStore, optional
         Default: :func:`~vertaiset_widgets.store.phone_store` on ``params.db_url``.
     poll_interval : float
@@ -65,7 +68,7 @@ class ParticipantPage(W.VBox):
         self.add_class("vt-page")
         self.add_class("vt-participant")
         self.params = params
-        self.content = content or load_content()
+        self.content = as_plain(content) if content is not None else load_plain_content()
         self.tr = Translator.create(self.content, params.lang)
         self.store = store or phone_store(params.db_url or None)
         self.session: SessionInfo | None = None

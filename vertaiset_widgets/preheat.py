@@ -196,16 +196,23 @@ def _warm() -> None:
     """Do now what every request of this page would do first: read the templates (the same for
     every request; a broken one is said on the page later), and in a console's or screen's kernel
     (one that imported the workbook) load every kind's console and results and start the chart
-    renderer, whose first picture costs more than half a second. A phone's kernel loads its
+    renderer, whose first picture costs more than half a second. A phone's kernel reads the
+    templates' plain copy (no pydantic: :mod:`vertaiset_widgets.plain`), loads its
     light store (and on PostgreSQL its driver), nothing more than its page needs, and gives back
     the memory its imports freed."""
+    console = "vertaiset_widgets.workbook" in sys.modules
     try:
-        from .content import load_content
+        if console:
+            from .content import load_content
 
-        load_content()
+            load_content()
+        else:  # a phone's page reads the templates' plain copy, without pydantic
+            from .content_kept import load_plain_content
+
+            load_plain_content()
     except Exception:  # noqa: BLE001 - the page reports it when it opens
         return
-    if "vertaiset_widgets.workbook" not in sys.modules:
+    if not console:
         __import__(f"{__package__}.store.light")  # the store every phone's page opens: loaded before its request
         if os.environ.get("VERTAISET_DB_URL", "").startswith("postgresql"):
             try:

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from .record_parts import ActivityParts, ItemParts, LayeredParts, ScaleParts
+
 __all__ = ["ActivityBase", "Breakdown", "Item", "Layered", "Record", "Scale", "Text", "UniqueItems", "unique_ids"]
 
 Text = dict[str, str]
@@ -23,7 +25,7 @@ class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
-class Item(Record):
+class Item(ItemParts, Record):
     """One row, column or option of an activity (a 360 dimension, a time layer ...)."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
@@ -32,14 +34,6 @@ class Item(Record):
     short: Text | None = None
 
     column: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")] | None = None
-
-    def text(self, lang: str) -> str:
-        """The label in ``lang``."""
-        return self.label[lang]
-
-    def short_text(self, lang: str) -> str:
-        """The short label in ``lang`` (for chart axes), or the label."""
-        return (self.short or self.label)[lang]
 
 
 def unique_ids(value: list[Any]) -> list[Any]:
@@ -55,7 +49,7 @@ def unique_ids(value: list[Any]) -> list[Any]:
 UniqueItems = Annotated[list[Item], AfterValidator(unique_ids)]
 
 
-class Scale(Record):
+class Scale(ScaleParts, Record):
     """A numeric rating scale, e.g. 0–5, with optional words at some points."""
 
     min: int = 0
@@ -71,34 +65,8 @@ class Scale(Record):
                 raise ValueError(f"anchor {point} is outside the scale {self.min}–{self.max}")
         return self
 
-    @property
-    def points(self) -> list[int]:
-        """Every point of the scale, lowest first."""
-        return list(range(self.min, self.max + 1))
 
-    def point(self, raw: Any) -> float | None:
-        """A point a form sent (a number or its text), None for no answer.
-
-        Raises
-        ------
-        VertaisetInputError
-            ``code="invalid"``: not a whole number, or outside the scale.
-        """
-        from .errors import VertaisetInputError
-
-        text = str(raw if raw is not None else "").strip()
-        if text == "":
-            return None
-        try:
-            point = int(text)
-        except ValueError:
-            raise VertaisetInputError(f"{text!r} is not a point on the scale", code="invalid") from None
-        if point not in self.points:
-            raise VertaisetInputError(f"{point} is outside the scale", code="invalid")
-        return float(point)
-
-
-class ActivityBase(Record):
+class ActivityBase(ActivityParts, Record):
     """What every activity has: an id, a title, a prompt and the phase it belongs to."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
@@ -106,21 +74,11 @@ class ActivityBase(Record):
     prompt: Text
     phase: int | None = None
 
-    @property
-    def layers_are_names(self) -> bool:
-        """True when an answer's layer is a name people gave (a group's), so erasure blanks it too."""
-        return False
 
-
-class Layered(ActivityBase):
+class Layered(LayeredParts, ActivityBase):
     """An activity answered in time layers (e.g. *nyt* / *toivottu*), or in one unnamed layer."""
 
     layers: UniqueItems = Field(default_factory=list)
-
-    @property
-    def layer_ids(self) -> list[str]:
-        """Layer ids, or ``[""]`` when there is a single, unnamed layer."""
-        return [layer.id for layer in self.layers] or [""]
 
 
 class Breakdown(Record):

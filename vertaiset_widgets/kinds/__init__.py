@@ -1,8 +1,9 @@
 """Activity kinds: one folder each, found through one registry.
 
-A kind is a folder ``kinds/<kind>/`` whose ``__init__.py`` registers a :class:`Kind`: its
-template model (a pydantic record, light to import) and, by ``"module:attribute"`` path,
-the heavier parts — the participant's panel, the console and screen view, the results,
+A kind is a folder ``kinds/<kind>/`` whose ``__init__.py`` registers a :class:`Kind`: by
+``"module:attribute"`` path, its template model (a pydantic record, which only the pages that
+check templates import: a phone reads plain copies, :mod:`vertaiset_widgets.plain`) and
+the other parts — the participant's panel, the console and screen view, the results,
 the report, the exports and the demo data — imported only when a page asks for them. The
 pages, the report, the export and the CLI ask the registry and never name a kind, the way
 papermill finds its engines. See ``kinds/README.md`` for what a kind implements.
@@ -61,8 +62,9 @@ class Kind:
     ----------
     name : str
         The ``kind:`` a template names.
-    model : type
-        The template model (a frozen pydantic record with ``kind: Literal[name]``).
+    model : str
+        ``"module:Class"`` of the template model (a frozen pydantic record with
+        ``kind: Literal[name]``); see :meth:`model_class`.
     panel : str, optional
         ``"module:Class"`` of the participant's panel (light: no pandas or altair).
     console : str
@@ -102,7 +104,7 @@ class Kind:
     """
 
     name: str
-    model: type
+    model: str
     panel: str | None = None
     console: str = "vertaiset_widgets.consoles:BlocksConsole"
     results: str | None = None
@@ -116,6 +118,10 @@ class Kind:
     report_weight: float = 1.0
 
     # the parts, imported when first asked for ----------------------------------------
+    def model_class(self) -> type:
+        """The template model (imported now: it brings pydantic)."""
+        return self.model if isinstance(self.model, type) else _load(self.model)
+
     def panel_class(self) -> type | None:
         """The participant's panel class (None: participants see nothing of this kind)."""
         return _load(self.panel) if self.panel else None
@@ -156,7 +162,8 @@ class Kind:
         """The kind's own stylesheet block (``style.css`` in its folder), or an empty string."""
         from importlib.resources import files
 
-        path = files(self.model.__module__.rpartition(".")[0]).joinpath("style.css")
+        model = self.model if isinstance(self.model, str) else f"{self.model.__module__}:"
+        path = files(model.partition(":")[0].rpartition(".")[0]).joinpath("style.css")
         return path.read_text(encoding="utf-8") if path.is_file() else ""
 
     def file_export(self, fmt: str) -> Callable[..., str]:

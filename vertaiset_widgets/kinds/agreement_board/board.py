@@ -19,10 +19,10 @@ from sqlalchemy.engine import Connection
 from ... import schema as t
 from ...errors import VertaisetInputError
 from ...store.rows import _clean_key, _clean_text, _now
-from ...records import Item
-from .model import AgreementBoard
 
 if TYPE_CHECKING:
+    from ...records import Item
+    from .model import AgreementBoard
     from ...store import SessionStore
 
 __all__ = ["CARRIED", "FIELDS", "carried_questions", "entries", "questions", "read_board", "save", "write_board"]
@@ -78,14 +78,15 @@ def write_board(store: "SessionStore", session_id: int, activity_id: str, item: 
 def carried_questions(store: "SessionStore", session_id: int) -> list[Item]:
     """The steps the previous round promoted for this session, as board rows (the step's words
     in every language: they are the participants' own)."""
-    from ...content import load_content
+    from ...content_kept import load_plain_content
+    from ...plain import plain_item
 
     _previous, steps = store.carried_steps(store.session_by_id(session_id))
-    languages = load_content().languages
+    languages = load_plain_content().languages
     out: dict[str, Item] = {}
     for step in steps:
         item = CARRIED + re.sub(r"[^a-z0-9_]", "_", step.item.lower())[: 80 - len(CARRIED)]
-        out.setdefault(item, Item(id=item, label={lang: step.text for lang in languages}))
+        out.setdefault(item, plain_item(id=item, label={lang: step.text for lang in languages}))
     return list(out.values())
 
 

@@ -6,11 +6,12 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from ...records import ActivityBase, UniqueItems
+from .parts import AgreementBoardParts
 
 __all__ = ["AgreementBoard"]
 
 
-class AgreementBoard(ActivityBase):
+class AgreementBoard(AgreementBoardParts, ActivityBase):
     """Questions to agree on; for each the agreed answer, its status, owner and decision mode.
 
     The facilitator edits the board live; participants see it. ``agreed`` names the
@@ -28,8 +29,3 @@ class AgreementBoard(ActivityBase):
         if self.agreed is not None and self.agreed not in {s.id for s in self.statuses}:
             raise ValueError(f"agreed must be one of the statuses, got {self.agreed!r}")
         return self
-
-    @property
-    def agreed_status(self) -> str:
-        """The id of the status that counts as agreed."""
-        return self.agreed or self.statuses[0].id

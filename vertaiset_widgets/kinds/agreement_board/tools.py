@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import logging
 import time
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 import ipywidgets as W
 
@@ -14,7 +14,9 @@ from ...console_tools import ConsoleTools
 from ...forms import FieldsForm
 from ...shared_models import shared_layout
 from .board import CARRIED, FIELDS, questions, save
-from .model import AgreementBoard
+
+if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
+    from .model import AgreementBoard
 
 __all__ = ["BoardTools"]
 

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from ...records import Record, ActivityBase, Text, UniqueItems, unique_ids
+from .parts import CanvasParts
 
 __all__ = ["CanvasField", "Canvas"]
 
@@ -31,14 +32,9 @@ class CanvasField(Record):
         return self
 
 
-class Canvas(ActivityBase):
+class Canvas(CanvasParts, ActivityBase):
     """Structured text: one filled canvas per group (why/who/how/what/resources), or per participant (check-in)."""
 
     kind: Literal["canvas"]
     per: Literal["group", "participant"] = "group"
     fields: Annotated[list[CanvasField], AfterValidator(unique_ids), Field(min_length=1)]
-
-    @property
-    def layers_are_names(self) -> bool:
-        """A group's canvas keeps each group's answers under the group's name."""
-        return self.per == "group"

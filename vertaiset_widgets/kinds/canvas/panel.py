@@ -7,7 +7,7 @@ check-in's choices counted in plain tables.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 import ipywidgets as W
 
@@ -16,7 +16,9 @@ from ...html_blocks import esc, table as _table
 from ...panels import ActivityPanel
 from ...store import ActivityState, AnswerInput
 from ...text import clean_line, clean_text
-from .model import Canvas
+
+if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
+    from .model import Canvas
 
 __all__ = ["CanvasPanel"]
 

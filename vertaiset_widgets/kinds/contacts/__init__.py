@@ -1,11 +1,10 @@
 """Yhteystietolista ja roolit (the network's contact list with roles): one entry per person, stored
 only with consent, checked for being up to date, withdrawn with one button."""
 from .. import Kind, register
-from .model import Contacts
 
 KIND = register(Kind(
     name="contacts",
-    model=Contacts,
+    model=f"{__name__}.model:Contacts",
     panel=f"{__name__}.panel:ContactsPanel",
     results=f"{__name__}.results:ContactsResults",
     demo=f"{__name__}.demo",

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 from ...errors import VertaisetInputError
 from ...store import AnswerInput, Participant
 from ...text import clean_line
-from .model import Contacts
 
 if TYPE_CHECKING:
+    from .model import Contacts
     from ...store import SessionStore
 
 __all__ = [

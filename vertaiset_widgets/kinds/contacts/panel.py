@@ -5,7 +5,7 @@ Light (no pandas, no altair): the entries are read with :mod:`.entries`.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 import ipywidgets as W
 
@@ -15,7 +15,9 @@ from ...panels import ActivityPanel, save_or_say_why
 from ...store import ActivityState
 from .contact_form import ContactForm
 from .entries import Entry, confirm_entry, load_entries, own_entry, save_entry, withdraw_entry
-from .model import Contacts
+
+if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
+    from .model import Contacts
 
 __all__ = ["ContactsPanel", "day_text"]
 

@@ -1,10 +1,9 @@
 """Pirstaloitumisen riskit (the risks of fragmentation): each risk across time and across the 360 ring of actors."""
 from .. import Kind, register
-from .model import FragmentationRisks
 
 KIND = register(Kind(
     name="fragmentation_risks",
-    model=FragmentationRisks,
+    model=f"{__name__}.model:FragmentationRisks",
     panel=f"{__name__}.panel:FragmentationRisksPanel",
     results=f"{__name__}.results:FragmentationRisksResults",
     demo=f"{__name__}.demo",

@@ -11,7 +11,6 @@ from ...forms import FieldsForm
 from ...html_blocks import esc, table
 from ...panels import ActivityPanel, save_or_say_why
 from ...store import ActivityState
-from .model import FragmentationRisks
 from .ratings import load_ratings, save_risk, time_means
 
 __all__ = ["FragmentationRisksPanel"]
@@ -28,7 +27,6 @@ class FragmentationRisksPanel(ActivityPanel):
 
     def _make_form(self, state: ActivityState) -> FieldsForm:
         tr, act = self.tr, self.activity
-        assert isinstance(act, FragmentationRisks)
         anchors = {p: tr.text(t) for p, t in act.scale.anchors.items()}
         points = [{"value": "", "label": tr("fr_unrated")}] + [
             {"value": str(p), "label": f"{p} – {anchors[p]}" if p in anchors else str(p)} for p in act.scale.points]

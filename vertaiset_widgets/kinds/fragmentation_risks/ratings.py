@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import VertaisetInputError
 from ...store import AnswerInput, Participant
-from .model import FragmentationRisks
 
 if TYPE_CHECKING:
+    from .model import FragmentationRisks
     from ...store import SessionStore
 
 __all__ = ["ACTOR", "RiskRating", "actor_counts", "load_ratings", "save_risk", "time_means"]

@@ -1,10 +1,9 @@
 """Highlights (*nostot*): the Menti wall — post, tag, +1, moderate."""
 from .. import Kind, register
-from .model import Highlights
 
 KIND = register(Kind(
     name="highlights",
-    model=Highlights,
+    model=f"{__name__}.model:Highlights",
     panel=f"{__name__}.panel:HighlightsPanel",
     console=f"{__name__}.console:HighlightsConsole",
     report=f"{__name__}.console:report_highlights",

@@ -17,10 +17,10 @@ from ...i18n import Translator
 from ...panels import ActivityPanel
 from ...shared_models import shared_layout
 from ...store import ActivityState, Participant
-from .model import Highlights
 from .wall import VOTES, Highlight, edit_highlight, post_highlight, pooled, read_wall, vote, wall_items, wall_texts, wall_voters
 
 if TYPE_CHECKING:
+    from .model import Highlights
     from ...store import SessionStore
 
 __all__ = ["HighlightsPanel"]

@@ -6,11 +6,10 @@ its ``history`` part (``Kind.history``) and hands it the rounds, each with the t
 round ran with. Participants answer nothing here.
 """
 from .. import Kind, register
-from .model import History
 
 KIND = register(Kind(
     name="history",
-    model=History,
+    model=f"{__name__}.model:History",
     panel=f"{__name__}.panel:HistoryPanel",
     results=f"{__name__}.results:HistoryResults",
     demo=f"{__name__}.demo",

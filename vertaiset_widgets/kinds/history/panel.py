@@ -3,10 +3,14 @@
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...html_blocks import esc
 from ...panels import ReadOnlyPanel
 from ...store import ActivityState
-from .model import History
+
+if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
+    from .model import History
 
 __all__ = ["HistoryPanel"]
 

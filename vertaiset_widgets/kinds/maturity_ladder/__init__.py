@@ -1,10 +1,9 @@
 """Käytännön kypsyys (a practice's maturity): the ladder from an interesting to a sustainable good practice."""
 from .. import Kind, register
-from .model import MaturityLadder
 
 KIND = register(Kind(
     name="maturity_ladder",
-    model=MaturityLadder,
+    model=f"{__name__}.model:MaturityLadder",
     panel=f"{__name__}.panel:MaturityLadderPanel",
     results=f"{__name__}.results:MaturityLadderResults",
     demo=f"{__name__}.demo",

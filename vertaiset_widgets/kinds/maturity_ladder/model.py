@@ -5,12 +5,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from ...record_parts import ItemParts
 from ...records import ActivityBase, Record, Text, UniqueItems, unique_ids
 
 __all__ = ["LearningCircle", "MaturityLadder"]
 
 
-class LearningCircle(Record):
+class LearningCircle(ItemParts, Record):
     """A way up the ladder: a learning circle between two steps (the source's *pieni* and *iso oppimiskehä*)."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
@@ -21,14 +22,6 @@ class LearningCircle(Record):
     #: the step it starts from and the step it leads to (ids of ``steps``)
     from_step: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     to_step: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
-
-    def text(self, lang: str) -> str:
-        """The label in ``lang``."""
-        return self.label[lang]
-
-    def short_text(self, lang: str) -> str:
-        """The short words in ``lang``, or the label."""
-        return (self.short or self.label)[lang]
 
 
 class MaturityLadder(ActivityBase):

@@ -5,7 +5,7 @@ Light (no pandas, no altair): the practices are read with :mod:`.placements`.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 import ipywidgets as W
 
@@ -13,8 +13,10 @@ from ...forms import FieldsForm
 from ...html_blocks import esc
 from ...panels import ActivityPanel, save_or_say_why
 from ...store import ActivityState
-from .model import MaturityLadder
 from .placements import NAME_LIMIT, load_practices, move, place_practice, previous_practices
+
+if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
+    from .model import MaturityLadder
 
 __all__ = ["MOVE_MARKS", "MaturityLadderPanel", "ladder_list_html"]
 

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 from ...errors import VertaisetInputError
 from ...store import AnswerInput, Participant, SessionInfo
 from ...text import clean_line, clean_text
-from .model import MaturityLadder
 
 if TYPE_CHECKING:
+    from .model import MaturityLadder
     from ...store import SessionStore
 
 __all__ = ["NAME_LIMIT", "Practice", "load_practices", "move", "place_practice", "practice_id", "previous_practices"]

@@ -1,10 +1,9 @@
 """Kokoussuunnittelija (the meeting planner): the day's time-boxed agenda, its running block and timer."""
 from .. import Kind, register
-from .model import MeetingPlanner
 
 KIND = register(Kind(
     name="meeting_planner",
-    model=MeetingPlanner,
+    model=f"{__name__}.model:MeetingPlanner",
     panel=f"{__name__}.panel:PlannerPanel",
     results=f"{__name__}.results:PlannerResults",
     tools=f"{__name__}.tools:PlannerTools",

@@ -5,11 +5,15 @@ Light (no pandas, no altair): plain HTML with every word escaped.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...html_blocks import esc
 from ...panels import ReadOnlyPanel
 from ...store import ActivityState
-from .model import MeetingPlanner
 from .plan import mode_labels, plan_list_html
+
+if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
+    from .model import MeetingPlanner
 
 __all__ = ["PlannerPanel"]
 

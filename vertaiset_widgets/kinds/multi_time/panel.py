@@ -13,7 +13,6 @@ from ...forms import FieldsForm
 from ...html_blocks import esc
 from ...panels import ActivityPanel, save_or_say_why
 from ...store import ActivityState
-from .model import MultiTime
 from .placements import NEW, TEXT_LIMIT, Decision, Placement, load, place
 
 __all__ = ["MultiTimePanel"]
@@ -39,7 +38,6 @@ class MultiTimePanel(ActivityPanel):
 
     def _fields(self, decisions: list[Decision]) -> list[dict[str, Any]]:
         tr, act = self.tr, self.activity
-        assert isinstance(act, MultiTime)
         unset = {"value": "", "label": tr("mt_not_placed")}
         clocks = [unset, *({"value": c.id, "label": tr.label(c)} for c in act.clocks)]
         impacts = [unset, *({"value": i.id, "label": tr.label(i)} for i in act.impacts)]

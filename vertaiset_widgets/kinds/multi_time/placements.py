@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from ...errors import VertaisetInputError
 from ...store import AnswerInput, Participant
 from ...text import clean_line
-from .model import MultiTime
 
 if TYPE_CHECKING:
+    from .model import MultiTime
     from ...store import SessionStore
 
 __all__ = ["Decision", "NEW", "Placement", "TEXT_LIMIT", "decision_id", "load", "place"]

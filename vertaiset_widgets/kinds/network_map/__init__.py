@@ -1,10 +1,9 @@
 """Network map: actors and strong, weak or missing ties, built together."""
 from .. import Kind, register
-from .model import NetworkMap
 
 KIND = register(Kind(
     name="network_map",
-    model=NetworkMap,
+    model=f"{__name__}.model:NetworkMap",
     panel=f"{__name__}.panel:NetworkPanel",
     results=f"{__name__}.results:NetworkResults",
     tools=f"{__name__}.tools:MapTools",

@@ -20,9 +20,9 @@ from ...errors import VertaisetInputError
 from ...i18n import Translator
 from ...store import AnswerInput, Participant
 from ...text import clean, clean_line, clean_tree
-from .model import NetworkMap
 
 if TYPE_CHECKING:
+    from .model import NetworkMap
     from ...store import SessionStore
 
 __all__ = ["Actor", "Network", "Tie", "add_actor", "add_tie", "load_network", "remove_own", "to_graphml", "to_kumu"]

@@ -5,7 +5,7 @@ Light (no pandas, no altair, no networkx): the map is read with :mod:`.network`.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 import ipywidgets as W
 
@@ -14,8 +14,10 @@ from ...html_blocks import esc
 from ...panels import ActivityPanel, save_or_say_why
 from ...store import ActivityState
 from ...text import clean_line
-from .model import NetworkMap
 from .network import add_actor, add_tie, load_network, remove_own
+
+if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
+    from .model import NetworkMap
 
 __all__ = ["NetworkPanel"]
 

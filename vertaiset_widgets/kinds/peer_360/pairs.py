@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from ...errors import VertaisetInputError
 from ...store import AnswerInput, Participant
 from ...text import clean_line
-from .model import Peer360
 
 if TYPE_CHECKING:
+    from .model import Peer360
     from ...store import SessionStore
 
 __all__ = ["META", "NAME_LIMIT", "Rating", "fit_counts", "load_ratings", "pair_key", "role_means", "save_rating"]

@@ -5,7 +5,7 @@ Light (no pandas, no altair): the ratings are read with :mod:`.pairs`.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 import ipywidgets as W
 
@@ -13,8 +13,10 @@ from ...forms import FieldsForm
 from ...html_blocks import esc, table
 from ...panels import ActivityPanel, save_or_say_why
 from ...store import ActivityState
-from .model import Peer360
 from .pairs import NAME_LIMIT, fit_counts, load_ratings, pair_key, role_means, save_rating
+
+if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
+    from .model import Peer360
 
 __all__ = ["Peer360Panel"]
 
@@ -31,7 +33,6 @@ class Peer360Panel(ActivityPanel):
 
     def _make_form(self, state: ActivityState) -> FieldsForm:
         tr, act = self.tr, self.activity
-        assert isinstance(act, Peer360)
         anchors = {p: tr.text(t) for p, t in act.scale.anchors.items()}
         points = [{"value": "", "label": tr("p360_unrated")}] + [
             {"value": str(p), "label": f"{p} – {anchors[p]}" if p in anchors else str(p)} for p in act.scale.points]

@@ -1,10 +1,9 @@
 """Position: a place between two poles, per layer."""
 from .. import Kind, register
-from .model import Position
 
 KIND = register(Kind(
     name="position",
-    model=Position,
+    model=f"{__name__}.model:Position",
     panel=f"{__name__}.panel:PositionPanel",
     results=f"{__name__}.results:PositionResults",
     demo=f"{__name__}.demo",

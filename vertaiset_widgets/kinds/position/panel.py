@@ -4,11 +4,15 @@ Light (no pandas, no altair); the revealed results are a plain, accessible table
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...forms import RatingForm
 from ...html_blocks import esc, table as _table
 from ...panels import PointsPanel
 from ...store import ActivityState
-from .model import Position
+
+if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
+    from .model import Position
 
 __all__ = ["PositionPanel"]
 

@@ -5,7 +5,7 @@ Light (no pandas, no altair): the profiles are read with :mod:`.profiles`.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 import ipywidgets as W
 
@@ -13,8 +13,10 @@ from ...forms import FieldsForm
 from ...html_blocks import esc
 from ...panels import ActivityPanel, save_or_say_why
 from ...store import ActivityState
-from .model import PracticeProfile
 from .profiles import NAME_LIMIT, Profile, load_profiles, mark_partnership
+
+if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
+    from .model import PracticeProfile
 
 __all__ = ["PracticeProfilePanel", "profile_line"]
 

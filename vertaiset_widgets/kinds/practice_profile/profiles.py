@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from ...errors import VertaisetInputError
 from ...store import AnswerInput, Participant
 from ...text import clean_line
-from .model import PracticeProfile
 
 if TYPE_CHECKING:
+    from .model import PracticeProfile
     from ...store import SessionStore
 
 __all__ = ["NAME_LIMIT", "Profile", "load_profiles", "mark_partnership", "partnership_id"]

@@ -5,26 +5,19 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from ...record_parts import ItemParts
 from ...records import ActivityBase, Record, Scale, Text, UniqueItems, unique_ids
 
 __all__ = ["ProfileReading", "Shape"]
 
 
-class Shape(Record):
+class Shape(ItemParts, Record):
     """A reference profile: a value on the scale per dimension (the source's two drawings)."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     label: Text
     hint: Text | None = None
     values: dict[str, float]
-
-    def text(self, lang: str) -> str:
-        """The label in ``lang``."""
-        return self.label[lang]
-
-    def short_text(self, lang: str) -> str:
-        """The label in ``lang`` (a shape has no short one)."""
-        return self.label[lang]
 
 
 class ProfileReading(ActivityBase):

@@ -15,9 +15,9 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .model import ProfileReading, Shape
 
 if TYPE_CHECKING:
+    from .model import ProfileReading, Shape
     from ...store import SessionStore
 
 __all__ = ["Profile", "balance", "describe", "read_room", "shape_profile"]

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from ...records import ActivityBase, Record, UniqueItems
+from .parts import ProgressParts
 
 __all__ = ["NameField", "Progress"]
 
@@ -19,7 +20,7 @@ class NameField(Record):
     field: _ID
 
 
-class Progress(ActivityBase):
+class Progress(ProgressParts, ActivityBase):
     """Progress on what an agreement board settled: per question its status (not started, in
     progress, done, stuck), updated by its owner (or anyone) from their phone.
 
@@ -49,14 +50,3 @@ class Progress(ActivityBase):
         if len(set(named.values())) < 3:
             raise ValueError("stuck, done and not_started must be three different statuses")
         return self
-
-    @property
-    def not_started_status(self) -> str:
-        """The id of the status a question has before anyone updates it."""
-        return self.not_started or self.statuses[0].id
-
-    @property
-    def order(self) -> list[str]:
-        """The statuses in the lists' order: stuck, those in progress, not started, done."""
-        ends = (self.stuck, self.not_started_status, self.done)
-        return [self.stuck, *(s.id for s in self.statuses if s.id not in ends), self.not_started_status, self.done]

@@ -6,7 +6,7 @@ Light (no pandas, no altair): the rows are read with :mod:`.progress`, the lists
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 import ipywidgets as W
 
@@ -14,9 +14,11 @@ from ...forms import FieldsForm
 from ...html_blocks import esc
 from ...panels import ActivityPanel, save_or_say_why
 from ...store import ActivityState
-from .model import Progress
 from .progress import Row, Source, Update, find_source, load_updates, owned_by, participant_name, save_update, session_of
 from .views import counts_text, empty_html, list_html, source_text
+
+if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
+    from .model import Progress
 
 __all__ = ["ProgressPanel"]
 

@@ -19,9 +19,9 @@ from ...errors import VertaisetInputError
 from ...store import AnswerInput, Participant, SessionInfo
 from ...text import clean_line
 from ..agreement_board.board import questions, read_board
-from .model import Progress
 
 if TYPE_CHECKING:
+    from .model import Progress
     from ...store import SessionStore
 
 __all__ = ["Row", "Source", "Update", "find_source", "load_updates", "participant_name", "owned_by",

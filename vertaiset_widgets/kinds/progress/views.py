@@ -5,11 +5,13 @@ report share it, and every word from the board or a participant is escaped.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from ...html_blocks import Safe, esc, table
-from .model import Progress
 from .progress import Source, Update, ordered, status_of
+
+if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
+    from .model import Progress
 
 __all__ = ["bar_html", "counts", "counts_text", "empty_html", "list_html", "source_text", "when_text"]
 

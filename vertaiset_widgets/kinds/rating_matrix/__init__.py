@@ -1,10 +1,9 @@
 """Rating matrix: items rated on a scale in time layers (the 360; knowing – trust – commitment as a heatmap)."""
 from .. import Kind, register
-from .model import RatingMatrix
 
 KIND = register(Kind(
     name="rating_matrix",
-    model=RatingMatrix,
+    model=f"{__name__}.model:RatingMatrix",
     panel=f"{__name__}.panel:RatingPanel",
     console=f"{__name__}.console:rating_console",
     results=f"{__name__}.results:rating_results",

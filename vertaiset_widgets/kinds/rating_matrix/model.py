@@ -5,12 +5,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from ...records import Item, Layered, Scale, UniqueItems
+from ...records import Layered, Scale, UniqueItems
+from .parts import RatingMatrixParts
 
 __all__ = ["RatingMatrix"]
 
 
-class RatingMatrix(Layered):
+class RatingMatrix(RatingMatrixParts, Layered):
     """Items rated on a scale, optionally in several time layers (the 360, knowing/trust/commitment).
 
     With ``columns`` the items form a table: each item names its ``column``, and
@@ -34,9 +35,3 @@ class RatingMatrix(Layered):
         if self.chart == "heatmap" and not self.columns:
             raise ValueError("chart: heatmap needs columns")
         return self
-
-    def column_items(self) -> list[tuple[Item | None, list[Item]]]:
-        """The items under each column (one unnamed column when there are none)."""
-        if not self.columns:
-            return [(None, list(self.items))]
-        return [(c, [i for i in self.items if i.column == c.id]) for c in self.columns]

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from ...forms import RatingForm
 from ...panels import PointsPanel
 from ...store import ActivityState
-from .model import RatingMatrix
+
+if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
+    from .model import RatingMatrix
 
 __all__ = ["RatingPanel", "rating_means"]
 

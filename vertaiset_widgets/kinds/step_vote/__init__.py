@@ -2,11 +2,10 @@
 pass on phones; the majority, the uncertain and the consensus across sectors; the steps the
 facilitator promotes for the network's next round."""
 from .. import Kind, register
-from .model import StepVote
 
 KIND = register(Kind(
     name="step_vote",
-    model=StepVote,
+    model=f"{__name__}.model:StepVote",
     panel=f"{__name__}.panel:StepVotePanel",
     results=f"{__name__}.results:StepVoteResults",
     tables=f"{__name__}.export:promoted_rows",

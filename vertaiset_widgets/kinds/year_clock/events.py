@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from ...errors import VertaisetInputError
 from ...store import AnswerInput, Participant
 from ...text import clean_line
-from .model import YearClock
 
 if TYPE_CHECKING:
+    from .model import YearClock
     from ...store import SessionStore
 
 __all__ = ["Event", "FIELDS", "add_event", "load_events", "parse_day", "remove_own", "wheel_year"]

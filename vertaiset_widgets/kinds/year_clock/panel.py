@@ -7,7 +7,7 @@ the list is drawn by :mod:`.phone_wheel` (the list stays its text alternative).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 import ipywidgets as W
 
@@ -17,8 +17,10 @@ from ...panels import ActivityPanel, save_or_say_why
 from ...store import ActivityState
 from ...text import clean_line
 from .events import Event, add_event, load_events, remove_own, wheel_year
-from .model import YearClock
 from .phone_wheel import phone_wheel
+
+if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
+    from .model import YearClock
 
 __all__ = ["YearClockPanel", "when_text"]
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from ...html_blocks import esc
 from .events import Event
-from .model import YearClock
+
+if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
+    from .model import YearClock
 
 __all__ = ["PALETTE", "phone_wheel"]
 
