@@ -8,9 +8,9 @@ from ...html_blocks import esc
 from ...results import _Results, _table
 from ...store import ActivityState, SessionInfo
 from .board import CARRIED, entries, questions
+from .model import AgreementBoard
 
 if TYPE_CHECKING:
-    from .model import AgreementBoard
     from ...store import SessionStore
 
 __all__ = ["BoardResults"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import logging
 import time
-from typing import Any, TYPE_CHECKING
+from typing import Any
 
 import ipywidgets as W
 
@@ -14,9 +14,7 @@ from ...console_tools import ConsoleTools
 from ...forms import FieldsForm
 from ...shared_models import shared_layout
 from .board import CARRIED, FIELDS, questions, save
-
-if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
-    from .model import AgreementBoard
+from .model import AgreementBoard
 
 __all__ = ["BoardTools"]
 

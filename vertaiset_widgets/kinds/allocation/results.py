@@ -2,8 +2,6 @@
 spread of individual splits."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from ... import aggregate
@@ -12,9 +10,7 @@ from ...html_blocks import esc, svg_img
 from ...kind_charts import spread_chart
 from ...results import _Results, _table
 from .charts import shares_chart
-
-if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
-    from .model import Allocation
+from .model import Allocation
 
 __all__ = ["AllocationResults"]
 

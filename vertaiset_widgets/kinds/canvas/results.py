@@ -2,7 +2,7 @@
 side by side, or the room overview of a check-in (who is here, choices as bars, names as chips)."""
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from typing import Any
 
 import pandas as pd
 
@@ -11,9 +11,7 @@ from ...html_blocks import esc, svg_img
 from ...kind_charts import bars_chart
 from ...results import _Results, _table, free_text_html
 from .charts import choice_bars
-
-if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
-    from .model import Canvas
+from .model import Canvas
 
 __all__ = ["CanvasResults"]
 

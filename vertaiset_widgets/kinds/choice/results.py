@@ -11,9 +11,9 @@ from ...html_blocks import esc, svg_img
 from ...kind_charts import bars_chart
 from ...results import _Results, _table
 from ...store import ActivityState, SessionInfo
+from .model import Choice
 
 if TYPE_CHECKING:
-    from .model import Choice
     from ...store import SessionStore
 
 __all__ = ["ChoiceResults"]

@@ -15,10 +15,10 @@ from ...results import _Results, _table
 from ...store import ActivityState, SessionInfo
 from .entries import Entry, load_entries, today
 from .export import csv_rows_text, vcards_text, xlsx_bytes
+from .model import Contacts
 from .panel import day_text
 
 if TYPE_CHECKING:
-    from .model import Contacts
     from ...store import SessionStore
 
 __all__ = ["ContactsResults"]

@@ -12,10 +12,10 @@ from ...html_blocks import esc, svg_img
 from ...results import _Results, _table
 from ...store import ActivityState, SessionInfo
 from .charts import risk_heatmap
+from .model import FragmentationRisks
 from .ratings import RiskRating, actor_counts, load_ratings, time_means
 
 if TYPE_CHECKING:
-    from .model import FragmentationRisks
     from ...store import SessionStore
 
 __all__ = ["FragmentationRisksResults"]

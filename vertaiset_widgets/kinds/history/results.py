@@ -14,10 +14,10 @@ from ... import kinds
 from ...html_blocks import esc
 from ...results import _Results, _table
 from ...store import ActivityState, SessionInfo
+from .model import History
 from ...rounds import SourceRound, round_date, source_rounds
 
 if TYPE_CHECKING:
-    from .model import History
     from ...store import SessionStore
 
 __all__ = ["HistoryResults", "history_function"]

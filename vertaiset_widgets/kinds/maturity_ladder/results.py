@@ -12,11 +12,11 @@ from ...html_blocks import esc, svg_img
 from ...results import _Results, _table
 from ...store import ActivityState, SessionInfo
 from .charts import ladder_chart
+from .model import MaturityLadder
 from .panel import MOVE_MARKS
 from .placements import Practice, load_practices, move, previous_practices
 
 if TYPE_CHECKING:
-    from .model import MaturityLadder
     from ...store import SessionStore
 
 __all__ = ["MaturityLadderResults"]

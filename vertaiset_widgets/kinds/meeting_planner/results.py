@@ -12,10 +12,10 @@ from ...results import _Results, _table
 from ...store import ActivityState, SessionInfo
 from ...store.agenda import clock, day_status
 from .export import to_ics
+from .model import MeetingPlanner
 from .plan import activity_name, block_name, mode_labels
 
 if TYPE_CHECKING:
-    from .model import MeetingPlanner
     from ...store import SessionStore
 
 __all__ = ["PlannerResults"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
-from typing import Any, Callable, TYPE_CHECKING
+from typing import Any, Callable
 
 import ipywidgets as W
 
@@ -13,10 +13,8 @@ from ...console_tools import ConsoleTools
 from ...errors import VertaisetInputError
 from ...forms import FieldsForm
 from ...store.agenda import AgendaBlock, day_status, parse_minutes, running_block
+from .model import MeetingPlanner
 from .plan import activity_workbooks, block_name, mode_labels, status_lines
-
-if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
-    from .model import MeetingPlanner
 
 __all__ = ["PlannerTools"]
 

@@ -13,10 +13,10 @@ from ...html_blocks import esc, svg_img
 from ...results import _Results, _table
 from ...store import ActivityState, SessionInfo
 from .charts import time_matrix
+from .model import MultiTime
 from .placements import Decision, Placement, load
 
 if TYPE_CHECKING:
-    from .model import MultiTime
     from ...store import SessionStore
 
 __all__ = ["MultiTimeResults"]

@@ -13,10 +13,10 @@ from ...html_blocks import esc, svg_img
 from ...results import _Results, _table, clip
 from ...store import ActivityState, SessionInfo
 from .charts import network_chart
+from .model import NetworkMap
 from .network import Network, load_network, to_graphml, to_kumu
 
 if TYPE_CHECKING:
-    from .model import NetworkMap
     from ...store import SessionStore
 
 __all__ = ["NetworkResults"]

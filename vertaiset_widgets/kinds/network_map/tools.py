@@ -3,15 +3,13 @@ move with it) and hide a mistaken actor or tie. Both are moderation events: the
 participants' rows stay in the store."""
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from typing import Any
 
 import ipywidgets as W
 
 from ...console_tools import ConsoleTools
 from ...forms import FieldsForm
-
-if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
-    from .model import NetworkMap
+from .model import NetworkMap
 
 __all__ = ["MapTools"]
 

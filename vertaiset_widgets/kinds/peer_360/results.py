@@ -14,10 +14,10 @@ from ...results import _Results, _table
 from ...store import ActivityState, SessionInfo
 from ..rating_matrix.radar import radar_chart
 from .charts import fit_bars
+from .model import Peer360
 from .pairs import Rating, fit_counts, load_ratings, pair_key, role_means
 
 if TYPE_CHECKING:
-    from .model import Peer360
     from ...store import SessionStore
 
 __all__ = ["Peer360Results"]

@@ -3,17 +3,13 @@ stands between the poles (dots sized by how many chose a step, the mean as a tic
 the means and medians as a table."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from ...chart_render import to_svg
 from ...html_blocks import esc, svg_img
 from ...results import _Results, _table
 from .charts import position_chart
-
-if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
-    from .model import Position
+from .model import Position
 
 __all__ = ["PositionResults"]
 

@@ -12,10 +12,10 @@ from ...html_blocks import esc, svg_img
 from ...results import _Results, _table
 from ...store import ActivityState, SessionInfo
 from .charts import profile_bars
+from .model import PracticeProfile
 from .profiles import Profile, load_profiles
 
 if TYPE_CHECKING:
-    from .model import PracticeProfile
     from ...store import SessionStore
 
 __all__ = ["PracticeProfileResults"]

@@ -14,10 +14,10 @@ from ...html_blocks import esc, svg_img
 from ...results import _Results, _table
 from ...store import ActivityState, SessionInfo
 from ..rating_matrix.radar import radar_chart
+from .model import ProfileReading
 from .reading import Profile, describe, read_room, shape_profile
 
 if TYPE_CHECKING:
-    from .model import ProfileReading
     from ...store import SessionStore
 
 __all__ = ["ProfileReadingResults"]

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from ...html_blocks import esc
 from ...results import _Results
 from ...store import ActivityState, SessionInfo
+from .model import Progress
 from .progress import Source, Update, find_source, load_updates
 from .views import bar_html, counts, counts_text, empty_html, list_html, source_text
 
 if TYPE_CHECKING:
-    from .model import Progress
     from ...store import SessionStore
 
 __all__ = ["ProgressResults"]

@@ -14,10 +14,10 @@ from IPython.display import HTML, display
 from ...chart_render import show_svg, to_svg
 from ...html_blocks import svg_img
 from ...consoles import ActivityConsole, BlocksConsole
+from .model import RatingMatrix
 from .results import RatingResults
 
 if TYPE_CHECKING:
-    from .model import RatingMatrix
     from ...workbook import Workbook
 
 __all__ = ["RatingConsole", "rating_console", "report_rating"]

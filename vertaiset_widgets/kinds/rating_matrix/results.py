@@ -21,9 +21,9 @@ from ...results import _Results, _table
 from ...store import ActivityState, SessionInfo
 from . import radar, radar_grid
 from .charts import heatmap_chart
+from .model import RatingMatrix
 
 if TYPE_CHECKING:
-    from .model import RatingMatrix
     from ...store import SessionStore
 
 __all__ = ["HeatmapResults", "RatingResults", "rating_results", "rating_summary"]

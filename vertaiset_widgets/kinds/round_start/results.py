@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 from ...html_blocks import esc
 from ...results import _Results
 from ...store import ActivityState, SessionInfo
+from .model import RoundStart
 from .rounds import RoundView, load_round
 from .views import round_html
 
 if TYPE_CHECKING:
-    from .model import RoundStart
     from ...store import SessionStore
 
 __all__ = ["RoundStartResults"]

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 from ...html_blocks import esc
 from ...results import _Results, clip
 from ...store import ActivityState, SessionInfo
+from .model import StepVote
 from .steps import Step, Tally, check_in_sectors, consensus, groups_of, load_steps, majority, promoted_items, tally, uncertain, votes_from
 from .views import bars_html, consensus_html, majority_html, percent, promoted_html, uncertain_html
 
 if TYPE_CHECKING:
-    from .model import StepVote
     from ...store import SessionStore
 
 __all__ = ["StepVoteResults"]

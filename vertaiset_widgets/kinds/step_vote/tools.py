@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import html
 import logging
-from typing import Any, TYPE_CHECKING
+from typing import Any
 
 import ipywidgets as W
 
 from ...console_tools import ConsoleTools
+from .model import StepVote
 from .views import promoted_html
-
-if TYPE_CHECKING:  # a phone's page reads plain copies of the templates (vertaiset_widgets.plain)
-    from .model import StepVote
 
 __all__ = ["StepVoteTools"]
 

@@ -16,10 +16,10 @@ from ...store import ActivityState, SessionInfo
 from .charts import year_wheel
 from .events import Event, load_events, wheel_year
 from .export import to_ics
+from .model import YearClock
 from .panel import when_text
 
 if TYPE_CHECKING:
-    from .model import YearClock
     from ...store import SessionStore
 
 __all__ = ["YearClockResults", "month_names"]
