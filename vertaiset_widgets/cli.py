@@ -375,9 +375,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--room", type=int, default=0, metavar="N",
         help="phones the room holds: N plus a tenth participant pages are started in advance (their modules "
         "loaded, waiting for their phone), and past N phones refilled to keep a tenth ready; every console "
-        "workbook keeps 2 ready (1 under 10 phones). Memory (measured USS): (N + max(2, N/10)) x 46 MiB "
+        "workbook keeps 2 ready (1 under 10 phones). Memory (measured USS): (N + max(2, N/10)) x 41 MiB "
         "for the phones, 6 workbooks x 2 x 165 MiB for the consoles' pools, about 210 MiB per open console or "
-        "screen: about 6 GiB for 60 phones, 13 GiB for 200 (default 0: no pools, each page starts its "
+        "screen: about 6 GiB for 60 phones, 12 GiB for 200 (default 0: no pools, each page starts its "
         "kernel when asked)",
     )
     serve.add_argument("--preheat", type=int, default=0, metavar="N",

@@ -1,8 +1,8 @@
 """Plain records: the checked templates without pydantic, for a phone's page.
 
 The templates are checked with the kinds' pydantic models (:mod:`vertaiset_widgets.content`).
-A phone's page only reads them, and pydantic with the models' classes costs a kernel about
-8 MiB: with 200 phones, more than 1.5 GiB. So the phone reads a plain copy: every record becomes
+A phone's page only reads them, and pydantic with the models' classes cost its kernel 5 MiB
+of its own (46.2 against 41.1 MiB USS, ``bench/RESULTS.md``): 1 GiB for a room of 200. So the phone reads a plain copy: every record becomes
 an instance of a :class:`Plain` class with the same fields, frozen, and with the same methods,
 which live in pydantic-free classes (:class:`Parts`, e.g. :class:`record_parts.ItemParts`) that
 the pydantic model inherits too. :func:`to_plain` makes the copy from checked records;
