@@ -193,3 +193,29 @@ def test_over_the_cap_a_phone_gets_the_room_full_page(server):
             shut_down(server, kernel_id)
 
 
+
+
+def test_a_pool_kernel_that_dies_is_replaced_not_handed_out(server):
+    """A ready pool kernel that dies (as one does when another process takes the port it was given)
+    leaves the pool, and a new one takes its place: no phone gets a dead page. Last in the module, as
+    it waits until the pools are whole again."""
+    import os
+    import signal
+
+    import psutil
+
+    wanted = {nb: p["target"] for nb, p in limits(server)["pools"].items()}
+    waiting = [p for p in psutil.Process(server.proc.pid).children(recursive=True)
+               if any("ipykernel_launcher" in a for a in p.cmdline())]
+    victim = waiting[0]
+    kernel_id = re.search(r"kernel-([0-9a-f-]{36})\.json", " ".join(victim.cmdline())).group(1)
+    os.kill(victim.pid, signal.SIGKILL)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        pools = limits(server)["pools"]
+        if f"pool kernel {kernel_id}" in server.log() and all(pools[nb]["ready"] == wanted[nb] for nb in wanted):
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail(f"the pool did not heal: {limits(server)['pools']}\n{server.log()[-3000:]}")
+    assert re.search(rf"pool kernel {kernel_id} of \S+ (is gone|stopped waiting|failed)", server.log())

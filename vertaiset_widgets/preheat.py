@@ -309,6 +309,8 @@ class RoomPools:
     ready: Any = None
     warming_limit: int = field(default_factory=warming_at_once)
     _started: dict[str, float] = field(default_factory=dict)
+    #: pool kernels that have waited for their request (one that stops waiting in the pool died)
+    _waited: set[str] = field(default_factory=set)
 
     def target(self, notebook: str) -> int:
         """Ready kernels ``notebook`` should have now."""
@@ -364,9 +366,64 @@ class RoomPools:
         self._started = {k: v for k, v in self._started.items() if k in live}
         return count
 
+    def drop_failed(self) -> list[str]:
+        """Take out of the pools the kernels a phone must never get, and stop them; return their ids.
+
+        When many kernels start at once, one may die before its first reply: another process took
+        a port it was given (jupyter_client picks free ports before the kernel binds them). Its
+        slot would stay in the pool, and the request that took it would get a dead page. So would
+        one whose kernel died while it waited (its wait for the request ends without one, or the
+        server restarted it empty). :meth:`tick` refills the pool after them.
+        """
+        alive = set(self.manager.list_kernel_ids())
+        dropped: list[str] = []
+        for notebook, pool in self.manager._pools.items():
+            for task in list(pool):
+                if not task.done():
+                    continue
+                kernel_id, why = "", ""
+                if task.cancelled() or task.exception() is not None:
+                    why = f"did not start ({task.exception() if not task.cancelled() else 'cancelled'})"
+                else:
+                    content = task.result()
+                    kernel_id, render = content["kernel_id"], content["task"]
+                    waiting = bool(self.ready and self.ready(kernel_id))
+                    if waiting:
+                        self._waited.add(kernel_id)
+                    if kernel_id not in alive:
+                        why = "is gone"
+                    elif render.done() and (render.cancelled() or render.exception() is not None):
+                        why = f"failed ({render.exception() if not render.cancelled() else 'cancelled'})"
+                    elif kernel_id in self._waited and not waiting:
+                        why = "stopped waiting for its request"
+                if not why:
+                    continue
+                pool.remove(task)
+                self._waited.discard(kernel_id)
+                dropped.append(kernel_id)
+                log.warning("pool kernel %s of %s %s: taken out of the pool, a new one starts",
+                            kernel_id or "(none)", notebook, why)
+                if kernel_id in alive:
+                    self._stop(kernel_id)
+        self._waited &= {i for notebook in self.manager._pools for i in self._pool_ids(notebook)}
+        return dropped
+
+    def _stop(self, kernel_id: str) -> None:
+        import asyncio
+
+        async def stop() -> None:
+            try:
+                await self.manager.shutdown_kernel(kernel_id, now=True)
+            except Exception:  # noqa: BLE001 - already gone
+                log.debug("stopping the failed pool kernel %s", kernel_id, exc_info=True)
+
+        asyncio.ensure_future(stop())
+
     def tick(self) -> None:
-        """Grow the pools towards their targets, at most ``warming_limit`` kernels starting at once;
-        a pool above its target is left to shrink as requests take its kernels."""
+        """Take failed kernels out of the pools (:meth:`drop_failed`), then grow the pools towards
+        their targets, at most ``warming_limit`` kernels starting at once; a pool above its target
+        is left to shrink as requests take its kernels."""
+        self.drop_failed()
         room_left = self.warming_limit - self.warming()
         config = dict(self.manager.kernel_pools_config)
         order = sorted(self.notebooks, key=lambda nb: nb != PARTICIPANT_NOTEBOOK)  # the phones first
