@@ -24,7 +24,12 @@ from typing import Iterator
 
 import pytest
 
+from comm_path import browser_sends, submittable_forms
+
 from vertaiset_widgets.report import CHROMIUM_FLAGS
+
+#: what the tests import from here that lives elsewhere
+REEXPORTED = (browser_sends, submittable_forms)
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Fixtures of their own module: ``radicale`` (a throwaway CalDAV and CardDAV server).
@@ -286,27 +291,6 @@ def run_notebook_here(notebook: Path, parameters: dict | None = None, *, env: di
                 outputs.append({"output_type": "execute_result", "data": data})
             runs.append(CellRun(source, tags, list(captured.outputs), value, outputs, captured.stdout + captured.stderr))
         return runs, shell.user_ns
-
-
-def submittable_forms(widgets, *, enabled_only: bool = False) -> list:
-    """The forms a participant can submit among ``widgets`` (and inside them), in page order
-    (``enabled_only``: not those turned off because their task closed)."""
-    found: list = []
-
-    def walk(widget) -> None:
-        if callable(getattr(widget, "on_submit", None)) and not (enabled_only and widget.disabled):
-            found.append(widget)
-        for child in getattr(widget, "children", ()):
-            walk(child)
-
-    for widget in widgets:
-        walk(widget)
-    return found
-
-
-def browser_sends(widget, content: dict) -> None:
-    """Deliver a custom message to a widget through ipywidgets' own comm path, as a browser's would."""
-    widget._handle_msg({"content": {"data": {"method": "custom", "content": content}}, "buffers": []})
 
 
 def free_port() -> int:

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from vertaiset_widgets import kinds
 from vertaiset_widgets.content import load_content
@@ -15,24 +16,15 @@ from vertaiset_widgets.store import SessionStore
 # A phone's kernel: open the page, join, give a profile, answer each open activity with its kind's
 # demo answer through the widgets' comm path, and tell what was stored and what was imported.
 PHONE = r"""
-import importlib, inspect, json, sys
+import json, sys
+sys.path.insert(0, sys.argv[3])
+from comm_path import browser_sends as sends, submittable_forms
 from vertaiset_widgets import kinds
 from vertaiset_widgets.config import PageParams
 from vertaiset_widgets.participant import ParticipantPage
 
 def forms(widgets):
-    found = []
-    def walk(w):
-        if callable(getattr(w, "on_submit", None)) and not w.disabled:
-            found.append(w)
-        for child in getattr(w, "children", ()):
-            walk(child)
-    for w in widgets:
-        walk(w)
-    return found
-
-def sends(widget, content):
-    widget._handle_msg({"content": {"data": {"method": "custom", "content": content}}, "buffers": []})
+    return submittable_forms(widgets, enabled_only=True)
 
 page = ParticipantPage(PageParams(session=sys.argv[1], db_url=sys.argv[2]))
 page.join_as("token-plain-phone")
@@ -74,7 +66,7 @@ def test_a_phone_answers_every_kind_without_pydantic(tmp_path):
     env = {**os.environ, "VERTAISET_CACHE": str(tmp_path / "cache")}
     subprocess.run([sys.executable, "-c", "from vertaiset_widgets.content_kept import load_plain_content as l; l()"],
                    check=True, env=env, timeout=120)
-    proc = subprocess.run([sys.executable, "-c", PHONE, session.code, url], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-c", PHONE, session.code, url, str(Path(__file__).parent)], capture_output=True, text=True,
                           env=env, timeout=180)
     assert proc.returncode == 0, proc.stderr[-3000:]
     seen = json.loads(proc.stdout.strip().splitlines()[-1])
