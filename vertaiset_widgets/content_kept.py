@@ -60,7 +60,10 @@ def _pydantic_stamp() -> str:
     spec = find_spec("pydantic")
     if spec is None or not spec.origin:
         return "-"
-    st = os.stat(Path(spec.origin).with_name("version.py"))
+    try:
+        st = os.stat(Path(spec.origin).with_name("version.py"))
+    except OSError:
+        return spec.origin
     return f"{spec.origin}:{st.st_size}:{st.st_mtime_ns}"
 
 

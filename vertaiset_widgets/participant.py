@@ -48,8 +48,7 @@ class ParticipantPage(W.VBox):
     params : PageParams
         ``session`` (join code, may be empty: the page then asks for it), ``lang``, ``db_url``.
     content : Content, optional
-        Loaded templates (default: :func:`~vertaiset_widgets.content_kept.load_plain_content`).
-        The page reads their plain copy (:mod:`vertaiset_widgets.plain`), as a phone's does.
+        Loaded templates; the page reads their plain copy (default: ``content_kept.load_plain_content``).
     store : SessionStore, optional
         Default: :func:`~vertaiset_widgets.store.phone_store` on ``params.db_url``.
     poll_interval : float
