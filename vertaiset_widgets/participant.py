@@ -449,11 +449,8 @@ class ParticipantPage(W.VBox):
 
     # ------------------------------------------------------------------ messages
     def _show_message(self, text: str, kind: str = "") -> None:
-        if not text:
-            self._message.value = ""
-            return
         css = "vt-error" if kind == "error" else "vt-muted"
-        self._message.value = f"<p class='{css}' role='alert'>{html.escape(text)}</p>"
+        self._message.value = f"<p class='{css}' role='alert'>{html.escape(text)}</p>" if text else ""
 
     @property
     def message(self) -> str:
