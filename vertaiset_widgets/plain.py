@@ -2,8 +2,8 @@
 
 The templates are checked with the kinds' pydantic models (:mod:`vertaiset_widgets.content`).
 A phone's page only reads them, and pydantic with the models' classes cost its kernel 5 MiB
-of its own (46.2 against 41.1 MiB USS, ``bench/RESULTS.md``): 1 GiB for a room of 200. So the phone reads a plain copy: every record becomes
-an instance of a :class:`Plain` class with the same fields, frozen, and with the same methods,
+of its own (46.2 against 41.1 MiB USS, ``bench/RESULTS.md``): 1 GiB for a room of 200. So the
+phone reads a plain copy: every record becomes an instance of a :class:`Plain` class with the same fields, frozen, and with the same methods,
 which live in pydantic-free classes (:class:`Parts`, e.g. :class:`record_parts.ItemParts`) that
 the pydantic model inherits too. :func:`to_plain` makes the copy from checked records;
 :mod:`vertaiset_widgets.content_kept` keeps it on disk beside the checked records, and
@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["Parts", "Plain", "as_plain", "mirror", "plain_item", "to_plain"]
+__all__ = ["Parts", "Plain", "as_plain", "import_path", "mirror", "plain_item", "to_plain"]
 
 
 class Parts:
@@ -60,7 +60,8 @@ class Plain:
 _CLASSES: dict[tuple[str, tuple[str, ...]], type] = {}
 
 
-def _object(path: str) -> Any:
+def import_path(path: str) -> Any:
+    """The object at ``"package.module:Name"`` (or ``:Outer.Inner``), its module imported now."""
     module, _, name = path.partition(":")
     target: Any = importlib.import_module(module)
     for part in name.split("."):
@@ -74,7 +75,7 @@ def mirror(model: str, parts: tuple[str, ...]) -> type:
     key = (model, parts)
     cls = _CLASSES.get(key)
     if cls is None:
-        bases = [_object(p) for p in parts]
+        bases = [import_path(p) for p in parts]
         bases = [b for b in bases if not any(o is not b and issubclass(o, b) for o in bases)]
         name = model.rpartition(":")[2].rpartition(".")[2]
         cls = type(name, (*bases, Plain), {"__slots__": (), "_model": model, "_parts": parts,

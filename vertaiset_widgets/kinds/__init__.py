@@ -17,6 +17,8 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 
+from ..plain import import_path
+
 __all__ = ["Kind", "all_kinds", "for_activity", "get", "register", "style_element", "stylesheet", "summary_line"]
 
 #: The kinds this package ships, in the order the schema and the docs list them.
@@ -48,10 +50,7 @@ BUILTIN = (
 )
 
 
-def _load(path: str) -> Any:
-    """The object at ``"package.module:attribute"``."""
-    module, _, attribute = path.partition(":")
-    return getattr(importlib.import_module(module), attribute)
+_load = import_path  # a part's "package.module:attribute"
 
 
 @dataclass(frozen=True)
@@ -162,8 +161,8 @@ class Kind:
         """The kind's own stylesheet block (``style.css`` in its folder), or an empty string."""
         from importlib.resources import files
 
-        model = self.model if isinstance(self.model, str) else f"{self.model.__module__}:"
-        path = files(model.partition(":")[0].rpartition(".")[0]).joinpath("style.css")
+        module = self.model.partition(":")[0] if isinstance(self.model, str) else self.model.__module__
+        path = files(module.rpartition(".")[0]).joinpath("style.css")
         return path.read_text(encoding="utf-8") if path.is_file() else ""
 
     def file_export(self, fmt: str) -> Callable[..., str]:
