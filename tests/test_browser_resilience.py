@@ -373,6 +373,41 @@ def test_slow_store_says_not_saved_then_saved_when_the_late_ack_comes(shared, ph
         assert [h.text for h in read_wall(store, info.id, WALL)] == [words]
 
 
+def test_widget_code_that_comes_slowly_still_follows_the_room(shared, browser):
+    """A screen whose widgets' code takes 3 s to arrive (a slow network, a busy laptop) still shows
+    the wall once it is revealed. anywidget drops every message to a model whose code came later
+    than 2 s: the page would keep the empty wall it first drew."""
+    from vertaiset_widgets.kinds.highlights.wall import post_highlight
+
+    with SessionStore(shared.file_url) as store:
+        info, _key = store.create_session("Hidas koodi")
+        store.set_activity_state(info.id, WALL, is_open=True)  # the one activity open: the screen shows it
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="fi-FI")
+    ctx.set_default_timeout(WAIT_MS)
+    delayed: list[str] = []
+
+    def slowly(route) -> None:
+        delayed.append(route.request.url)
+        time.sleep(3)
+        route.continue_()
+
+    try:
+        ctx.route(re.compile(r"/vertaiset/assets/[0-9a-f]{24}\.js"), slowly)
+        page = ctx.new_page()
+        page.goto(shared.current.url("04_arviointi.ipynb", session=info.code, role="screen"), timeout=LOAD_MS)
+        wall = page.locator(".vt-wall-widget").filter(visible=True)
+        expect(wall.get_by_text(TR("wall_empty"))).to_be_visible(timeout=LOAD_MS)
+        with SessionStore(shared.file_url) as store:
+            author = store.join(info.id, "slow-code-phone-0001")
+            post_highlight(store, author, WALL, "Hitaasti tullut koodi", submission_id="slow-1")
+            store.set_activity_state(info.id, WALL, is_revealed=True)
+        expect(wall.locator(".vt-wall-text")).to_have_text(["Hitaasti tullut koodi"])
+        assert delayed, "the widgets' code was not loaded from the server's assets"
+        shot(page, "resilience-slow-widget-code")
+    finally:
+        ctx.close()
+
+
 # --------------------------------------------------------------------------- 4. a database that cannot be written
 @pytest.fixture
 def read_only(tmp_path) -> Iterator[Servers]:
