@@ -395,7 +395,7 @@ class PageConn:
         reply = self.replies.get(parent) if parent else None
         if mtype == "comm_open" and content.get("target_name") == "jupyter.widget":
             cid = content["comm_id"]
-            state = dict((content.get("data") or {}).get("state") or {})
+            state = decoded((content.get("data") or {}).get("state") or {})
             self.models[cid] = state
             self.model_names[cid] = state.get("_model_name", "")
             self.opened_at[cid] = t
@@ -409,7 +409,7 @@ class PageConn:
             method = data.get("method")
             if cid == self.control_id and method == "update_states":
                 for mid, info in (data.get("states") or {}).items():
-                    state = dict(info.get("state") or {})
+                    state = decoded(info.get("state") or {})
                     self.models[mid] = state
                     self.model_names[mid] = info.get("model_name", "")
                     self.opened_at.setdefault(mid, t)
@@ -418,7 +418,7 @@ class PageConn:
                 if reply is not None:
                     reply.updates.append((t, cid, {"update_states": True}))
             elif method in ("update", "echo_update") and cid in self.models:
-                delta = data.get("state") or {}
+                delta = decoded(data.get("state") or {})
                 self.models[cid].update(delta)
                 if method == "update":
                     if reply is not None:
@@ -535,6 +535,17 @@ class PageConn:
 
 def has_field(state: dict, name: str) -> bool:
     return state.get("form") == "fields" and any(f.get("name") == name for f in state.get("fields") or [])
+
+
+def decoded(state: dict) -> dict:
+    """A widget state as the browser reads it: a wall's ``items`` come as one JSON text."""
+    state = dict(state)
+    if isinstance(state.get("items"), str):
+        try:
+            state["items"] = json.loads(state["items"])
+        except ValueError:
+            pass
+    return state
 
 
 def is_token(state: dict, code: str) -> bool:

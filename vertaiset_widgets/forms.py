@@ -6,6 +6,7 @@ in ``static/*.js`` and sets participants' words only as text.
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 import uuid
@@ -277,11 +278,19 @@ class ChoiceForm(_SubmittingForm):
         return out
 
 
-def _wall_wire(items: list[dict], _widget: Any = None) -> list[dict]:
+def _wall_wire(items: list[dict], widget: Any = None) -> str:
     """A wall's items as the browser gets them: in the order they were posted (``seq``), without
-    their +1s, which go apart in ``votes`` and ``voted``: a +1 then sends only the counts."""
+    their +1s, which go apart in ``votes`` and ``voted``: a +1 then sends only the counts.
+
+    One JSON text rather than a list of objects: ipywidgets walks every value of a state it sends
+    (looking for binary buffers), which for a wall of hundreds of highlights cost each phone's
+    kernel more than the wall's own reading at a reveal. The text just compared for sending
+    (:meth:`WallView._should_send_property`) is the one sent."""
+    if widget is not None and getattr(widget, "_items_sent_for", None) is items:
+        return widget._items_sent
     order = sorted(range(len(items)), key=lambda i: items[i].get("seq", i))
-    return [{k: v for k, v in items[i].items() if k not in ("votes", "voted", "seq")} for i in order]
+    return json.dumps([{k: v for k, v in items[i].items() if k not in ("votes", "voted", "seq")} for i in order],
+                      ensure_ascii=False, separators=(",", ":"))
 
 
 class WallView(_MessagingWidget):
@@ -309,6 +318,7 @@ class WallView(_MessagingWidget):
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
         self._items_sent = _wall_wire(self.items)
+        self._items_sent_for = self.items
 
     @traitlets.observe("items")
     def _split_votes(self, change: dict) -> None:
@@ -323,7 +333,7 @@ class WallView(_MessagingWidget):
             wire = _wall_wire(value)
             if wire == getattr(self, "_items_sent", None):
                 return False
-            self._items_sent = wire
+            self._items_sent, self._items_sent_for = wire, value
         return super()._should_send_property(key, value)
 
     def on_action(self, callback: Callable[[Any, dict], None], remove: bool = False) -> None:

@@ -91,7 +91,8 @@ function renderWall({ model, el }) {
     // the items come in the order posted, their +1s apart: pinned first, then by +1s, then oldest first
     const votes = model.get("votes") || {};
     const voted = new Set(model.get("voted") || []);
-    const items = (model.get("items") || [])
+    const sent = model.get("items"); // one JSON text (see forms.py, _wall_wire)
+    const items = (typeof sent === "string" ? JSON.parse(sent || "[]") : sent || [])
       .map((item, n) => ({ ...item, votes: votes[item.id] || 0, voted: voted.has(item.id), n }))
       .sort((a, b) => (b.pinned - a.pinned) || (b.votes - a.votes) || (a.n - b.n));
     heading.textContent = texts.title || "";
