@@ -66,8 +66,8 @@ def test_a_phone_answers_every_kind_without_pydantic(tmp_path):
     env = {**os.environ, "VERTAISET_CACHE": str(tmp_path / "cache")}
     subprocess.run([sys.executable, "-c", "from vertaiset_widgets.content_kept import load_plain_content as l; l()"],
                    check=True, env=env, timeout=120)
-    proc = subprocess.run([sys.executable, "-c", PHONE, session.code, url, str(Path(__file__).parent)], capture_output=True, text=True,
-                          env=env, timeout=180)
+    proc = subprocess.run([sys.executable, "-c", PHONE, session.code, url, str(Path(__file__).parent)],
+                          capture_output=True, text=True, env=env, timeout=180)
     assert proc.returncode == 0, proc.stderr[-3000:]
     seen = json.loads(proc.stdout.strip().splitlines()[-1])
     assert seen["pydantic"] == [] and not seen["yaml"]

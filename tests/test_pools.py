@@ -193,8 +193,6 @@ def test_over_the_cap_a_phone_gets_the_room_full_page(server):
             shut_down(server, kernel_id)
 
 
-
-
 def test_a_pool_kernel_that_dies_is_replaced_not_handed_out(server):
     """A ready pool kernel that dies (as one does when another process takes the port it was given)
     leaves the pool, and a new one takes its place: no phone gets a dead page. Last in the module, as

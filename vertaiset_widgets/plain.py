@@ -3,10 +3,11 @@
 The templates are checked with the kinds' pydantic models (:mod:`vertaiset_widgets.content`).
 A phone's page only reads them, and pydantic with the models' classes cost its kernel 5 MiB
 of its own (46.2 against 41.1 MiB USS, ``bench/RESULTS.md``): 1 GiB for a room of 200. So the
-phone reads a plain copy: every record becomes an instance of a :class:`Plain` class with the same fields, frozen, and with the same methods,
-which live in pydantic-free classes (:class:`Parts`, e.g. :class:`record_parts.ItemParts`) that
-the pydantic model inherits too. :func:`to_plain` makes the copy from checked records;
-:mod:`vertaiset_widgets.content_kept` keeps it on disk beside the checked records, and
+phone reads a plain copy: every record becomes an instance of a :class:`Plain` class with the
+same fields, frozen, and with the same methods, which live in pydantic-free classes
+(:class:`Parts`, e.g. :class:`record_parts.ItemParts`) that the pydantic model inherits too.
+:func:`to_plain` makes the copy from checked records; :mod:`vertaiset_widgets.content_kept`
+keeps it on disk beside the checked records, and
 :func:`vertaiset_widgets.content_kept.load_plain_content` reads it.
 
 A method a panel calls on a record therefore has to be in the record's parts, not in its

@@ -50,9 +50,6 @@ BUILTIN = (
 )
 
 
-_load = import_path  # a part's "package.module:attribute"
-
-
 @dataclass(frozen=True)
 class Kind:
     """One activity kind and where its parts live.
@@ -119,39 +116,39 @@ class Kind:
     # the parts, imported when first asked for ----------------------------------------
     def model_class(self) -> type:
         """The template model (imported now: it brings pydantic)."""
-        return self.model if isinstance(self.model, type) else _load(self.model)
+        return self.model if isinstance(self.model, type) else import_path(self.model)
 
     def panel_class(self) -> type | None:
         """The participant's panel class (None: participants see nothing of this kind)."""
-        return _load(self.panel) if self.panel else None
+        return import_path(self.panel) if self.panel else None
 
     def console_class(self, activity: Any) -> type:
         """The console class for ``activity`` (facilitator and screen)."""
-        return _pick(_load(self.console), activity)
+        return _pick(import_path(self.console), activity)
 
     def results_class(self, activity: Any) -> type | None:
         """The results class for ``activity``, or None when the kind draws itself."""
-        return _pick(_load(self.results), activity) if self.results else None
+        return _pick(import_path(self.results), activity) if self.results else None
 
     def report_function(self) -> Callable[[Any, Any], None] | None:
         """The kind's own report function, or None (the report shows the results' blocks)."""
-        return _load(self.report) if self.report else None
+        return import_path(self.report) if self.report else None
 
     def table_rows(self, store: Any, session_id: int, activity: Any) -> list[dict]:
         """Rows the kind keeps outside the answers, for the session export (often none)."""
-        return _load(self.tables)(store, session_id, activity) if self.tables else []
+        return import_path(self.tables)(store, session_id, activity) if self.tables else []
 
     def history_function(self) -> Callable[..., Any] | None:
         """The kind's drawing across a network's rounds (``history``), or None."""
-        return _load(self.history) if self.history else None
+        return import_path(self.history) if self.history else None
 
     def summary_function(self) -> Callable[..., str | None] | None:
         """The kind's own summary line (``summary``), or None (the results' ``summary()`` says it)."""
-        return _load(self.summary) if self.summary else None
+        return import_path(self.summary) if self.summary else None
 
     def tools_class(self) -> type | None:
         """The facilitator's tools for this kind, or None."""
-        return _load(self.tools) if self.tools else None
+        return import_path(self.tools) if self.tools else None
 
     def demo_module(self) -> Any:
         """The kind's examples (see ``demo``), or None."""
@@ -167,7 +164,7 @@ class Kind:
 
     def file_export(self, fmt: str) -> Callable[..., str]:
         """The function writing ``fmt`` for one activity of this kind."""
-        return _load(self.files[fmt][0])
+        return import_path(self.files[fmt][0])
 
 
 def _pick(target: Any, activity: Any) -> Any:

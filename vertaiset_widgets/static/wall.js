@@ -91,8 +91,7 @@ function renderWall({ model, el }) {
     // the items come in the order posted, their +1s apart: pinned first, then by +1s, then oldest first
     const votes = model.get("votes") || {};
     const voted = new Set(model.get("voted") || []);
-    const sent = model.get("items"); // one JSON text (see forms.py, _wall_wire)
-    const items = (typeof sent === "string" ? JSON.parse(sent || "[]") : sent || [])
+    const items = JSON.parse(model.get("items") || "[]") // one JSON text (forms.py, _wall_wire)
       .map((item, n) => ({ ...item, votes: votes[item.id] || 0, voted: voted.has(item.id), n }))
       .sort((a, b) => (b.pinned - a.pinned) || (b.votes - a.votes) || (a.n - b.n));
     heading.textContent = texts.title || "";
