@@ -408,6 +408,47 @@ def test_widget_code_that_comes_slowly_still_follows_the_room(shared, browser):
         ctx.close()
 
 
+def test_a_slow_notebook_shows_every_cell_though_voilas_code_came_first(tmp_path, browser):
+    """Voila's own code comes before the first cell, so the browser loads it while the kernel runs
+    the notebook. A cell that takes seconds must still be drawn, with every cell after it: Voila
+    starts drawing outputs and connecting widgets only once the whole page is there."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Hidas sivu"),
+        nbformat.v4.new_code_cell("import time\ntime.sleep(4)"),
+        nbformat.v4.new_code_cell("import ipywidgets as W\nb = W.Button(description='Valmis')\n"
+                                  "b.on_click(lambda _b: setattr(b, 'description', 'Painettu'))\nb"),
+        nbformat.v4.new_markdown_cell("Sivun loppu"),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(tmp_path / "hidas.ipynb"))
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    SessionStore(url).close()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VERTAISET_HOME", str(tmp_path / "home"))
+        server = VoilaServer(url, free_port(), tmp_path / "voila.log", extra=["--root", str(tmp_path)])
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fi-FI")
+    ctx.set_default_timeout(WAIT_MS)
+    seen: dict[str, float] = {}
+    try:
+        page = ctx.new_page()
+        page.on("request", lambda r: seen.setdefault("voila.js", time.monotonic()) if r.url.endswith("/voila.js") else None)
+        page.on("requestfinished", lambda r: seen.setdefault("page", time.monotonic()) if "/voila/render/" in r.url else None)
+        page.goto(server.url("hidas.ipynb"), timeout=LOAD_MS)
+        expect(page.get_by_role("button", name="Valmis")).to_be_visible(timeout=LOAD_MS)
+        expect(page.get_by_text("Sivun loppu")).to_be_visible()
+        expect(page.get_by_role("heading", name="Hidas sivu")).to_be_visible()
+        assert seen["voila.js"] < seen["page"] - 2, f"voila.js was not asked for while the cell slept: {seen}"
+        page.get_by_role("button", name="Valmis").click()  # the widget is connected: its kernel answers
+        expect(page.get_by_role("button", name="Painettu")).to_be_visible()
+        shot(page, "resilience-slow-notebook")
+    finally:
+        ctx.close()
+        server.stop()
+
+
 # --------------------------------------------------------------------------- 4. a database that cannot be written
 @pytest.fixture
 def read_only(tmp_path) -> Iterator[Servers]:

@@ -383,7 +383,25 @@ def test_voila_template_renders(monkeypatch):
     assert ".jp-mod-noOutputs.jp-mod-noInput" in head
 
 
-# ------------------------------------------------------------------------- colours
+@pytest.mark.parametrize("cells", [2, 0])
+def test_voila_js_comes_before_the_first_cell(monkeypatch, cells):
+    """The browser loads Voila's code while the kernel runs the cells: voila.js comes once, after
+    the page's config (it reads it as it runs) and before the first cell; with no cell, at the end."""
+    monkeypatch.setenv("JUPYTER_PATH", str(TEMPLATES))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(f"print({n})") for n in range(cells)]
+
+    html = _render_voila(nb)
+
+    scripts = re.findall(r'<script src="[^"]*/voila\.js"></script>', html)
+    assert len(scripts) == 1
+    at = html.index(scripts[0])
+    assert html.index('id="jupyter-config-data"') < at
+    if cells:
+        assert at < html.index("voila_process(1,") < html.index("window.voila_finish();")
+    else:
+        assert html.index("window.voila_finish();") < at < html.index("</body>")
+
 
 
 def _palette(css_file: Path) -> dict[str, str]:
