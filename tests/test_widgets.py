@@ -461,6 +461,26 @@ def test_room_parts_call_back_on_their_own_signal_only():
     assert heard == ["current", "shown"]
 
 
+def test_a_facilitator_console_shares_the_layouts_that_never_change(store, content, room):
+    """A console's widgets share one layout model unless they hide or show themselves: per
+    activity two keep their own (its folding body, and its "make current" button, hidden while it
+    is current). Each layout is a model the kernel sends, the server passes on and the browser
+    builds before the console works."""
+    from ipywidgets.widgets.widget import _instances
+
+    session, key = room
+    before = set(_instances)
+    wb = Workbook(PageParams(session=session.code, role="facilitator", key=key), content=content, store=store)
+    wb.header()
+    activities = ["arviointi_360", "historia_360", "unelmaverkosto", "kaytannon_kypsyys", "pirstaloitumisen_riskit"]
+    for activity in activities:
+        wb.activity(activity)
+    made = [w for k, w in _instances.items() if k not in before]
+    own = [w for w in made if type(w) is W.Layout]
+    assert len(made) > 60
+    assert len(own) <= 2 * len(activities) + 3, len(own)  # + the now bar's own, the forms'...
+
+
 def test_a_joined_phone_page_shares_one_layout_and_one_text_style(store, content, room):
     """The phone's widgets whose looks never change share one layout model and one text style
     (shared_models), so a joined page sends and builds about half the models; a shared model

@@ -19,6 +19,7 @@ from IPython.display import HTML
 
 from .errors import VertaisetError
 from .forms import FieldsForm
+from .shared_models import plain_html, shared_layout
 
 __all__ = ["bank_action", "practice_from_session", "room_profile"]
 
@@ -112,8 +113,7 @@ class BankAction(W.VBox):
     the bank's console on that practice."""
 
     def __init__(self, wb: Any):
-        super().__init__()
-        self.add_class("vt-bk-action")
+        super().__init__(_dom_classes=("vt-bk-action",), layout=shared_layout())
         self.wb, self.tr = wb, wb.tr
         tr = self.tr
         self.saved: Any = None
@@ -128,12 +128,12 @@ class BankAction(W.VBox):
         self.pick = W.Dropdown(description=tr("bk_feed_pick"), style={"description_width": "initial"})
         self.update_button = W.Button(description=tr("bk_feed_update_button"), layout=W.Layout(width="fit-content"))
         self.update_button.on_click(lambda _b: self.update_chosen())
-        self.line = W.HTML()
+        self.line = plain_html()
         self._fill()
         self.children = [
-            W.HTML(f"<h3>{html.escape(tr('bk_feed_title'))}</h3><p class='vt-muted'>{html.escape(tr('bk_feed_help'))}</p>"),
+            plain_html(f"<h3>{html.escape(tr('bk_feed_title'))}</h3><p class='vt-muted'>{html.escape(tr('bk_feed_help'))}</p>"),
             self.new_form,
-            W.HTML(f"<h4>{html.escape(tr('bk_feed_update_title'))}</h4>"),
+            plain_html(f"<h4>{html.escape(tr('bk_feed_update_title'))}</h4>"),
             self.find, self.pick, self.update_button, self.line,
         ]
 

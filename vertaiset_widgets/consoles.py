@@ -99,7 +99,8 @@ class ActivityConsole(W.VBox):
     def __init__(self, workbook: "Workbook", activity: Any, *, controls: bool):
         # classes and values are given as the widgets are made: each change afterwards is one more
         # message from the kernel, through the server, for every entry of a console
-        super().__init__(_dom_classes=("vt-activity",))
+        # the room's screen shows one activity at a time (its layout hides the others)
+        super().__init__(_dom_classes=("vt-activity",), layout=W.Layout() if workbook.role == "screen" else shared_layout())
         self.wb = workbook
         self.activity = activity
         self.controls = controls
@@ -179,7 +180,7 @@ class ActivityConsole(W.VBox):
                               _dom_classes=("vt-primary",) if name == "open" else ())
             button.on_click(lambda _b, c=change: self.set_state(**c))
             self._buttons[name] = button
-        toolbar = W.HBox(list(self._buttons.values()), _dom_classes=("vt-toolbar",))
+        toolbar = W.HBox(list(self._buttons.values()), _dom_classes=("vt-toolbar",), layout=shared_layout())
         for minutes in self.TIMER_MINUTES:
             button = W.Button(description=tr("timer_start", minutes=minutes), tooltip=tr("timer_start_help"),
                               layout=shared_layout())
@@ -188,10 +189,9 @@ class ActivityConsole(W.VBox):
         stop = W.Button(description=tr("timer_stop"), layout=shared_layout())
         stop.on_click(lambda _b: self.set_state(timer_seconds=0))
         self._buttons["timer_stop"] = stop
-        timers = W.HBox([self._buttons[f"timer_{m}"] for m in self.TIMER_MINUTES] + [stop, self.countdown])
-        timers.add_class("vt-toolbar")
-        row = W.HBox([toolbar, timers])
-        row.add_class("vt-console-controls")
+        timers = W.HBox([self._buttons[f"timer_{m}"] for m in self.TIMER_MINUTES] + [stop, self.countdown],
+                        _dom_classes=("vt-toolbar",), layout=shared_layout())
+        row = W.HBox([toolbar, timers], _dom_classes=("vt-console-controls",), layout=shared_layout())
         return row
 
     def _presenter_parts(self) -> list[W.Widget]:

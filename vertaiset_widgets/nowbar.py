@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 import ipywidgets as W
 
 from .room_widgets import BarHeight
+from .shared_models import plain_html, shared_layout
 from .store.agenda import AgendaBlock, block_name, clock, day_status
 
 if TYPE_CHECKING:
@@ -39,24 +40,19 @@ class NowBar(W.VBox):
     """
 
     def __init__(self, workbook: "Workbook"):
-        super().__init__()
-        self.add_class("vt-now-bar")
+        # classes and layouts given as the widgets are made: each change afterwards is one more message
+        super().__init__(_dom_classes=("vt-now-bar",), layout=shared_layout())
         self.wb = workbook
         self.current: str | None = None
         self._unfolded: "ActivityConsole | None" = None  # the console the bar unfolded last
         self._open_ids: tuple[str, ...] | None = None
         self._host: W.Box | None = None  # the box the bar sits in: the page's header, then the current entry
-        self._title = W.HTML()
-        self._title.add_class("vt-now-title")
-        self._controls = W.Box()
-        self._controls.add_class("vt-now-controls")
-        self._steps = W.HTML()
-        self._steps.add_class("vt-now-steps")
-        top = W.HBox([self._title, self._steps])
-        top.add_class("vt-now-top")
+        self._title = plain_html("", "vt-now-title")
+        self._controls = W.Box(_dom_classes=("vt-now-controls",), layout=shared_layout())
+        self._steps = plain_html("", "vt-now-steps")
+        top = W.HBox([self._title, self._steps], _dom_classes=("vt-now-top",), layout=shared_layout())
         #: the day's running block and whether it, or the day, runs over (the facilitator's plan)
-        self.day = W.HTML()
-        self.day.add_class("vt-now-day")
+        self.day = plain_html("", "vt-now-day")
         self._blocks: list[AgendaBlock] = []
         self.children = [top, self.day, self._controls, BarHeight()]
         self.update_day(read=True)
@@ -237,24 +233,20 @@ class SessionClose(W.VBox):
     """
 
     def __init__(self, workbook: "Workbook"):
-        super().__init__()
-        self.add_class("vt-session-close")
+        super().__init__(_dom_classes=("vt-session-close",), layout=shared_layout())
         self.wb = workbook
         tr = workbook.tr
-        self.button = W.Button()
+        self.button = W.Button(layout=shared_layout())
         self.button.on_click(self._on_button)
-        self.confirm = W.Button(description=tr("session_close_confirm"))
-        self.confirm.add_class("vt-danger")
+        self.confirm = W.Button(description=tr("session_close_confirm"), _dom_classes=("vt-danger",), layout=shared_layout())
         self.confirm.on_click(lambda _b: self._close())
-        self.cancel = W.Button(description=tr("session_close_cancel"))
+        self.cancel = W.Button(description=tr("session_close_cancel"), layout=shared_layout())
         self.cancel.on_click(lambda _b: self._ask(False))
-        self._question = W.HTML(f"<p class='vt-confirm-question' role='alert'>{html.escape(tr('session_close_ask'))}</p>")
-        self._ask_row = W.HBox([self._question, self.confirm, self.cancel])
-        self._ask_row.add_class("vt-toolbar")
-        self._ask_row.add_class("vt-confirm")
-        self._state = W.HTML()
-        row = W.HBox([self.button, self._state])
-        row.add_class("vt-toolbar")
+        self._question = plain_html(f"<p class='vt-confirm-question' role='alert'>{html.escape(tr('session_close_ask'))}</p>")
+        # shown and hidden by its own layout
+        self._ask_row = W.HBox([self._question, self.confirm, self.cancel], _dom_classes=("vt-toolbar", "vt-confirm"))
+        self._state = plain_html()
+        row = W.HBox([self.button, self._state], _dom_classes=("vt-toolbar",), layout=shared_layout())
         self.children = [row, self._ask_row]
         self._ask(False)
         self.draw()

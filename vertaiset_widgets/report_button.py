@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
+from .shared_models import plain_html, shared_layout
+
 if TYPE_CHECKING:  # pragma: no cover
     from .workbook import Workbook
 
@@ -39,15 +41,14 @@ class ReportDownload(W.VBox):
     """
 
     def __init__(self, workbook: "Workbook"):
-        super().__init__()
-        self.add_class("vt-report-download")
+        super().__init__(_dom_classes=("vt-report-download",), layout=shared_layout())
         self.wb = workbook
         tr = workbook.tr
-        self.button = W.Button(description=tr("rp_download"), tooltip=tr("rp_download_hint"), icon="download")
+        self.button = W.Button(description=tr("rp_download"), tooltip=tr("rp_download_hint"), icon="download",
+                                 layout=shared_layout())
         self.button.on_click(lambda _b: self.start())
-        self.status = W.HTML(self._status(""))  # what the button does is its tooltip; this says what happens
-        row = W.HBox([self.button, self.status])
-        row.add_class("vt-toolbar")
+        self.status = plain_html(self._status(""))  # what the button does is its tooltip; this says what happens
+        row = W.HBox([self.button, self.status], _dom_classes=("vt-toolbar",), layout=shared_layout())
         self.children = [row]
         self._thread: threading.Thread | None = None
 

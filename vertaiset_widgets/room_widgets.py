@@ -13,6 +13,7 @@ import traitlets
 
 from .assets import esm
 from .live import running_live
+from .shared_models import shared_layout
 
 __all__ = ["BarHeight", "Fold", "FoldBody", "PageShown", "RoomKeys"]
 
@@ -93,6 +94,7 @@ class Fold(_RoomPart):
     expanded = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, **kwargs: Any):
+        kwargs.setdefault("layout", shared_layout())  # never hidden nor resized itself
         super().__init__(part="fold", **kwargs)
 
     def on_current(self, callback: Callable[[], None]) -> None:

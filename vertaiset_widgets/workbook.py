@@ -28,6 +28,7 @@ from .links import SessionLinks, qr_svg_data_uri
 from .live import ChangeFeed, Poller
 from .nowbar import NowBar, SessionClose
 from .presenter import Presenter
+from .shared_models import plain_html, shared_layout
 from .store import PEOPLE_KEY, SESSION_KEY, SessionInfo, SessionStore
 from .store.agenda import block_name, running_block
 
@@ -170,29 +171,24 @@ class Workbook:
                 f"<p class='vt-muted'>{html.escape(tr('screen_link'))}: "
                 f"<a href='{screen}' target='_blank' rel='noopener'>{screen}</a></p>"
             )
-        box = W.HTML("".join(parts))
-        box.add_class("vt-header")
-        box.add_class("vt-compact")
+        box = plain_html("".join(parts), "vt-header", "vt-compact")
         if not (self.role == "facilitator" and self.has_key):
             return box
-        self._agenda = W.HTML(self.agenda_html())
-        self._agenda.add_class("vt-agenda")
+        self._agenda = plain_html(self.agenda_html(), "vt-agenda")
         self.session_close = SessionClose(self)
         self.session_button = self.session_close.button
         self.now_bar = NowBar(self)
-        catalogue = W.HTML(f"<h2 class='vt-catalogue-title'>{html.escape(tr('catalogue_title'))}</h2>"
-                           + self.method_html(""))
-        if self._read_methods():
-            # the method text moves into the catalogue's entries: the notebook's own markdown
-            # cells are hidden on this page (see vertaiset.css), so the folded catalogue is short
-            catalogue.add_class("vt-catalogue-methods")
+        # with method text the text moves into the catalogue's entries: the notebook's own markdown
+        # cells are hidden on this page (see vertaiset.css), so the folded catalogue is short
+        catalogue = plain_html(f"<h2 class='vt-catalogue-title'>{html.escape(tr('catalogue_title'))}</h2>"
+                               + self.method_html(""), *(("vt-catalogue-methods",) if self._read_methods() else ()))
         self._ensure_polling()
         from .report_button import ReportDownload
 
         self.report_download = ReportDownload(self)
-        closing = W.HBox([self.session_close, self.report_download])  # one row: the workshop's state, its report
-        closing.add_class("vt-session-row")
-        page = W.VBox([self.now_bar, box, self._agenda, closing, catalogue])
+        # one row: the workshop's state, its report
+        closing = W.HBox([self.session_close, self.report_download], _dom_classes=("vt-session-row",), layout=shared_layout())
+        page = W.VBox([self.now_bar, box, self._agenda, closing, catalogue], layout=shared_layout())
         self.now_bar.dock(page)
         return page
 

@@ -14,6 +14,7 @@ from ...errors import VertaisetError
 from ...forms import WallView
 from ...results import svg_img
 from ...consoles import ActivityConsole
+from ...shared_models import plain_html, shared_layout
 from .charts import word_chart
 from .wall import Highlight, read_wall, wall_items, wall_texts
 
@@ -34,12 +35,12 @@ class HighlightsConsole(ActivityConsole):
         mode = "facilitator" if self.controls else "screen"
         self.wall = WallView(mode=mode, texts=wall_texts(tr, self.activity), votes_shown=self.activity.votes)
         self.wall.on_action(self._handle_action)
-        self._words = W.HTML()
+        self._words = plain_html()
         self._words_wanted = False
         if self.wb.view != "facilitator":
             return [self.wall]
         # base forms of every word take a few seconds the first time: counted when asked for
-        self.words_button = W.Button(description=tr("words_show"), tooltip=tr("words_help"))
+        self.words_button = W.Button(description=tr("words_show"), tooltip=tr("words_help"), layout=shared_layout())
         self.words_button.on_click(lambda _b: self.show_words())
         return [self.wall, self.words_button, self._words]
 

@@ -13,6 +13,7 @@ from IPython.display import HTML, display
 
 from ...chart_render import show_svg, to_svg
 from ...html_blocks import svg_img
+from ...shared_models import plain_html
 from ...consoles import ActivityConsole, BlocksConsole
 from .model import RatingMatrix
 from .results import RatingResults
@@ -27,10 +28,7 @@ class RatingConsole(ActivityConsole):
     """A rating matrix (the 360): radar, table, spread and group profiles."""
 
     def _results_widgets(self) -> list[W.Widget]:
-        self._radar = W.HTML()
-        self._spread = W.HTML()
-        self._table = W.HTML()
-        self._groups = W.HTML()
+        self._radar, self._spread, self._table, self._groups = (plain_html() for _ in range(4))
         if self.wb.view != "facilitator":
             return [self._radar]
         return [self._radar, self._table, self._spread, self._groups]
