@@ -35,7 +35,11 @@ def test_under_the_server_a_widget_carries_a_loader_of_files_named_by_their_cont
     assert assets.widget_code(source, FORMS_CSS) == (module, sheet)
     assert sorted(p.name for p in (tmp_path / "assets").iterdir()) == sorted([js_name, css_name])
     # without a stylesheet, the loader loads none
-    assert '= "";' in assets.esm("export default {};")
+    bigger = "export default {};" + " " * assets.CARRIED_UP_TO
+    assert '= "";' in assets.esm(bigger) and len(assets.esm(bigger)) < len(bigger)
+    # a module no longer than its loader comes with the widget: no request for it before it works
+    small = "export default { render({ el }) { el.hidden = true; } };"
+    assert assets.esm(small) == small and _name(small, "js") not in {p.name for p in (tmp_path / "assets").iterdir()}
 
 
 def test_when_the_files_cannot_be_written_the_widget_carries_its_code(monkeypatch, tmp_path):

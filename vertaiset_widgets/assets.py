@@ -23,7 +23,7 @@ import re
 import tempfile
 from pathlib import Path
 
-__all__ = ["ASSETS_ENV", "ASSET_NAME", "asset_dir", "esm", "widget_code"]
+__all__ = ["ASSETS_ENV", "ASSET_NAME", "CARRIED_UP_TO", "asset_dir", "esm", "widget_code"]
 
 log = logging.getLogger("vertaiset")
 
@@ -61,6 +61,9 @@ def _keep(text: str, suffix: str) -> str | None:
         return None
 
 
+#: Characters up to which a module without a stylesheet is carried by its widget (the loader is about 770).
+CARRIED_UP_TO = 1500
+
 _LOADER = """\
 const vtAt = (name) => {
   let base = "/";
@@ -96,11 +99,15 @@ def esm(module: str | Path) -> str:
 
 def widget_code(module: str | Path, stylesheet: str | Path | None = None) -> tuple[str, str]:
     """A widget class's ``_esm`` and ``_css``: under ``vertaiset serve`` the loader of ``module``
-    and of ``stylesheet``, and no stylesheet of its own; else the module and the stylesheet."""
+    and of ``stylesheet``, and no stylesheet of its own; else the module and the stylesheet.
+
+    A module without a stylesheet that is not much longer than the loader (:data:`CARRIED_UP_TO`,
+    such as the participant token's) is carried as it is: a file would cost the page one more request
+    to the server before the widget works, and save nothing."""
     text = _text(module)
     sheet = _text(stylesheet) if stylesheet is not None else ""
     path = _served()
-    if path is None:
+    if path is None or (not sheet and len(text) <= CARRIED_UP_TO):
         return text, sheet
     module_name = _keep(text, "js")
     sheet_name = _keep(sheet, "css") if sheet else ""
