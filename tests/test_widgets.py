@@ -461,16 +461,18 @@ def test_room_parts_call_back_on_their_own_signal_only():
     assert heard == ["current", "shown"]
 
 
-def test_a_facilitator_console_shares_the_layouts_that_never_change(store, content, room):
-    """A console's widgets share one layout model unless they hide or show themselves: per
-    activity two keep their own (its folding body, and its "make current" button, hidden while it
-    is current). Each layout is a model the kernel sends, the server passes on and the browser
-    builds before the console works."""
+@pytest.mark.parametrize("role", ["facilitator", "screen"])
+def test_a_console_shares_the_layouts_that_never_change(store, content, room, role):
+    """A console's and a screen's widgets share one layout model unless they hide or show
+    themselves: per activity at most two keep their own (on the console its folding body, and its
+    "make current" button, hidden while it is current; on the screen the activity, shown one at a
+    time). Each layout is a model the kernel sends, the server passes on and the browser builds
+    before the page works."""
     from ipywidgets.widgets.widget import _instances
 
     session, key = room
     before = set(_instances)
-    wb = Workbook(PageParams(session=session.code, role="facilitator", key=key), content=content, store=store)
+    wb = Workbook(PageParams(session=session.code, role=role, key=key), content=content, store=store)
     wb.header()
     activities = ["arviointi_360", "historia_360", "unelmaverkosto", "kaytannon_kypsyys", "pirstaloitumisen_riskit"]
     for activity in activities:
@@ -478,7 +480,7 @@ def test_a_facilitator_console_shares_the_layouts_that_never_change(store, conte
     made = [w for k, w in _instances.items() if k not in before]
     own = [w for w in made if type(w) is W.Layout]
     assert len(made) > 60
-    assert len(own) <= 2 * len(activities) + 3, len(own)  # + the now bar's own, the forms'...
+    assert len(own) <= 2 * len(activities) + 4, len(own)  # + the now bar's own, the screen's banner...
 
 
 def test_a_joined_phone_page_shares_one_layout_and_one_text_style(store, content, room):

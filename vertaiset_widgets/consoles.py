@@ -198,20 +198,17 @@ class ActivityConsole(W.VBox):
         """The projector's view of the activity: title and question large with the timer beside
         them, the cue to answer and the answer count below, then the results filling the rest."""
         tr = self.wb.tr
-        words = W.HTML(
+        words = plain_html(
             f"<h2 class='vt-presenter-title'>{html.escape(tr.text(self.activity.title))}</h2>"
-            f"<p class='vt-presenter-question'>{html.escape(tr.text(self.activity.prompt))}</p>"
+            f"<p class='vt-presenter-question'>{html.escape(tr.text(self.activity.prompt))}</p>",
+            "vt-presenter-words",
         )
-        words.add_class("vt-presenter-words")
-        head = W.HBox([words, self.countdown])
-        head.add_class("vt-presenter-head")
-        info = W.HBox([self._state_line, self._counts])
-        info.add_class("vt-presenter-info")
+        head = W.HBox([words, self.countdown], _dom_classes=("vt-presenter-head",), layout=shared_layout())
+        info = W.HBox([self._state_line, self._counts], _dom_classes=("vt-presenter-info",), layout=shared_layout())
         main = self._results_widgets()
         for widget in main:
             widget.add_class("vt-presenter-main")
-        results = W.VBox([self._notice, *main])
-        results.add_class("vt-presenter-results")
+        results = W.VBox([self._notice, *main], _dom_classes=("vt-presenter-results",), layout=shared_layout())
         return [head, info, results]
 
     def _body_parts(self, parts: list[W.Widget]) -> list[W.Widget]:

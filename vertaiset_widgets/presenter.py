@@ -27,6 +27,7 @@ from .links import SessionLinks, qr_svg_data_uri
 from .forms import Countdown
 from .nowbar import NowBar
 from .room_widgets import RoomKeys
+from .shared_models import plain_html, shared_layout
 from .store.agenda import block_name, running_block
 
 if TYPE_CHECKING:
@@ -51,8 +52,7 @@ class Presenter(W.VBox):
     """
 
     def __init__(self, workbook: "Workbook"):
-        super().__init__()
-        self.add_class("vt-presenter")
+        super().__init__(_dom_classes=("vt-presenter",), layout=shared_layout())
         self.wb = workbook
         tr = workbook.tr
         assert workbook.session is not None
@@ -93,8 +93,8 @@ class Presenter(W.VBox):
         self._room: tuple = ()
         self._wanted: str | None = None
         # the day's running block (the facilitator's plan): its name and countdown, under the banner
-        self._block = W.HTML()
-        self.block_timer = Countdown(label=tr("mp_block_left"), done_label=tr("mp_block_over"))
+        self._block = plain_html()
+        self.block_timer = Countdown(label=tr("mp_block_left"), done_label=tr("mp_block_over"), layout=shared_layout())
         self._block_key: Any = None
         self._has_block = False
         self.block_bar = W.HBox([self._block, self.block_timer])
