@@ -98,8 +98,8 @@ class ActivityConsole(W.VBox):
 
     def __init__(self, workbook: "Workbook", activity: Any, *, controls: bool):
         # classes and values are given as the widgets are made: each change afterwards is one more
-        # message from the kernel, through the server, for every entry of a console
-        # the room's screen shows one activity at a time (its layout hides the others)
+        # message from the kernel, through the server, for every entry of a console. The layout is
+        # the shared one, but on the room's screen, which shows one activity at a time (it hides the others)
         super().__init__(_dom_classes=("vt-activity",), layout=W.Layout() if workbook.role == "screen" else shared_layout())
         self.wb = workbook
         self.activity = activity

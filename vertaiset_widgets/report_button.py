@@ -45,7 +45,7 @@ class ReportDownload(W.VBox):
         self.wb = workbook
         tr = workbook.tr
         self.button = W.Button(description=tr("rp_download"), tooltip=tr("rp_download_hint"), icon="download",
-                                 layout=shared_layout())
+                               layout=shared_layout())
         self.button.on_click(lambda _b: self.start())
         self.status = plain_html(self._status(""))  # what the button does is its tooltip; this says what happens
         row = W.HBox([self.button, self.status], _dom_classes=("vt-toolbar",), layout=shared_layout())
