@@ -15,7 +15,7 @@ import ipywidgets as W
 from . import kinds
 from .forms import Countdown
 from .room_widgets import Fold, FoldBody, PageShown
-from .shared_models import plain_html, shared_layout
+from .shared_models import plain_box, plain_html, shared_layout
 
 if TYPE_CHECKING:
     from .workbook import Workbook
@@ -180,7 +180,7 @@ class ActivityConsole(W.VBox):
                               _dom_classes=("vt-primary",) if name == "open" else ())
             button.on_click(lambda _b, c=change: self.set_state(**c))
             self._buttons[name] = button
-        toolbar = W.HBox(list(self._buttons.values()), _dom_classes=("vt-toolbar",), layout=shared_layout())
+        toolbar = plain_box(self._buttons.values(), "vt-toolbar")
         for minutes in self.TIMER_MINUTES:
             button = W.Button(description=tr("timer_start", minutes=minutes), tooltip=tr("timer_start_help"),
                               layout=shared_layout())
@@ -189,9 +189,8 @@ class ActivityConsole(W.VBox):
         stop = W.Button(description=tr("timer_stop"), layout=shared_layout())
         stop.on_click(lambda _b: self.set_state(timer_seconds=0))
         self._buttons["timer_stop"] = stop
-        timers = W.HBox([self._buttons[f"timer_{m}"] for m in self.TIMER_MINUTES] + [stop, self.countdown],
-                        _dom_classes=("vt-toolbar",), layout=shared_layout())
-        row = W.HBox([toolbar, timers], _dom_classes=("vt-console-controls",), layout=shared_layout())
+        timers = plain_box([self._buttons[f"timer_{m}"] for m in self.TIMER_MINUTES] + [stop, self.countdown], "vt-toolbar")
+        row = plain_box([toolbar, timers], "vt-console-controls")
         return row
 
     def _presenter_parts(self) -> list[W.Widget]:
@@ -203,12 +202,12 @@ class ActivityConsole(W.VBox):
             f"<p class='vt-presenter-question'>{html.escape(tr.text(self.activity.prompt))}</p>",
             "vt-presenter-words",
         )
-        head = W.HBox([words, self.countdown], _dom_classes=("vt-presenter-head",), layout=shared_layout())
-        info = W.HBox([self._state_line, self._counts], _dom_classes=("vt-presenter-info",), layout=shared_layout())
+        head = plain_box([words, self.countdown], "vt-presenter-head")
+        info = plain_box([self._state_line, self._counts], "vt-presenter-info")
         main = self._results_widgets()
         for widget in main:
             widget.add_class("vt-presenter-main")
-        results = W.VBox([self._notice, *main], _dom_classes=("vt-presenter-results",), layout=shared_layout())
+        results = plain_box([self._notice, *main], "vt-presenter-results", box_type=W.VBox)
         return [head, info, results]
 
     def _body_parts(self, parts: list[W.Widget]) -> list[W.Widget]:
@@ -398,7 +397,7 @@ class BlocksConsole(ActivityConsole):
 
     def _results_widgets(self) -> list[W.Widget]:
         kind = self._registration
-        self._box = W.VBox(_dom_classes=("vt-blocks",), layout=shared_layout())
+        self._box = plain_box((), "vt-blocks", box_type=W.VBox)
         self._block_widgets: dict[str, W.HTML] = {}
         tools = kind.tools_class() if self.controls else None
         self.tools = tools(self) if tools is not None else None

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import ipywidgets as W
 
 from .room_widgets import BarHeight
-from .shared_models import plain_html, shared_layout
+from .shared_models import plain_box, plain_html, shared_layout
 from .store.agenda import AgendaBlock, block_name, clock, day_status
 
 if TYPE_CHECKING:
@@ -48,9 +48,9 @@ class NowBar(W.VBox):
         self._open_ids: tuple[str, ...] | None = None
         self._host: W.Box | None = None  # the box the bar sits in: the page's header, then the current entry
         self._title = plain_html("", "vt-now-title")
-        self._controls = W.Box(_dom_classes=("vt-now-controls",), layout=shared_layout())
+        self._controls = plain_box((), "vt-now-controls", box_type=W.Box)
         self._steps = plain_html("", "vt-now-steps")
-        top = W.HBox([self._title, self._steps], _dom_classes=("vt-now-top",), layout=shared_layout())
+        top = plain_box([self._title, self._steps], "vt-now-top")
         #: the day's running block and whether it, or the day, runs over (the facilitator's plan)
         self.day = plain_html("", "vt-now-day")
         self._blocks: list[AgendaBlock] = []
@@ -246,7 +246,7 @@ class SessionClose(W.VBox):
         # shown and hidden by its own layout
         self._ask_row = W.HBox([self._question, self.confirm, self.cancel], _dom_classes=("vt-toolbar", "vt-confirm"))
         self._state = plain_html()
-        row = W.HBox([self.button, self._state], _dom_classes=("vt-toolbar",), layout=shared_layout())
+        row = plain_box([self.button, self._state], "vt-toolbar")
         self.children = [row, self._ask_row]
         self._ask(False)
         self.draw()

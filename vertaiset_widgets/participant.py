@@ -23,7 +23,7 @@ from .i18n import Translator
 from .live import ChangeFeed, CountsLater, Poller
 from . import revisions
 from .notice import notice_html
-from .shared_models import plain_html, shared_layout, shared_style
+from .shared_models import plain_box, plain_html, shared_layout, shared_style
 from .phone import ActivitySlot, PhoneHeader
 from .plain import as_plain
 from .store import PEOPLE_KEY, SESSION_KEY, ActivityState, Participant, SessionInfo, phone_store
@@ -88,16 +88,12 @@ class ParticipantPage(W.VBox):
         self._header = PhoneHeader(f"<h1>{html.escape(self.tr('participant_title'))}</h1>", self.timer, self.block_timer)
         self._title = self._header.heading
         self._message = plain_html()
-        self._profile_box = W.VBox(layout=shared_layout())
-        self._profile_box.add_class("vt-profile")
-        self._activities = W.VBox(layout=shared_layout())
-        self._activities.add_class("vt-activities")
+        self._profile_box = plain_box((), "vt-profile", box_type=W.VBox)
+        self._activities = plain_box((), "vt-activities", box_type=W.VBox)
         # the open tasks on top, the revealed results below: each activity has one slot for the
         # page's life, which moves between the two and never holds other widgets
-        self._now = W.VBox(layout=shared_layout())
-        self._now.add_class("vt-now")
-        self._results_box = W.VBox(layout=shared_layout())
-        self._results_box.add_class("vt-results")
+        self._now = plain_box((), "vt-now", box_type=W.VBox)
+        self._results_box = plain_box((), "vt-results", box_type=W.VBox)
         self._results_heading = plain_html(f"<h2 class='vt-results-heading'>{html.escape(self.tr('phone_results_heading'))}</h2>")
         self._slots: dict[str, ActivitySlot] = {}
         self._places: dict[str, str] = {}  # activity -> "now", "results" (absent: not shown)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
-from .shared_models import plain_html, shared_layout
+from .shared_models import plain_box, plain_html, shared_layout
 
 if TYPE_CHECKING:  # pragma: no cover
     from .workbook import Workbook
@@ -48,7 +48,7 @@ class ReportDownload(W.VBox):
                                layout=shared_layout())
         self.button.on_click(lambda _b: self.start())
         self.status = plain_html(self._status(""))  # what the button does is its tooltip; this says what happens
-        row = W.HBox([self.button, self.status], _dom_classes=("vt-toolbar",), layout=shared_layout())
+        row = plain_box([self.button, self.status], "vt-toolbar")
         self.children = [row]
         self._thread: threading.Thread | None = None
 

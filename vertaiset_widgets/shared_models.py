@@ -17,7 +17,7 @@ from typing import Any
 import ipywidgets as W
 from ipywidgets.widgets.widget_string import HTMLStyle
 
-__all__ = ["SharedHTMLStyle", "SharedLayout", "plain_html", "shared_layout", "shared_style"]
+__all__ = ["SharedHTMLStyle", "SharedLayout", "plain_box", "plain_html", "shared_layout", "shared_style"]
 
 
 class _Unchanging:
@@ -69,3 +69,9 @@ def plain_html(value: str = "", *classes: str) -> W.HTML:
     """An HTML widget for text whose own layout and style never change (its value does), with
     ``classes`` from the start (each ``add_class`` afterwards is one more message to the page)."""
     return W.HTML(value, layout=shared_layout(), style=shared_style(), _dom_classes=classes)
+
+
+def plain_box(children: Any = (), *classes: str, box_type: type[W.Box] = W.HBox) -> W.Box:
+    """A box (a row unless ``box_type`` says otherwise) that never hides or resizes itself (its children
+    may change), with ``classes`` from the start, like :func:`plain_html`."""
+    return box_type(list(children), layout=shared_layout(), _dom_classes=classes)

@@ -28,7 +28,7 @@ from .links import SessionLinks, qr_svg_data_uri
 from .live import ChangeFeed, Poller
 from .nowbar import NowBar, SessionClose
 from .presenter import Presenter
-from .shared_models import plain_html, shared_layout
+from .shared_models import plain_box, plain_html
 from .store import PEOPLE_KEY, SESSION_KEY, SessionInfo, SessionStore
 from .store.agenda import block_name, running_block
 
@@ -187,8 +187,8 @@ class Workbook:
 
         self.report_download = ReportDownload(self)
         # one row: the workshop's state, its report
-        closing = W.HBox([self.session_close, self.report_download], _dom_classes=("vt-session-row",), layout=shared_layout())
-        page = W.VBox([self.now_bar, box, self._agenda, closing, catalogue], layout=shared_layout())
+        closing = plain_box([self.session_close, self.report_download], "vt-session-row")
+        page = plain_box([self.now_bar, box, self._agenda, closing, catalogue], box_type=W.VBox)
         self.now_bar.dock(page)
         return page
 
